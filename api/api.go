@@ -1,0 +1,157 @@
+// Package api holds the wire types and error codes of the reset service's
+// HTTP contract (v1). It is shared by the service and the client and has no
+// dependencies beyond the standard library.
+package api
+
+import "time"
+
+// Version is the contract version, the first path segment of every call.
+const Version = "v1"
+
+// Channel is a way to deliver a validation code.
+type Channel string
+
+const (
+	ChannelSMS   Channel = "sms"
+	ChannelEmail Channel = "email"
+)
+
+// Valid reports whether c is a channel of the contract.
+func (c Channel) Valid() bool { return c == ChannelSMS || c == ChannelEmail }
+
+// Step is where a reset flow stands. Steps only move forward.
+type Step string
+
+const (
+	StepStarted  Step = "started"   // staff number and CAPTCHA accepted
+	StepCodeSent Step = "code_sent" // a validation code was sent
+	StepVerified Step = "verified"  // the code was verified
+	StepChanged  Step = "changed"   // the password was changed; the token is spent
+)
+
+// Delivery is the state of the latest validation-code message.
+type Delivery string
+
+const (
+	DeliveryQueued Delivery = "queued"
+	DeliverySent   Delivery = "sent"
+	DeliveryFailed Delivery = "failed"
+)
+
+// Policy is the password policy as GET /v1/policy returns it.
+type Policy struct {
+	MinLength      int      `json:"min_length"`
+	MaxLength      int      `json:"max_length"`
+	NeedsLetter    bool     `json:"needs_letter"`
+	NeedsDigit     bool     `json:"needs_digit"`
+	NoWhitespace   bool     `json:"no_whitespace"`
+	ForbiddenChars string   `json:"forbidden_chars"`
+	History        int      `json:"history"`
+	RejectCommon   bool     `json:"reject_common"`
+	RejectIdentity bool     `json:"reject_identity"`
+	Advice         Advice   `json:"advice"`
+	Rules          []string `json:"rules"` // rule ids the service enforces
+}
+
+// Advice is the recommendation shown but not enforced.
+type Advice struct {
+	MinLength  int  `json:"min_length"`
+	NeedsUpper bool `json:"needs_upper"`
+	NeedsLower bool `json:"needs_lower"`
+	NeedsDigit bool `json:"needs_digit"`
+}
+
+// Captcha is the answer to POST /v1/captchas.
+type Captcha struct {
+	CaptchaID string    `json:"captcha_id"`
+	ImageURL  string    `json:"image_url"`
+	AudioURL  string    `json:"audio_url"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// StartRequest is the body of POST /v1/resets.
+type StartRequest struct {
+	StaffNumber   string `json:"staff_number"`
+	CaptchaID     string `json:"captcha_id"`
+	CaptchaAnswer string `json:"captcha_answer"`
+}
+
+// ChannelInfo is one way the account can receive a code, masked.
+type ChannelInfo struct {
+	Channel     Channel `json:"channel"`
+	Destination string  `json:"destination"`
+}
+
+// StartResponse is the answer to POST /v1/resets.
+type StartResponse struct {
+	ResetToken string        `json:"reset_token"`
+	ExpiresAt  time.Time     `json:"expires_at"`
+	Channels   []ChannelInfo `json:"channels"`
+}
+
+// Flow is the answer to GET /v1/resets/current.
+type Flow struct {
+	Step          Step          `json:"step"`
+	ExpiresAt     time.Time     `json:"expires_at"`
+	Channels      []ChannelInfo `json:"channels"`
+	Channel       Channel       `json:"channel,omitempty"`
+	Destination   string        `json:"destination,omitempty"`
+	CodeExpiresAt *time.Time    `json:"code_expires_at,omitempty"`
+	ResendAfter   *time.Time    `json:"resend_after,omitempty"`
+	SendsLeft     int           `json:"sends_left"`
+	AttemptsLeft  int           `json:"attempts_left"`
+	Delivery      Delivery      `json:"delivery,omitempty"`
+}
+
+// SendCodeRequest is the body of POST /v1/resets/current/code.
+type SendCodeRequest struct {
+	Channel Channel `json:"channel"`
+}
+
+// SendCodeResponse is the answer to POST /v1/resets/current/code.
+type SendCodeResponse struct {
+	Channel       Channel   `json:"channel"`
+	Destination   string    `json:"destination"`
+	CodeExpiresAt time.Time `json:"code_expires_at"`
+	ResendAfter   time.Time `json:"resend_after"`
+	SendsLeft     int       `json:"sends_left"`
+}
+
+// VerifyRequest is the body of POST /v1/resets/current/verify.
+type VerifyRequest struct {
+	Code string `json:"code"`
+}
+
+// VerifyResponse is the answer to POST /v1/resets/current/verify.
+type VerifyResponse struct {
+	Verified bool `json:"verified"`
+}
+
+// PasswordRequest is the body of PUT /v1/resets/current/password.
+type PasswordRequest struct {
+	NewPassword string `json:"new_password"`
+}
+
+// PasswordResponse is the answer to PUT /v1/resets/current/password.
+type PasswordResponse struct {
+	ChangedAt time.Time `json:"changed_at"`
+}
+
+// ReminderRequest is the body of POST /v1/staff-number-reminders.
+type ReminderRequest struct {
+	Contact       string `json:"contact"`
+	CaptchaID     string `json:"captcha_id"`
+	CaptchaAnswer string `json:"captcha_answer"`
+}
+
+// ReminderResponse is the answer to POST /v1/staff-number-reminders. It is
+// the same whether or not the contact matched an account.
+type ReminderResponse struct {
+	Accepted bool `json:"accepted"`
+}
+
+// Header names used by the contract beyond the standard ones.
+const (
+	HeaderRequestID = "X-Request-Id"
+	ProblemJSON     = "application/problem+json"
+)

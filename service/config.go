@@ -1,0 +1,91 @@
+package service
+
+import "time"
+
+// Config holds every limit of the rules table. DefaultConfig gives the
+// values of DESIGN.md.
+type Config struct {
+	Policy PolicyConfig
+
+	CaptchaLength int
+	CaptchaTTL    time.Duration
+	// TestCaptchaAnswer, when set, is accepted for every CAPTCHA. Only
+	// automated end-to-end tests set it (RESETD_TEST_CAPTCHA_ANSWER).
+	TestCaptchaAnswer string
+
+	CodeLength     int
+	CodeTTL        time.Duration
+	MaxWrongCodes  int           // per flow, then the flow ends
+	ResendCooldown time.Duration // between two sends in a flow
+	MaxSendsFlow   int           // per flow
+	MaxSendsDay    int           // per account per SendWindow
+	SendWindow     time.Duration
+
+	FlowTTL time.Duration
+
+	StartsPerAddr       int // flow starts per client address per StartWindow
+	StartWindow         time.Duration
+	RemindersPerAddr    int // reminders per client address per ReminderWindow
+	RemindersContact    int // reminders per contact per ReminderWindow
+	ReminderWindow      time.Duration
+	EligibilityMonths   int            // after the contract end date
+	Location            *time.Location // the organisation's time zone
+	PasswordHash        HashParams
+	MaxConcurrentHashes int
+}
+
+// PolicyConfig is the password policy.
+type PolicyConfig struct {
+	MinLength       int    // in Unicode code points
+	MaxLength       int    // in Unicode code points
+	ForbiddenChars  string // each character is forbidden
+	History         int    // differ from the last N passwords
+	RejectCommon    bool
+	RejectIdentity  bool
+	AdviceMinLength int
+}
+
+// HashParams are Argon2id parameters.
+type HashParams struct {
+	MemoryKiB uint32
+	Time      uint32
+	Threads   uint8
+}
+
+// DefaultConfig returns the rules of DESIGN.md.
+func DefaultConfig() Config {
+	hk, err := time.LoadLocation("Asia/Hong_Kong")
+	if err != nil {
+		hk = time.FixedZone("HKT", 8*3600) // Hong Kong has no daylight saving
+	}
+	return Config{
+		Policy: PolicyConfig{
+			MinLength:       10,
+			MaxLength:       128,
+			ForbiddenChars:  "$\"\\/`",
+			History:         3,
+			RejectCommon:    true,
+			RejectIdentity:  true,
+			AdviceMinLength: 14,
+		},
+		CaptchaLength:       6,
+		CaptchaTTL:          10 * time.Minute,
+		CodeLength:          6,
+		CodeTTL:             10 * time.Minute,
+		MaxWrongCodes:       5,
+		ResendCooldown:      60 * time.Second,
+		MaxSendsFlow:        5,
+		MaxSendsDay:         10,
+		SendWindow:          24 * time.Hour,
+		FlowTTL:             30 * time.Minute,
+		StartsPerAddr:       30,
+		StartWindow:         10 * time.Minute,
+		RemindersPerAddr:    10,
+		RemindersContact:    3,
+		ReminderWindow:      time.Hour,
+		EligibilityMonths:   18,
+		Location:            hk,
+		PasswordHash:        HashParams{MemoryKiB: 19 * 1024, Time: 2, Threads: 1},
+		MaxConcurrentHashes: 4,
+	}
+}

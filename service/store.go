@@ -1,0 +1,181 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"casreset/api"
+)
+
+// ErrNotFound is returned by stores and directories when a row or entry does
+// not exist.
+var ErrNotFound = errors.New("not found")
+
+// Store keeps every piece of state that must outlive a restart or be seen by
+// another instance. Each operation of the service runs in one transaction.
+type Store interface {
+	// Update runs fn in a read-write transaction and commits it when fn
+	// returns nil. Concurrent Updates that touch the same flow are
+	// serialised: SQLite takes the write lock when the transaction begins,
+	// PostgreSQL locks the rows that Tx.Flow and Tx.Account read.
+	Update(ctx context.Context, fn func(Tx) error) error
+	// View runs fn in a read-only transaction.
+	View(ctx context.Context, fn func(Tx) error) error
+	// Ping reports whether the database is reachable.
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// Tx is one transaction. Its methods use the context the transaction was
+// begun with. Getters return ErrNotFound for missing rows.
+type Tx interface {
+	Account(staffNumber string) (Account, error)
+	// AccountsByEmail matches case-insensitively.
+	AccountsByEmail(email string) ([]Account, error)
+	// AccountsByMobile matches an E.164 number exactly.
+	AccountsByMobile(e164 string) ([]Account, error)
+	// UpsertAccount inserts or updates by staff number; it leaves the
+	// password hash and its change time alone.
+	UpsertAccount(a Account) error
+	// SetAccountPassword stores the current password's hash.
+	SetAccountPassword(staffNumber, hash string, at time.Time) error
+
+	// PasswordHistory returns up to n hashes, newest first.
+	PasswordHistory(staffNumber string, n int) ([]string, error)
+	// AddPasswordHistory records hash and keeps only the newest keep rows.
+	AddPasswordHistory(staffNumber, hash string, at time.Time, keep int) error
+
+	InsertCaptcha(c Captcha) error
+	Captcha(id string) (Captcha, error)
+	// DeleteCaptcha removes the captcha and reports whether it existed, so
+	// that of two concurrent answers only one can use it.
+	DeleteCaptcha(id string) (bool, error)
+
+	InsertFlow(f Flow) error
+	// Flow reads a flow by id and, in an Update, locks it.
+	Flow(id string) (Flow, error)
+	UpdateFlow(f Flow) error
+
+	// CountHits counts hits of key at or after since and returns the
+	// oldest of them (zero when none).
+	CountHits(key string, since time.Time) (n int, oldest time.Time, err error)
+	AddHit(key string, at time.Time) error
+
+	// InsertMessage queues a message and returns its id.
+	InsertMessage(m Message) (int64, error)
+	Message(id int64) (Message, error)
+	// ClaimMessages leases up to limit queued messages that are due
+	// (NextAttemptAt <= now) and not leased by another worker (LeaseUntil
+	// < now), setting LeaseOwner and LeaseUntil on them.
+	ClaimMessages(owner string, now, leaseUntil time.Time, limit int) ([]Message, error)
+	UpdateMessage(m Message) error
+	// OldestQueued is the creation time of the oldest queued message (zero
+	// when none).
+	OldestQueued() (time.Time, error)
+
+	InsertAudit(e AuditEvent) error
+	Audit(f AuditFilter) ([]AuditEvent, error)
+
+	// Secret returns a named secret shared by every instance;
+	// InsertSecret stores one unless the name exists already (first
+	// writer wins; read it back after).
+	Secret(name string) ([]byte, error)
+	InsertSecret(name string, value []byte) error
+
+	// Purge deletes expired captchas, flows and hits before now, messages
+	// finished before messagesBefore and audit events before auditBefore.
+	Purge(now, messagesBefore, auditBefore time.Time) (int64, error)
+}
+
+// Account is a member of staff who may reset a password.
+type Account struct {
+	StaffNumber string
+	Name        string
+	Mobile      string // E.164 (+85291234567) or empty
+	Email       string // or empty
+	ContractEnd string // YYYY-MM-DD, or empty for no end date
+	// PasswordChangedAt is zero when the password was never changed here.
+	PasswordChangedAt time.Time
+}
+
+// Captcha is a CAPTCHA challenge: its digits (0-9 values, not ASCII).
+type Captcha struct {
+	ID        string
+	Digits    []byte
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// Flow steps beyond the contract's: a password change in progress holds the
+// flow so that of concurrent changes only one proceeds.
+const StepChanging api.Step = "changing"
+
+// Flow is one reset, from the CAPTCHA to the password change. Its ID is the
+// hex SHA-256 of the reset token: the token itself is never stored.
+type Flow struct {
+	ID          string
+	StaffNumber string
+	Step        api.Step
+	ClientAddr  string
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
+
+	Channel       api.Channel // of the latest code
+	CodeHMAC      []byte      // HMAC-SHA256 of the latest code; nil when none
+	CodeExpiresAt time.Time
+	CodeSentAt    time.Time
+	Sends         int   // codes sent in this flow
+	WrongCodes    int   // wrong codes entered in this flow
+	MessageID     int64 // the latest code's message
+}
+
+// Message kinds.
+const (
+	MessageCode     = "code"     // a validation code
+	MessageReminder = "reminder" // the staff number, for the forgotten-number link
+	MessageNotice   = "notice"   // the password was changed
+)
+
+// Message is an outgoing SMS or e-mail. The service queues it with its
+// parameters; delivery renders and sends it.
+type Message struct {
+	ID      int64
+	Kind    string
+	Channel api.Channel
+	To      string // E.164 for SMS, an address for e-mail
+	// Params feed the templates: code, expires_at, staff_number, name,
+	// client_addr, reference, changed_at. They are cleared once the
+	// message is sent or has failed, so the code does not linger.
+	Params map[string]string
+
+	Status        api.Delivery
+	Attempts      int
+	NextAttemptAt time.Time
+	LeaseOwner    string
+	LeaseUntil    time.Time
+	NotAfter      time.Time // never sent after this (the code's expiry); zero means no limit
+	LastError     string
+	CreatedAt     time.Time
+	SentAt        time.Time
+}
+
+// AuditEvent records one outcome. Event names follow the OWASP logging
+// vocabulary (authn_token_created, authn_password_change, …).
+type AuditEvent struct {
+	ID          int64
+	Time        time.Time // UTC
+	Event       string
+	StaffNumber string
+	ClientAddr  string
+	UserAgent   string
+	Reference   string
+	Detail      string // never a password, code or token
+}
+
+// AuditFilter selects audit events; empty fields match everything.
+type AuditFilter struct {
+	StaffNumber string
+	Reference   string
+	Limit       int // 0 means 1000
+}
