@@ -1,0 +1,53 @@
+# casreset: the desktop wizard and resetd, the reset service.
+# `make run` runs the app with its embedded default; `make test` runs every test.
+# Both install what they need first (scripts/deps.sh skips what is there).
+
+SHELL := /bin/bash
+GO ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+STATICCHECK_VERSION := v0.8.2
+GOVULNCHECK_VERSION := v1.9.0
+GOBIN := $(shell $(GO) env GOPATH)/bin
+
+# Packages that build without cgo: they run under the race detector.
+PURE_PKGS = $(shell $(GO) list ./... | grep -v -e '^casreset$$' -e '^casreset/ui')
+GUI_PKGS = $(shell $(GO) list ./... | grep -e '^casreset$$' -e '^casreset/ui')
+
+.PHONY: deps run build resetd test test-short bench lint screenshots clean
+
+deps:
+	@scripts/deps.sh
+
+run: deps
+	$(GO) run -ldflags "$(LDFLAGS)" .
+
+build: deps
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/casreset .
+	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o bin/resetd ./cmd/resetd
+
+resetd:
+	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o bin/resetd ./cmd/resetd
+
+test: deps
+	$(GO) vet ./...
+	CGO_ENABLED=0 $(GO) build ./cmd/resetd
+	$(GO) test -race -timeout 30m $(PURE_PKGS)
+	$(GO) test -timeout 30m $(GUI_PKGS)
+
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
+
+lint: deps
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: the files above need formatting"; exit 1; }
+	$(GO) vet ./...
+	test -x $(GOBIN)/staticcheck || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	$(GOBIN)/staticcheck ./...
+	test -x $(GOBIN)/govulncheck || $(GO) install golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION)
+	$(GOBIN)/govulncheck ./...
+
+screenshots: deps
+	scripts/screenshots.sh
+
+clean:
+	rm -rf bin dist
