@@ -6,9 +6,6 @@ SHELL := /bin/bash
 GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
-STATICCHECK_VERSION := v0.8.2
-GOVULNCHECK_VERSION := v1.9.0
-GOBIN := $(shell $(GO) env GOPATH)/bin
 
 # Packages that build without cgo: they run under the race detector.
 PURE_PKGS = $(shell $(GO) list ./... | grep -v -e '^casreset$$' -e '^casreset/ui')
@@ -39,12 +36,7 @@ bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
 
 lint: deps
-	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: the files above need formatting"; exit 1; }
-	$(GO) vet ./...
-	test -x $(GOBIN)/staticcheck || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
-	$(GOBIN)/staticcheck ./...
-	test -x $(GOBIN)/govulncheck || $(GO) install golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION)
-	$(GOBIN)/govulncheck ./...
+	scripts/lint.sh
 
 screenshots: deps
 	scripts/screenshots.sh
