@@ -13,7 +13,7 @@ set -euo pipefail
 #   gcc-mingw-w64-x86-64                                     the Windows cross-build
 #   sslscan                                                  the TLS scan test
 packages=(
-  ca-certificates git make gcc libc6-dev pkg-config
+  ca-certificates curl git make gcc libc6-dev pkg-config
   libgl1-mesa-dev xorg-dev libasound2-dev
   xvfb xauth imagemagick x11-utils fonts-noto-cjk
   dbus dbus-x11 gnome-keyring
