@@ -1,0 +1,97 @@
+package sqlite
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"casreset/service"
+)
+
+// dbTime encodes t as microseconds since the Unix epoch, which carries no
+// time zone and sorts as the instants do. The zero time is NULL, so that
+// "never" cannot be mistaken for 1970.
+func dbTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixMicro()
+}
+
+// timeCol scans a column written by dbTime back into a UTC time.
+type timeCol struct{ t *time.Time }
+
+func (c timeCol) Scan(v any) error {
+	switch v := v.(type) {
+	case nil:
+		*c.t = time.Time{}
+	case int64:
+		*c.t = time.UnixMicro(v).UTC()
+	default:
+		return fmt.Errorf("time column holds %T, want integer", v)
+	}
+	return nil
+}
+
+// dbParams encodes message parameters as a JSON object; none is NULL.
+func dbParams(p map[string]string) (any, error) {
+	if len(p) == 0 {
+		return nil, nil
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil, err
+	}
+	return string(b), nil
+}
+
+// paramsCol scans a column written by dbParams.
+type paramsCol struct{ p *map[string]string }
+
+func (c paramsCol) Scan(v any) error {
+	var text []byte
+	switch v := v.(type) {
+	case nil:
+		*c.p = nil
+		return nil
+	case string:
+		text = []byte(v)
+	case []byte:
+		text = v
+	default:
+		return fmt.Errorf("params column holds %T, want text", v)
+	}
+	var p map[string]string
+	if err := json.Unmarshal(text, &p); err != nil {
+		return fmt.Errorf("params column: %w", err)
+	}
+	*c.p = p
+	return nil
+}
+
+// notFound turns "no rows" into service.ErrNotFound and names the operation
+// in every other error.
+func notFound(op string, err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return service.ErrNotFound
+	}
+	return fmt.Errorf("sqlite: %s: %w", op, err)
+}
+
+// mustAffect reports service.ErrNotFound when an update or delete touched no
+// row.
+func mustAffect(op string, res sql.Result, err error) error {
+	if err != nil {
+		return fmt.Errorf("sqlite: %s: %w", op, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("sqlite: %s: %w", op, err)
+	}
+	if n == 0 {
+		return service.ErrNotFound
+	}
+	return nil
+}
