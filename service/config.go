@@ -36,13 +36,17 @@ type Config struct {
 
 // PolicyConfig is the password policy.
 type PolicyConfig struct {
-	MinLength       int    // in Unicode code points
-	MaxLength       int    // in Unicode code points
-	ForbiddenChars  string // each character is forbidden
-	History         int    // differ from the last N passwords
-	RejectCommon    bool
-	RejectIdentity  bool
-	AdviceMinLength int
+	MinLength      int    // in Unicode code points
+	MaxLength      int    // in Unicode code points
+	ForbiddenChars string // each character is forbidden
+	History        int    // differ from the last N passwords
+	RejectCommon   bool
+	RejectIdentity bool
+	// IdentityMinLength is the shortest part of the account's name (in
+	// letters) that the password may not contain; shorter parts such as
+	// "Tai" or "Li" would reject too many good passwords.
+	IdentityMinLength int
+	AdviceMinLength   int
 }
 
 // HashParams are Argon2id parameters.
@@ -60,13 +64,14 @@ func DefaultConfig() Config {
 	}
 	return Config{
 		Policy: PolicyConfig{
-			MinLength:       10,
-			MaxLength:       128,
-			ForbiddenChars:  "$\"\\/`",
-			History:         3,
-			RejectCommon:    true,
-			RejectIdentity:  true,
-			AdviceMinLength: 14,
+			MinLength:         10,
+			MaxLength:         128,
+			ForbiddenChars:    "$\"\\/`",
+			History:           3,
+			RejectCommon:      true,
+			RejectIdentity:    true,
+			IdentityMinLength: 4,
+			AdviceMinLength:   14,
 		},
 		CaptchaLength:       6,
 		CaptchaTTL:          10 * time.Minute,

@@ -1,12 +1,30 @@
 // Package service is the domain of the password reset: the flow as a state
 // machine, the password policy, CAPTCHAs, validation codes, limits and
 // eligibility. It knows nothing of HTTP; adapters call the methods below.
+//
+// A reset flow moves through these steps, forward only:
+//
+//	started    Start accepted the CAPTCHA and the staff number; a reset
+//	           token was issued (valid for Config.FlowTTL in all).
+//	code_sent  SendCode queued a validation code; SendCode again ("reload")
+//	           replaces it, within the cool-down and the send allowances.
+//	verified   Verify accepted the latest code.
+//	changing   (internal) SetPassword holds the flow while the directory is
+//	           updated; it falls back to verified if the directory refuses.
+//	changed    the password was changed; the token is spent.
+//
+// A flow also ends when it expires or after Config.MaxWrongCodes wrong
+// codes; its token is then token_invalid, like an unknown one. Every error
+// the methods return is an *api.Error whose detail may be shown to users.
 package service
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"sync"
+	"sync/atomic"
 
 	"casreset/api"
 )
@@ -22,72 +40,65 @@ type Client struct {
 
 // Service carries out the reset flow.
 type Service struct {
-	cfg   Config
-	store Store
-	dir   Directory
-	clock Clock
-	log   *slog.Logger
+	cfg    Config
+	store  Store
+	dir    Directory
+	clock  Clock
+	log    *slog.Logger
+	hasher *hasher
+	hook   atomic.Pointer[func(AuditEvent)]
+
+	keyMu sync.Mutex
+	key   []byte // the code HMAC key, once read from the store
 }
 
 // New returns a service over store and dir. A nil dir means accounts live in
-// store (NewStoreDirectory).
+// store (NewStoreDirectory). A nil clock is the system clock and a nil log
+// discards.
 func New(cfg Config, store Store, dir Directory, clock Clock, log *slog.Logger) (*Service, error) {
-	return nil, errors.New("not built yet")
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("service configuration: %w", err)
+	}
+	if store == nil {
+		return nil, errors.New("service: no store")
+	}
+	if clock == nil {
+		clock = SystemClock{}
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Service{
+		cfg:    cfg,
+		store:  store,
+		clock:  clock,
+		log:    log,
+		hasher: newHasher(cfg.PasswordHash, cfg.MaxConcurrentHashes),
+	}
+	if dir == nil {
+		// Share the service's clock, and (through SetPasswordHash) its
+		// hashes, with the default directory.
+		dir = newStoreDirectory(store, cfg, clock)
+	}
+	s.dir = dir
+	return s, nil
 }
 
 // Policy is the password policy for GET /v1/policy.
-func (s *Service) Policy() api.Policy { return api.Policy{} }
+func (s *Service) Policy() api.Policy { return s.cfg.Policy.API() }
 
 // Config returns the service's configuration.
 func (s *Service) Config() Config { return s.cfg }
 
-// NewCaptcha creates a CAPTCHA. The URLs of the answer are left for the
-// HTTP adapter to fill in.
-func (s *Service) NewCaptcha(ctx context.Context, c Client) (api.Captcha, error) {
-	return api.Captcha{}, errors.New("not built yet")
-}
-
-// CaptchaImage renders the CAPTCHA as a PNG (CodeNotFound when unknown or
-// expired).
-func (s *Service) CaptchaImage(ctx context.Context, id string) ([]byte, error) {
-	return nil, errors.New("not built yet")
-}
-
-// CaptchaAudio speaks the CAPTCHA's digits as a WAV in lang ("en" or "zh").
-func (s *Service) CaptchaAudio(ctx context.Context, id, lang string) ([]byte, error) {
-	return nil, errors.New("not built yet")
-}
-
-// Start checks the CAPTCHA and the account and begins a flow.
-func (s *Service) Start(ctx context.Context, c Client, req api.StartRequest) (api.StartResponse, error) {
-	return api.StartResponse{}, errors.New("not built yet")
-}
-
-// Flow describes the flow of token.
-func (s *Service) Flow(ctx context.Context, c Client, token string) (api.Flow, error) {
-	return api.Flow{}, errors.New("not built yet")
-}
-
-// SendCode sends a (new) validation code by channel.
-func (s *Service) SendCode(ctx context.Context, c Client, token string, channel api.Channel) (api.SendCodeResponse, error) {
-	return api.SendCodeResponse{}, errors.New("not built yet")
-}
-
-// Verify checks a validation code.
-func (s *Service) Verify(ctx context.Context, c Client, token, code string) error {
-	return errors.New("not built yet")
-}
-
-// SetPassword changes the password and spends the token.
-func (s *Service) SetPassword(ctx context.Context, c Client, token, password string) (api.PasswordResponse, error) {
-	return api.PasswordResponse{}, errors.New("not built yet")
-}
-
-// RemindStaffNumber sends the staff number to contact when it matches exactly
-// one eligible account. It reports success whether or not it matched.
-func (s *Service) RemindStaffNumber(ctx context.Context, c Client, req api.ReminderRequest) error {
-	return errors.New("not built yet")
-}
-
 // Ready reports whether the store and the directory are reachable.
-func (s *Service) Ready(ctx context.Context) error { return errors.New("not built yet") }
+func (s *Service) Ready(ctx context.Context) error {
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.Warn("store not ready", "error", err)
+		return refuse(api.CodeUnavailable, detailUnavailable)
+	}
+	if err := s.dir.Ping(ctx); err != nil {
+		s.log.Warn("directory not ready", "error", err)
+		return refuse(api.CodeUnavailable, detailUnavailable)
+	}
+	return nil
+}

@@ -1,0 +1,124 @@
+package service
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"errors"
+	"strings"
+
+	"github.com/dchest/captcha"
+
+	"casreset/api"
+)
+
+// Size of the CAPTCHA image in pixels.
+const (
+	captchaWidth  = 240
+	captchaHeight = 80
+)
+
+// captchaLangs are the languages the audio CAPTCHA speaks.
+var captchaLangs = map[string]bool{"en": true, "zh": true}
+
+// NewCaptcha creates a CAPTCHA. The URLs of the answer are left for the
+// HTTP adapter to fill in.
+//
+// Only the digits come from dchest/captcha: the challenge lives in the
+// store, not in the package's in-memory store, so that every instance of
+// the service sees every CAPTCHA.
+func (s *Service) NewCaptcha(ctx context.Context, c Client) (api.Captcha, error) {
+	now := s.clock.Now()
+	cp := Captcha{
+		ID:        rand.Text(),
+		Digits:    captcha.RandomDigits(s.cfg.CaptchaLength),
+		CreatedAt: now,
+		ExpiresAt: now.Add(s.cfg.CaptchaTTL),
+	}
+	if err := s.store.Update(ctx, func(tx Tx) error { return tx.InsertCaptcha(cp) }); err != nil {
+		return api.Captcha{}, s.public(c, "new captcha", err)
+	}
+	return api.Captcha{CaptchaID: cp.ID, ExpiresAt: cp.ExpiresAt}, nil
+}
+
+// CaptchaImage renders the CAPTCHA as a PNG (CodeNotFound when unknown or
+// expired).
+func (s *Service) CaptchaImage(ctx context.Context, id string) ([]byte, error) {
+	cp, err := s.liveCaptcha(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if _, err := captcha.NewImage(cp.ID, cp.Digits, captchaWidth, captchaHeight).WriteTo(&buf); err != nil {
+		return nil, s.public(Client{}, "captcha image", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// CaptchaAudio speaks the CAPTCHA's digits as a WAV in lang ("en" or "zh").
+func (s *Service) CaptchaAudio(ctx context.Context, id, lang string) ([]byte, error) {
+	if !captchaLangs[lang] {
+		return nil, refuse(api.CodeInvalidRequest, `The audio language must be "en" or "zh".`)
+	}
+	cp, err := s.liveCaptcha(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if _, err := captcha.NewAudio(cp.ID, cp.Digits, lang).WriteTo(&buf); err != nil {
+		return nil, s.public(Client{}, "captcha audio", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// liveCaptcha reads a CAPTCHA that exists and has not expired.
+func (s *Service) liveCaptcha(ctx context.Context, id string) (Captcha, error) {
+	var cp Captcha
+	err := s.store.View(ctx, func(tx Tx) error {
+		var err error
+		cp, err = tx.Captcha(id)
+		return err
+	})
+	switch {
+	case errors.Is(err, ErrNotFound) || err == nil && !s.clock.Now().Before(cp.ExpiresAt):
+		return Captcha{}, refuse(api.CodeNotFound, "This CAPTCHA does not exist or has expired; please refresh the image.")
+	case err != nil:
+		return Captcha{}, s.public(Client{}, "captcha", err)
+	}
+	return cp, nil
+}
+
+// useCaptcha consumes the CAPTCHA id whatever the answer, so that each
+// challenge gets a single guess, and returns a captcha_invalid refusal when
+// the answer is wrong, the CAPTCHA unknown, already used or expired. The
+// caller must commit the transaction even when refused.
+func (s *Service) useCaptcha(tx Tx, id, answer string) (*api.Error, error) {
+	wrong := refuse(api.CodeCaptchaInvalid, "The CAPTCHA answer is wrong or the CAPTCHA has expired. Please try the new image.")
+	cp, err := tx.Captcha(id)
+	if errors.Is(err, ErrNotFound) {
+		return wrong, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	existed, err := tx.DeleteCaptcha(id)
+	if err != nil {
+		return nil, err
+	}
+	if !existed || !s.clock.Now().Before(cp.ExpiresAt) {
+		return wrong, nil
+	}
+	answer = strings.Join(strings.Fields(answer), "")
+	if s.cfg.TestCaptchaAnswer != "" && answer == s.cfg.TestCaptchaAnswer {
+		return nil, nil
+	}
+	want := make([]byte, len(cp.Digits))
+	for i, d := range cp.Digits {
+		want[i] = '0' + d
+	}
+	if subtle.ConstantTimeCompare([]byte(answer), want) != 1 {
+		return wrong, nil
+	}
+	return nil, nil
+}

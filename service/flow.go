@@ -1,0 +1,174 @@
+package service
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"casreset/api"
+)
+
+// tokenBytes is the size of a reset token: 256 random bits.
+const tokenBytes = 32
+
+// refusal is an expected "no" to a caller: the error they see, and a few
+// words for the audit detail that they do not.
+type refusal struct {
+	err *api.Error
+	why string
+}
+
+func refuseWhy(code api.Code, detail, why string) *refusal {
+	return &refusal{err: refuse(code, detail), why: why}
+}
+
+func rateLimited(e *api.Error, why string) *refusal { return &refusal{err: e, why: why} }
+
+// newToken returns a fresh reset token and the id of its flow.
+func newToken() (token, id string, err error) {
+	b := make([]byte, tokenBytes)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", fmt.Errorf("reset token: %w", err)
+	}
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, flowID(token), nil
+}
+
+// flowID is the hex SHA-256 of token: the store keeps only this, so a copy
+// of the database does not hand out live tokens.
+func flowID(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+const detailTokenInvalid = "This reset session is unknown, finished or expired. Please start again."
+
+// loadFlow reads the flow of token, refusing with token_invalid when there
+// is none, when it has expired or ended, or when its token was spent.
+func loadFlow(tx Tx, token string, now time.Time) (Flow, *refusal, error) {
+	f, err := tx.Flow(flowID(token))
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return Flow{}, refuseWhy(api.CodeTokenInvalid, detailTokenInvalid, "unknown token"), nil
+	case err != nil:
+		return Flow{}, nil, err
+	case !now.Before(f.ExpiresAt):
+		return f, refuseWhy(api.CodeTokenInvalid, detailTokenInvalid, "flow expired or ended"), nil
+	case f.Step == api.StepChanged:
+		return f, refuseWhy(api.CodeTokenInvalid, detailTokenInvalid, "token spent"), nil
+	}
+	return f, nil, nil
+}
+
+// channelsOf lists the ways account a can receive a code, masked.
+func channelsOf(a Account) []api.ChannelInfo {
+	var out []api.ChannelInfo
+	for _, ch := range []api.Channel{api.ChannelSMS, api.ChannelEmail} {
+		if to := destination(a, ch); to != "" {
+			out = append(out, api.ChannelInfo{Channel: ch, Destination: maskDestination(ch, to)})
+		}
+	}
+	return out
+}
+
+// destination is where a message to a goes by ch, or "" when a has none.
+func destination(a Account, ch api.Channel) string {
+	switch ch {
+	case api.ChannelSMS:
+		return a.Mobile
+	case api.ChannelEmail:
+		return a.Email
+	}
+	return ""
+}
+
+func maskDestination(ch api.Channel, to string) string {
+	if ch == api.ChannelSMS {
+		return MaskMobile(to)
+	}
+	return MaskEmail(to)
+}
+
+// sendsLeft is how many more codes flow f may send now: the lower of what
+// is left of the flow's and of the account's allowance.
+func (s *Service) sendsLeft(tx Tx, f Flow, now time.Time) (int, error) {
+	n, _, err := tx.CountHits(sendKey(f.StaffNumber), now.Add(-s.cfg.SendWindow))
+	if err != nil {
+		return 0, err
+	}
+	return max(min(s.cfg.MaxSendsFlow-f.Sends, s.cfg.MaxSendsDay-n), 0), nil
+}
+
+// account looks the flow's account up in the directory; an account that
+// has gone since the flow began is account_not_found.
+func (s *Service) account(ctx context.Context, staffNumber string) (Account, *refusal, error) {
+	a, err := s.dir.Account(ctx, staffNumber)
+	if errors.Is(err, ErrNotFound) {
+		return Account{}, refuseWhy(api.CodeAccountNotFound, "No account has this staff / teacher number.", ""), nil
+	}
+	return a, nil, err
+}
+
+// Flow describes the flow of token.
+func (s *Service) Flow(ctx context.Context, c Client, token string) (api.Flow, error) {
+	now := s.clock.Now()
+	var (
+		f     Flow
+		no    *refusal
+		msg   Message
+		sends int
+	)
+	err := s.store.View(ctx, func(tx Tx) error {
+		var err error
+		if f, no, err = loadFlow(tx, token, now); err != nil || no != nil {
+			return err
+		}
+		if f.MessageID != 0 {
+			if msg, err = tx.Message(f.MessageID); err != nil && !errors.Is(err, ErrNotFound) {
+				return err
+			}
+		}
+		sends, err = s.sendsLeft(tx, f, now)
+		return err
+	})
+	if err != nil {
+		return api.Flow{}, s.public(c, "flow", err)
+	}
+	if no != nil {
+		return api.Flow{}, s.public(c, "flow", no.err)
+	}
+	a, no, err := s.account(ctx, f.StaffNumber)
+	if err != nil {
+		return api.Flow{}, s.public(c, "flow", err)
+	}
+	if no != nil {
+		return api.Flow{}, s.public(c, "flow", no.err)
+	}
+	out := api.Flow{
+		Step:         f.Step,
+		ExpiresAt:    f.ExpiresAt,
+		Channels:     channelsOf(a),
+		SendsLeft:    sends,
+		AttemptsLeft: max(s.cfg.MaxWrongCodes-f.WrongCodes, 0),
+	}
+	if f.Step == StepChanging {
+		out.Step = api.StepVerified // the contract knows no intermediate step
+	}
+	if f.Channel != "" {
+		out.Channel = f.Channel
+		out.Destination = maskDestination(f.Channel, destination(a, f.Channel))
+		resend := f.CodeSentAt.Add(s.cfg.ResendCooldown)
+		out.ResendAfter = &resend
+		out.Delivery = msg.Status
+	}
+	if f.CodeHMAC != nil {
+		expires := f.CodeExpiresAt
+		out.CodeExpiresAt = &expires
+	}
+	return out, nil
+}

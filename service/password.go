@@ -1,0 +1,210 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"casreset/api"
+)
+
+// passwordHashSetter is implemented by directories that keep the service's
+// own Argon2id hash (the store directory): the service hands them the hash
+// it has already computed instead of hashing the password a second time.
+type passwordHashSetter interface {
+	SetPasswordHash(ctx context.Context, staffNumber, hash string, at time.Time) error
+}
+
+// SetPassword changes the password and spends the token.
+//
+// The slow part (policy, history and the new Argon2id hash) runs outside
+// any write transaction. Then one transaction moves the flow from verified
+// to changing, so that of concurrent calls only one goes on (the others get
+// token_invalid); the directory is told; and a last transaction records the
+// history, marks the flow changed and queues a notice to every contact of
+// the account. If the directory refuses, the flow goes back to verified so
+// that the user can try another password.
+func (s *Service) SetPassword(ctx context.Context, c Client, token, password string) (api.PasswordResponse, error) {
+	const op = "set password"
+	if !utf8.ValidString(password) {
+		no := refuseWhy(api.CodeInvalidRequest, "The new password contains bytes that are not text.", "password encoding")
+		return api.PasswordResponse{}, s.refused(ctx, c, op, "", no.err, no.why)
+	}
+
+	var (
+		f       Flow
+		no      *refusal
+		history []string
+	)
+	err := s.store.View(ctx, func(tx Tx) error {
+		var err error
+		if f, no, err = s.changeableFlow(tx, token, s.clock.Now()); err != nil || no != nil {
+			return err
+		}
+		if s.cfg.Policy.History > 0 {
+			history, err = tx.PasswordHistory(f.StaffNumber, s.cfg.Policy.History)
+		}
+		return err
+	})
+	if err != nil {
+		return api.PasswordResponse{}, s.public(c, op, err)
+	}
+	if no != nil {
+		return api.PasswordResponse{}, s.refused(ctx, c, op, f.StaffNumber, no.err, no.why)
+	}
+	a, no, err := s.account(ctx, f.StaffNumber)
+	if err != nil {
+		return api.PasswordResponse{}, s.public(c, op, err)
+	}
+	if no != nil {
+		return api.PasswordResponse{}, s.refused(ctx, c, op, f.StaffNumber, no.err, no.why)
+	}
+	if v := CheckPassword(s.cfg.Policy, password, a); len(v) > 0 {
+		e := refuse(api.CodePasswordPolicy, "The new password does not meet the rules.").WithViolations(v...)
+		return api.PasswordResponse{}, s.refused(ctx, c, op, f.StaffNumber, e, strings.Join(v, ","))
+	}
+	for _, old := range history {
+		same, err := s.hasher.verify(ctx, password, old)
+		if err != nil {
+			return api.PasswordResponse{}, s.public(c, op, err)
+		}
+		if same {
+			e := refuse(api.CodePasswordReused, "The new password must differ from your recent passwords.")
+			return api.PasswordResponse{}, s.refused(ctx, c, op, f.StaffNumber, e, "")
+		}
+	}
+	hash, err := s.hasher.hash(ctx, password)
+	if err != nil {
+		return api.PasswordResponse{}, s.public(c, op, err)
+	}
+
+	// Take the flow: only one concurrent caller gets past this point.
+	err = s.store.Update(ctx, func(tx Tx) error {
+		var err error
+		if f, no, err = s.changeableFlow(tx, token, s.clock.Now()); err != nil || no != nil {
+			return err
+		}
+		f.Step = StepChanging
+		return tx.UpdateFlow(f)
+	})
+	if err != nil {
+		return api.PasswordResponse{}, s.public(c, op, err)
+	}
+	if no != nil {
+		return api.PasswordResponse{}, s.refused(ctx, c, op, f.StaffNumber, no.err, no.why)
+	}
+
+	// From here on the outcome must be recorded even if the caller hangs up.
+	ctx = context.WithoutCancel(ctx)
+	changedAt := s.clock.Now()
+	if err := s.setDirectoryPassword(ctx, a.StaffNumber, password, hash, changedAt); err != nil {
+		return api.PasswordResponse{}, s.changeFailed(ctx, c, f, err)
+	}
+
+	ev := s.event(c, EventPasswordChanged, f.StaffNumber, "password changed")
+	err = s.store.Update(ctx, func(tx Tx) error {
+		cur, err := tx.Flow(f.ID)
+		if err != nil {
+			return err
+		}
+		if s.cfg.Policy.History > 0 {
+			if err := tx.AddPasswordHistory(a.StaffNumber, hash, changedAt, s.cfg.Policy.History); err != nil {
+				return err
+			}
+		}
+		cur.Step = api.StepChanged
+		if err := tx.UpdateFlow(cur); err != nil {
+			return err
+		}
+		for _, ch := range []api.Channel{api.ChannelSMS, api.ChannelEmail} {
+			to := destination(a, ch)
+			if to == "" {
+				continue
+			}
+			_, err := tx.InsertMessage(Message{
+				Kind:    MessageNotice,
+				Channel: ch,
+				To:      to,
+				Params: map[string]string{
+					"changed_at":   changedAt.UTC().Format(time.RFC3339),
+					"client_addr":  c.Addr,
+					"reference":    c.Reference,
+					"name":         a.Name,
+					"staff_number": a.StaffNumber,
+				},
+				Status:        api.DeliveryQueued,
+				NextAttemptAt: changedAt,
+				CreatedAt:     changedAt,
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return tx.InsertAudit(ev)
+	})
+	if err != nil {
+		// The directory has the new password; only our records lag. The
+		// flow stays "changing" and expires; the log has the reference.
+		return api.PasswordResponse{}, s.public(c, op, err)
+	}
+	s.notify(ev)
+	return api.PasswordResponse{ChangedAt: changedAt}, nil
+}
+
+// changeableFlow reads the flow of token and refuses unless it is verified.
+// A flow being changed by another call is token_invalid: for this caller
+// the token is as good as spent.
+func (s *Service) changeableFlow(tx Tx, token string, now time.Time) (Flow, *refusal, error) {
+	f, no, err := loadFlow(tx, token, now)
+	switch {
+	case err != nil || no != nil:
+		return f, no, err
+	case f.Step == StepChanging:
+		return f, refuseWhy(api.CodeTokenInvalid, detailTokenInvalid, "password change in progress"), nil
+	case f.Step != api.StepVerified:
+		return f, refuseWhy(api.CodeWrongStep, "Please verify the validation code first.", "set password at step "+string(f.Step)), nil
+	}
+	return f, nil, nil
+}
+
+// setDirectoryPassword writes the new password to the directory, as the
+// ready hash when the directory keeps our hashes.
+func (s *Service) setDirectoryPassword(ctx context.Context, staffNumber, password, hash string, at time.Time) error {
+	if hs, ok := s.dir.(passwordHashSetter); ok {
+		return hs.SetPasswordHash(ctx, staffNumber, hash, at)
+	}
+	return s.dir.SetPassword(ctx, staffNumber, password)
+}
+
+// changeFailed puts the flow back to verified after the directory refused
+// or failed, records the outcome and returns what the caller sees.
+func (s *Service) changeFailed(ctx context.Context, c Client, f Flow, cause error) error {
+	pub := s.public(c, "set password", cause)
+	why := "directory: " + string(pub.Code)
+	var dirRefusal *api.Error
+	if errors.As(cause, &dirRefusal) {
+		why = "directory refused: " + string(dirRefusal.Code)
+	}
+	ev := s.event(c, EventPasswordChangeFailed, f.StaffNumber, why)
+	err := s.store.Update(ctx, func(tx Tx) error {
+		cur, err := tx.Flow(f.ID)
+		if err != nil {
+			return err
+		}
+		if cur.Step == StepChanging {
+			cur.Step = api.StepVerified
+			if err := tx.UpdateFlow(cur); err != nil {
+				return err
+			}
+		}
+		return tx.InsertAudit(ev)
+	})
+	if err != nil {
+		s.log.Error("flow not returned to verified", "reference", c.Reference, "error", err)
+		return pub
+	}
+	s.notify(ev)
+	return pub
+}

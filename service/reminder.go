@@ -1,0 +1,117 @@
+package service
+
+import (
+	"context"
+	"strings"
+
+	"casreset/api"
+)
+
+// RemindStaffNumber sends the staff number to contact when it matches exactly
+// one eligible account. It reports success whether or not it matched, so
+// that it cannot be used to learn which contacts are registered.
+//
+// Checks, in order: the per-address limit, the CAPTCHA (consumed whatever
+// the outcome), the contact's format, the per-contact limit. Several
+// eligible accounts sharing one contact get no reminder: the message could
+// not say which number is whose.
+func (s *Service) RemindStaffNumber(ctx context.Context, c Client, req api.ReminderRequest) error {
+	const op = "remind staff number"
+	now := s.clock.Now()
+	contact, channel, contactErr := normalizeContact(req.Contact)
+
+	var (
+		no *refusal
+		ev AuditEvent
+	)
+	err := s.store.Update(ctx, func(tx Tx) error {
+		no = nil
+		limited, err := takeHit(tx, reminderAddrKey(c.Addr), s.cfg.RemindersPerAddr, s.cfg.ReminderWindow, now,
+			"Too many reminders were asked from this computer. Please wait and try again.")
+		if err != nil {
+			return err
+		}
+		if limited != nil {
+			no = rateLimited(limited, "reminders per address")
+		} else if wrong, err := s.useCaptcha(tx, req.CaptchaID, req.CaptchaAnswer); err != nil {
+			return err
+		} else if wrong != nil {
+			no = &refusal{err: wrong, why: "captcha"}
+		} else if contactErr != nil {
+			no = refuseWhy(api.CodeInvalidRequest, "Please enter your registered mobile number or e-mail address.", "contact format")
+		} else if limited, err := takeHit(tx, reminderContactKey(contact), s.cfg.RemindersContact, s.cfg.ReminderWindow, now,
+			"Too many reminders were asked for this contact. Please wait and try again."); err != nil {
+			return err
+		} else if limited != nil {
+			no = rateLimited(limited, "reminders per contact")
+		}
+		if no == nil {
+			return nil
+		}
+		ev = s.refusalEvent(c, "", no.err, no.why)
+		return tx.InsertAudit(ev)
+	})
+	if err != nil {
+		return s.public(c, op, err)
+	}
+	if no != nil {
+		s.notify(ev)
+		return s.public(c, op, no.err)
+	}
+
+	accounts, err := s.dir.AccountsByContact(ctx, contact)
+	if err != nil {
+		return s.public(c, op, err)
+	}
+	var match []Account
+	for _, a := range accounts {
+		ok, err := Eligible(a, s.cfg.EligibilityMonths, s.cfg.Location, now)
+		if err != nil {
+			return s.public(c, op, err)
+		}
+		if ok && destination(a, channel) != "" {
+			match = append(match, a)
+		}
+	}
+	if len(match) != 1 {
+		s.record(ctx, s.event(c, EventAccessRefused, "", "reminder: no single eligible account"))
+		return nil
+	}
+	a := match[0]
+	ev = s.event(c, EventReminderSent, a.StaffNumber, "staff number reminder queued by "+string(channel))
+	err = s.store.Update(ctx, func(tx Tx) error {
+		_, err := tx.InsertMessage(Message{
+			Kind:    MessageReminder,
+			Channel: channel,
+			To:      destination(a, channel),
+			Params: map[string]string{
+				"staff_number": a.StaffNumber,
+				"name":         a.Name,
+				"reference":    c.Reference,
+			},
+			Status:        api.DeliveryQueued,
+			NextAttemptAt: now,
+			CreatedAt:     now,
+		})
+		if err != nil {
+			return err
+		}
+		return tx.InsertAudit(ev)
+	})
+	if err != nil {
+		return s.public(c, op, err)
+	}
+	s.notify(ev)
+	return nil
+}
+
+// normalizeContact reads an e-mail address (anything with an @) or a
+// mobile number, and says which channel reaches it.
+func normalizeContact(s string) (string, api.Channel, error) {
+	if strings.Contains(s, "@") {
+		addr, err := NormalizeEmail(s)
+		return addr, api.ChannelEmail, err
+	}
+	mobile, err := NormalizeMobile(s)
+	return mobile, api.ChannelSMS, err
+}
