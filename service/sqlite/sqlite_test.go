@@ -10,6 +10,7 @@ import (
 
 	"casreset/service"
 	"casreset/service/sqlite"
+	"casreset/service/storetest"
 )
 
 var t0 = time.Date(2025, 3, 14, 9, 26, 53, 589793000, time.UTC)
@@ -90,4 +91,8 @@ func TestBackupRefusesToOverwrite(t *testing.T) {
 	if b, _ := os.ReadFile(dest); string(b) != "keep me" {
 		t.Errorf("existing file now holds %q", b)
 	}
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) service.Store { return storetest.SQLite(t) })
 }
