@@ -1,0 +1,349 @@
+package delivery
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"casreset/api"
+	"casreset/service"
+)
+
+var kinds = []string{service.MessageCode, service.MessageReminder, service.MessageNotice}
+
+func TestEmailCarriesEverythingInBothLanguages(t *testing.T) {
+	// What each kind must say, in English and in Chinese, besides what
+	// every message says.
+	want := map[string][]string{
+		service.MessageCode: {
+			"493027",
+			"Your validation code is", "你的驗證碼是",
+			"before 15:42 on Friday 14 March 2025 (Hong Kong time)", "2025年3月14日（星期五）15:42（香港時間）",
+			"If you did not ask for this code", "如你沒有要求此驗證碼",
+		},
+		service.MessageReminder: {
+			"12345678",
+			"staff / teacher number", "職員／教師編號",
+			"If you did not ask for this reminder", "如你沒有要求此提示",
+		},
+		service.MessageNotice: {
+			"changed at 15:32 on Friday 14 March 2025 (Hong Kong time)", "2025年3月14日（星期五）15:32（香港時間）更改",
+			"from the computer at address 203.0.113.7", "位址為 203.0.113.7",
+			"If this was not you, contact IT Help at once at ithelp@example.edu.hk or 2975 5600",
+			"請立即聯絡 IT Help（ithelp@example.edu.hk 或 2975 5600）",
+			"R7QK2M9XW4",
+		},
+	}
+	every := []string{
+		"HKU SPACE", "Dear Chan Tai Man,", "Chan Tai Man，你好：",
+		"IT Help: ithelp@example.edu.hk | 2975 5600 | Mon-Fri 09:00-18:00",
+		"IT Help：ithelp@example.edu.hk | 2975 5600 | Mon-Fri 09:00-18:00",
+		"Copyright © 2025 HKU SPACE. All rights reserved.",
+		"please do not reply", "請勿回覆",
+	}
+	for _, kind := range kinds {
+		t.Run(kind, func(t *testing.T) {
+			r, err := Render(testMessage(kind, api.ChannelEmail), testOrg())
+			if err != nil {
+				t.Fatalf("Render: %v", err)
+			}
+			if r.Channel != api.ChannelEmail || r.To != "chan.tai.man@example.edu.hk" {
+				t.Errorf("channel %q to %q", r.Channel, r.To)
+			}
+			if !strings.HasPrefix(r.Subject, "HKU SPACE: ") || !strings.Contains(r.Subject, " / ") {
+				t.Errorf("subject %q lacks the organisation or one language", r.Subject)
+			}
+			if strings.Contains(r.Subject, "493027") {
+				t.Errorf("subject %q shows the code on lock screens", r.Subject)
+			}
+			for _, s := range append(want[kind], every...) {
+				if !strings.Contains(r.Body, s) {
+					t.Errorf("text lacks %q", s)
+				}
+				if !strings.Contains(r.HTML, htmlEscape(s)) {
+					t.Errorf("HTML lacks %q", s)
+				}
+			}
+			for _, part := range []string{r.Body, r.HTML} {
+				for _, link := range []string{"http:", "https:", "www.", "<a ", "href"} {
+					if strings.Contains(part, link) {
+						t.Errorf("message contains a link (%q)", link)
+					}
+				}
+			}
+		})
+	}
+}
+
+// htmlEscape is what html/template does to the few special characters the
+// expected strings hold.
+func htmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;").Replace(s)
+}
+
+func TestEmailCodeOnlyForCodeMessages(t *testing.T) {
+	for _, kind := range kinds {
+		r, err := Render(testMessage(kind, api.ChannelEmail), testOrg())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wantCode := kind == service.MessageCode; (r.Code != "") != wantCode {
+			t.Errorf("%s: Code = %q", kind, r.Code)
+		}
+	}
+}
+
+func TestEmailHTMLEscapesValues(t *testing.T) {
+	m := testMessage(service.MessageNotice, api.ChannelEmail)
+	m.Params[paramName] = `<img src=x onerror=alert(1)> & "Co"`
+	m.Params[paramClientAddr] = `<script>alert(1)</script>`
+	org := testOrg()
+	org.Name = `Tom & Jerry's <College>`
+	r, err := Render(m, org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, raw := range []string{"<img", "<script>", "<College>"} {
+		if strings.Contains(r.HTML, raw) {
+			t.Errorf("HTML holds %q unescaped", raw)
+		}
+	}
+	for _, escaped := range []string{"&lt;img src=x onerror=alert(1)&gt; &amp; &#34;Co&#34;", "&lt;script&gt;", "Tom &amp; Jerry&#39;s &lt;College&gt;"} {
+		if !strings.Contains(r.HTML, escaped) {
+			t.Errorf("HTML lacks %q", escaped)
+		}
+	}
+	if !strings.Contains(r.Body, `<script>alert(1)</script>`) {
+		t.Error("the text part should carry values as they are")
+	}
+}
+
+func TestEmailShowsTimesInTheOrganisationsZone(t *testing.T) {
+	org := testOrg()
+	org.Location = time.UTC
+	r, err := Render(testMessage(service.MessageCode, api.ChannelEmail), org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"before 07:42 on Friday 14 March 2025 (UTC)", "2025年3月14日（星期五）07:42（UTC）"} {
+		if !strings.Contains(r.Body, s) {
+			t.Errorf("text lacks %q", s)
+		}
+	}
+}
+
+func TestEmailWithoutOptionalValues(t *testing.T) {
+	m := testMessage(service.MessageNotice, api.ChannelEmail)
+	delete(m.Params, paramName)
+	delete(m.Params, paramClientAddr)
+	delete(m.Params, paramReference)
+	delete(m.Params, paramChangedAt) // the time the message was queued stands in
+	org := Org{Name: "HKU SPACE", HelpPhone: "2975 5600"}
+	r, err := Render(m, org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"Hello,", "你好：", "changed at 15:32 on Friday 14 March 2025", "contact IT Help at once at 2975 5600:", "IT Help: 2975 5600\n"} {
+		if !strings.Contains(r.Body, s) {
+			t.Errorf("text lacks %q", s)
+		}
+	}
+	for _, s := range []string{"address", "reference", "| |", "Copyright"} {
+		if strings.Contains(r.Body, s) {
+			t.Errorf("text holds %q though the value is missing", s)
+		}
+	}
+}
+
+// Longest values the SMS must still fit one segment with. Names are
+// shortened or left out; the code, staff number and reference never are.
+var (
+	longestOrgNames = []string{
+		"HKU SPACE",
+		"The Hong Kong Polytechnic University School of Professional Education and Executive Development",
+		"香港大學專業進修學院",
+		"香港理工大學專業及持續教育學院",
+	}
+	longestPhone     = "+852 2975 5600" // the longest IT Help number written the usual way
+	longestStaff     = "T2019001234"    // 11 characters
+	longestReference = "R7QK2M9XW4ZZ"   // 12 characters
+)
+
+func TestSMSFitsOneSegment(t *testing.T) {
+	for _, lang := range []string{LangEnglish, LangChinese} {
+		for _, kind := range kinds {
+			for _, name := range longestOrgNames {
+				t.Run(lang+"/"+kind+"/"+name, func(t *testing.T) {
+					org := testOrg()
+					org.Name, org.HelpPhone, org.SMSLang = name, longestPhone, lang
+					m := testMessage(kind, api.ChannelSMS)
+					m.Params[paramStaffNumber] = longestStaff
+					m.Params[paramReference] = longestReference
+					r, err := Render(m, org)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if r.Subject != "" || r.HTML != "" {
+						t.Errorf("an SMS has a subject or HTML: %q %q", r.Subject, r.HTML)
+					}
+					assertOneSegment(t, lang, r.Body)
+					must := []string{longestPhone}
+					switch kind {
+					case service.MessageCode:
+						must = append(must, "493027")
+					case service.MessageReminder:
+						must = append(must, longestStaff)
+					case service.MessageNotice:
+						must = append(must, longestReference)
+					}
+					for _, s := range must {
+						if !strings.Contains(r.Body, s) {
+							t.Errorf("SMS lacks %q: %s", s, r.Body)
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+func assertOneSegment(t *testing.T, lang, body string) {
+	t.Helper()
+	septets, gsm := gsm7Septets(body)
+	switch {
+	case lang == LangEnglish && !gsm:
+		t.Errorf("English SMS is not GSM-7: %s", body)
+	case lang == LangEnglish && septets > 160:
+		t.Errorf("English SMS is %d septets: %s", septets, body)
+	case lang == LangChinese && len([]rune(body)) > 70:
+		t.Errorf("Chinese SMS is %d characters: %s", len([]rune(body)), body)
+	}
+	if SMSSegments(body) != 1 {
+		t.Errorf("SMS takes %d segments: %s", SMSSegments(body), body)
+	}
+}
+
+func TestSMSKeepsWhatFits(t *testing.T) {
+	tests := []struct {
+		name, lang, kind, org string
+		want                  string
+	}{
+		{"English code keeps a short name", LangEnglish, service.MessageCode, "HKU SPACE",
+			"HKU SPACE: Your password reset code is 493027. Valid until 15:42 HKT. Didn't ask for it? Ignore this and never share the code. IT Help: 2975 5600"},
+		{"Chinese code keeps a short name", LangChinese, service.MessageCode, "HKU SPACE",
+			"【HKU SPACE】重設密碼驗證碼：493027，15:42前有效。如非本人要求請忽略，勿告知他人。IT Help：2975 5600"},
+		{"English code shortens a long name by words", LangEnglish, service.MessageCode, "The Open University of Hong Kong",
+			"The Open University: Your password reset code is 493027. Valid until 15:42 HKT. Didn't ask for it? Ignore this and never share the code. IT Help: 2975 5600"},
+		{"English notice keeps the address", LangEnglish, service.MessageNotice, "HKU SPACE",
+			"HKU SPACE: Your password was changed on 14 Mar 15:32 HKT from 203.0.113.7. Not you? Contact IT Help now: 2975 5600, ref R7QK2M9XW4."},
+		{"Chinese notice keeps the address before the name", LangChinese, service.MessageNotice, "HKU SPACE",
+			"密碼已於3月14日15:32更改（來自203.0.113.7）。如非本人請聯絡IT Help 2975 5600，編號R7QK2M9XW4"},
+		{"Chinese reminder", LangChinese, service.MessageReminder, "HKU SPACE",
+			"【HKU SPACE】你的職員／教師編號是：12345678。如非本人要求請忽略。IT Help：2975 5600"},
+		{"English reminder", LangEnglish, service.MessageReminder, "HKU SPACE",
+			"HKU SPACE: Your staff / teacher number is 12345678. Didn't ask for it? Ignore this message. IT Help: 2975 5600"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			org := testOrg()
+			org.Name, org.SMSLang = tt.org, tt.lang
+			r, err := Render(testMessage(tt.kind, api.ChannelSMS), org)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Body != tt.want {
+				t.Errorf("SMS\n got %s\nwant %s", r.Body, tt.want)
+			}
+			assertOneSegment(t, tt.lang, r.Body)
+		})
+	}
+}
+
+func TestShortenedNames(t *testing.T) {
+	got := strings.Join(shortenedNames("The Open University of Hong Kong"), "|")
+	want := "The Open University of Hong Kong|The Open University of Hong|The Open University|The Open|"
+	if got != want {
+		t.Errorf("shortenedNames = %q, want %q", got, want)
+	}
+	if got := strings.Join(shortenedNames("香港大學專業進修學院"), "|"); got != "香港大學專業進修學院|" {
+		t.Errorf("a name without spaces is kept whole or left out, got %q", got)
+	}
+}
+
+func TestSMSNeverCutsTheCode(t *testing.T) {
+	org := testOrg()
+	org.SMSLang = LangChinese
+	org.HelpPhone = strings.Repeat("2975 5600 ", 8) // absurd, to leave no room
+	r, err := Render(testMessage(service.MessageCode, api.ChannelSMS), org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.Body, "493027") {
+		t.Errorf("SMS lacks the code: %s", r.Body)
+	}
+	if SMSSegments(r.Body) < 2 {
+		t.Errorf("expected a long SMS, got %s", r.Body)
+	}
+}
+
+func TestSMSLanguageDefaultsToEnglish(t *testing.T) {
+	org := testOrg()
+	org.SMSLang = ""
+	r, err := Render(testMessage(service.MessageCode, api.ChannelSMS), org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, gsm := gsm7Septets(r.Body); !gsm || !strings.Contains(r.Body, "Your password reset code is 493027") {
+		t.Errorf("default SMS is not English: %s", r.Body)
+	}
+}
+
+func TestRenderRefusesIncompleteMessages(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(*service.Message)
+	}{
+		{"code without its code", func(m *service.Message) { delete(m.Params, paramCode) }},
+		{"code without its expiry", func(m *service.Message) { delete(m.Params, paramExpiresAt); m.NotAfter = time.Time{} }},
+		{"malformed expiry", func(m *service.Message) { m.Params[paramExpiresAt] = "15:42 tomorrow" }},
+		{"reminder without the staff number", func(m *service.Message) {
+			m.Kind = service.MessageReminder
+			delete(m.Params, paramStaffNumber)
+		}},
+		{"unknown kind", func(m *service.Message) { m.Kind = "advert" }},
+		{"unknown channel", func(m *service.Message) { m.Channel = "fax" }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := testMessage(service.MessageCode, api.ChannelEmail)
+			tt.change(&m)
+			_, err := Render(m, testOrg())
+			if !errors.Is(err, errUnrenderable) {
+				t.Errorf("Render error = %v, want errUnrenderable", err)
+			}
+		})
+	}
+}
+
+func TestOrgValidate(t *testing.T) {
+	tests := []struct {
+		name    string
+		change  func(*Org)
+		wantErr bool
+	}{
+		{"complete", func(*Org) {}, false},
+		{"phone only", func(o *Org) { o.HelpEmail = "" }, false},
+		{"Chinese SMS", func(o *Org) { o.SMSLang = LangChinese }, false},
+		{"no name", func(o *Org) { o.Name = "" }, true},
+		{"no way to reach IT Help", func(o *Org) { o.HelpEmail, o.HelpPhone = "", "" }, true},
+		{"unknown SMS language", func(o *Org) { o.SMSLang = "zh-CN" }, true},
+	}
+	for _, tt := range tests {
+		org := testOrg()
+		tt.change(&org)
+		if err := org.Validate(); (err != nil) != tt.wantErr {
+			t.Errorf("%s: Validate() = %v, want error %v", tt.name, err, tt.wantErr)
+		}
+	}
+}
