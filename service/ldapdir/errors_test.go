@@ -1,0 +1,110 @@
+package ldapdir
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/go-ldap/ldap/v3"
+
+	"casreset/api"
+	"casreset/service"
+)
+
+func ldapErr(code uint16, diagnostic string) error {
+	return &ldap.Error{ResultCode: code, Err: errors.New(diagnostic)}
+}
+
+func TestPasswordErrorMapsRefusalsToPolicyCodes(t *testing.T) {
+	tests := []struct {
+		name       string
+		ad         bool
+		err        error
+		want       api.Code // "" for ErrNotFound
+		violations []string
+	}{
+		// Active Directory (Windows and Samba wordings).
+		{"AD complexity, constraint violation", true, ldapErr(19,
+			"0000052D: Constraint violation - check_password_restrictions: the password does not meet the complexity criteria!"), api.CodePasswordPolicy, nil},
+		{"AD history, Samba wording", true, ldapErr(19,
+			"0000052D: Constraint violation - check_password_restrictions: the password was already used (in history)!"), api.CodePasswordReused, nil},
+		{"AD policy as unwilling to perform", true, ldapErr(53,
+			"0000052D: SvcErr: DSID-031A1248, problem 5003 (WILL_NOT_PERFORM), data 0\n"), api.CodePasswordPolicy, nil},
+		{"AD policy as an attribute error", true, ldapErr(19,
+			"0000052D: AtrErr: DSID-03191083, #1:\n\t0: 0000052D: DSID-03191083, problem 1005 (CONSTRAINT_ATT_TYPE), data 0, Att 9005a (unicodePwd)\n"), api.CodePasswordPolicy, nil},
+		{"AD lower-case code", true, ldapErr(19, "0000052d: Constraint violation"), api.CodePasswordPolicy, nil},
+		{"AD access denied", true, ldapErr(50,
+			"00000005: SecErr: DSID-031A11EF, problem 4003 (INSUFF_ACCESS_RIGHTS), data 0\n"), api.CodeInternal, nil},
+		{"AD over an unencrypted connection", true, ldapErr(53,
+			"0000001F: SvcErr: DSID-031A12D2, problem 5003 (WILL_NOT_PERFORM), data 0\n"), api.CodeInternal, nil},
+		{"AD entry gone", true, ldapErr(32,
+			"0000208D: NameErr: DSID-0310020A, problem 2001 (NO_OBJECT), data 0, best match of:"), "", nil},
+		{"AD other constraint", true, ldapErr(19, "00002082: AtrErr: DSID-03151E6A, #1"), api.CodePasswordPolicy, nil},
+
+		// OpenLDAP ppolicy.
+		{"quality", false, ldapErr(19, "Password fails quality checking policy"), api.CodePasswordPolicy, nil},
+		{"too short", false, ldapErr(19, "Password is too short for policy"), api.CodePasswordPolicy, []string{api.RuleTooShort}},
+		{"history", false, ldapErr(19, "Password is in history of old passwords"), api.CodePasswordReused, nil},
+		{"unchanged", false, ldapErr(19, "Password is not being changed from existing value"), api.CodePasswordReused, nil},
+		{"minimum age", false, ldapErr(19, "Password is too young to change"), api.CodePasswordPolicy, nil},
+		{"no diagnostic", false, ldapErr(19, ""), api.CodePasswordPolicy, nil},
+		{"no write access", false, ldapErr(50, "no write access to parent"), api.CodeInternal, nil},
+		{"unwilling", false, ldapErr(53, "unwilling to verify old password"), api.CodeInternal, nil},
+		{"entry gone", false, ldapErr(32, ""), "", nil},
+		// AD's codes mean nothing to other servers.
+		{"AD code on a plain server", false, ldapErr(53, "0000052D: SvcErr"), api.CodeInternal, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := passwordError(tt.err, tt.ad)
+			if tt.want == "" {
+				if !errors.Is(err, service.ErrNotFound) {
+					t.Fatalf("passwordError = %v, want ErrNotFound", err)
+				}
+				return
+			}
+			if got := api.ErrorCode(err); got != tt.want {
+				t.Fatalf("code = %s, want %s (err %v)", got, tt.want, err)
+			}
+			if !strings.Contains(err.Error(), tt.err.Error()) {
+				t.Errorf("the error %q lost the directory's message for the log", err)
+			}
+			var ae *api.Error
+			if errors.As(err, &ae) && ae.Code != api.CodeInternal {
+				if ae.Detail == "" || strings.Contains(ae.Detail, "DSID") || strings.Contains(ae.Detail, "0000") ||
+					strings.Contains(strings.ToLower(ae.Detail), "policy checking") {
+					t.Errorf("detail %q is not a user-safe explanation", ae.Detail)
+				}
+				if !slices.Equal(ae.Violations, tt.violations) {
+					t.Errorf("violations = %v, want %v", ae.Violations, tt.violations)
+				}
+			}
+		})
+	}
+
+	if err := passwordError(nil, true); err != nil {
+		t.Errorf("passwordError(nil) = %v", err)
+	}
+}
+
+func TestADCode(t *testing.T) {
+	tests := []struct {
+		diagnostic string
+		code       uint32
+		ok         bool
+	}{
+		{"0000052D: Constraint violation", 0x52d, true},
+		{"  00000005: SecErr", 0x5, true},
+		{"80090308: LdapErr: DSID-0C09044E, comment: AcceptSecurityContext error, data 52e, v4563", 0x80090308, true},
+		{"Password is in history of old passwords", 0, false},
+		{"0000052D Constraint violation", 0, false},
+		{"", 0, false},
+	}
+	for _, tt := range tests {
+		code, ok := adCode(tt.diagnostic)
+		if code != tt.code || ok != tt.ok {
+			t.Errorf("adCode(%q) = %#x, %v, want %#x, %v", tt.diagnostic, code, ok, tt.code, tt.ok)
+		}
+	}
+}

@@ -1,0 +1,193 @@
+package ldapdir_test
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/go-ldap/ldap/v3"
+
+	"casreset/api"
+	"casreset/service"
+	"casreset/service/ldapdir/slapdtest"
+	"casreset/service/storetest"
+)
+
+const testCaptchaAnswer = "424242"
+
+// flowHarness is the domain over a real store and the LDAP directory.
+type flowHarness struct {
+	t      *testing.T
+	svc    *service.Service
+	store  service.Store
+	client service.Client
+}
+
+func newFlowHarness(t *testing.T, s *slapdtest.Server) *flowHarness {
+	t.Helper()
+	cfg, _ := config(t, s)
+	cfg.EndDateAttr = slapdtest.EndTimeAttr
+	dir := open(t, cfg)
+
+	scfg := service.DefaultConfig()
+	scfg.TestCaptchaAnswer = testCaptchaAnswer
+	store := storetest.SQLite(t)
+	clock := service.NewManualClock(time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC))
+	svc, err := service.New(scfg, store, dir, clock, slog.New(slog.NewTextHandler(t.Output(), nil)))
+	if err != nil {
+		t.Fatalf("service.New: %v", err)
+	}
+	return &flowHarness{t: t, svc: svc, store: store,
+		client: service.Client{Addr: "127.0.0.1", UserAgent: "ldapdir-test", Reference: "ref-ldap"}}
+}
+
+func (h *flowHarness) start(staff string) (api.StartResponse, error) {
+	h.t.Helper()
+	ctx := h.t.Context()
+	c, err := h.svc.NewCaptcha(ctx, h.client)
+	if err != nil {
+		h.t.Fatalf("NewCaptcha: %v", err)
+	}
+	return h.svc.Start(ctx, h.client, api.StartRequest{StaffNumber: staff, CaptchaID: c.CaptchaID, CaptchaAnswer: testCaptchaAnswer})
+}
+
+// verified walks a flow to the verified step by SMS and returns its token.
+func (h *flowHarness) verified(staff, wantMobile string) string {
+	h.t.Helper()
+	ctx := h.t.Context()
+	res, err := h.start(staff)
+	if err != nil {
+		h.t.Fatalf("Start: %v", err)
+	}
+	if _, err := h.svc.SendCode(ctx, h.client, res.ResetToken, api.ChannelSMS); err != nil {
+		h.t.Fatalf("SendCode: %v", err)
+	}
+	m := h.latestMessage(res.ResetToken)
+	if m.To != wantMobile {
+		h.t.Fatalf("the code went to %q, want %q", m.To, wantMobile)
+	}
+	if err := h.svc.Verify(ctx, h.client, res.ResetToken, m.Params["code"]); err != nil {
+		h.t.Fatalf("Verify: %v", err)
+	}
+	return res.ResetToken
+}
+
+// latestMessage is the code message of the flow of token, as queued for
+// delivery (the flow's id is the hex SHA-256 of its token).
+func (h *flowHarness) latestMessage(token string) service.Message {
+	h.t.Helper()
+	sum := sha256.Sum256([]byte(token))
+	var m service.Message
+	err := h.store.View(h.t.Context(), func(tx service.Tx) error {
+		f, err := tx.Flow(hex.EncodeToString(sum[:]))
+		if err != nil {
+			return err
+		}
+		m, err = tx.Message(f.MessageID)
+		return err
+	})
+	if err != nil {
+		h.t.Fatalf("reading the queued code: %v", err)
+	}
+	return m
+}
+
+func TestWholeFlowAgainstTheDirectory(t *testing.T) {
+	s := slapdtest.Start(t)
+	chan_ := slapdtest.Person{UID: "chan", StaffNumber: "T7001", Name: "Chan Tai Man",
+		Mobiles: []string{"9123 4567"}, Mail: "chan.tai.man@example.edu.hk", Password: "Old-Passw0rd-1"}
+	s.AddPeople(chan_,
+		// Contract ended 2024-09-01 in Hong Kong: refused from 2026-03-02.
+		slapdtest.Person{UID: "gone", StaffNumber: "T7002", Mobiles: []string{"9123 4568"}, EndTime: "20240831160000Z"},
+		// Ends 2026-08-31: eligible until 2028-02-29.
+		slapdtest.Person{UID: "staying", StaffNumber: "T7003", Mobiles: []string{"+852 6123 4567"}, EndTime: "20260831000000Z"},
+	)
+	h := newFlowHarness(t, s)
+	ctx := t.Context()
+
+	res, err := h.start(chan_.StaffNumber)
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	want := []api.ChannelInfo{{Channel: api.ChannelSMS, Destination: "9*** **67"}, {Channel: api.ChannelEmail, Destination: "c****@example.edu.hk"}}
+	if len(res.Channels) != 2 || res.Channels[0] != want[0] || res.Channels[1] != want[1] {
+		t.Errorf("channels = %+v, want %+v", res.Channels, want)
+	}
+
+	token := h.verified(chan_.StaffNumber, "+85291234567")
+	const newPassword = "Brand-New-Passw0rd-9"
+	if _, err := h.svc.SetPassword(ctx, h.client, token, newPassword); err != nil {
+		t.Fatalf("SetPassword: %v", err)
+	}
+	if err := bind(t, s, chan_.DN(), newPassword); err != nil {
+		t.Errorf("bind with the new password: %v", err)
+	}
+	if err := bind(t, s, chan_.DN(), chan_.Password); !ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidCredentials) {
+		t.Errorf("bind with the old password = %v, want invalid credentials", err)
+	}
+
+	t.Run("the directory's history refusal reaches the user and the flow goes on", func(t *testing.T) {
+		token := h.verified(chan_.StaffNumber, "+85291234567")
+		// Set before the service knew the account: only the directory's
+		// history has it.
+		_, err := h.svc.SetPassword(ctx, h.client, token, chan_.Password)
+		if api.ErrorCode(err) != api.CodePasswordReused {
+			t.Fatalf("SetPassword(an old directory password) = %v, want password_reused", err)
+		}
+		if _, err := h.svc.SetPassword(ctx, h.client, token, "Another-Passw0rd-8"); err != nil {
+			t.Fatalf("SetPassword after the refusal: %v", err)
+		}
+		if err := bind(t, s, chan_.DN(), "Another-Passw0rd-8"); err != nil {
+			t.Errorf("bind: %v", err)
+		}
+	})
+
+	t.Run("end dates from the directory decide eligibility", func(t *testing.T) {
+		if _, err := h.start("T7002"); api.ErrorCode(err) != api.CodeAccountExpired {
+			t.Errorf("Start(T7002) = %v, want account_expired", err)
+		}
+		if _, err := h.start("T7003"); err != nil {
+			t.Errorf("Start(T7003) = %v", err)
+		}
+		if _, err := h.start("T7999"); api.ErrorCode(err) != api.CodeAccountNotFound {
+			t.Errorf("Start(T7999) = %v, want account_not_found", err)
+		}
+	})
+
+	t.Run("directory stopped: 503 and not ready; started again: recovered", func(t *testing.T) {
+		s.Stop()
+		_, err := h.start(chan_.StaffNumber)
+		if code := api.ErrorCode(err); code != api.CodeUnavailable || code.Status() != 503 {
+			t.Errorf("Start with the directory stopped = %v, want unavailable (503)", err)
+		}
+		if err := h.svc.Ready(ctx); err == nil {
+			t.Error("Ready with the directory stopped = nil")
+		}
+
+		s.Restart()
+		if err := h.svc.Ready(ctx); err != nil {
+			t.Errorf("Ready after the restart: %v", err)
+		}
+		if _, err := h.start(chan_.StaffNumber); err != nil {
+			t.Errorf("Start after the restart: %v", err)
+		}
+	})
+
+	t.Run("a flow verified before the directory stopped can finish once it is back", func(t *testing.T) {
+		token := h.verified("T7003", "+85261234567")
+		s.Stop()
+		_, err := h.svc.SetPassword(ctx, h.client, token, "Harbour-Lights-77")
+		if api.ErrorCode(err) != api.CodeUnavailable {
+			t.Fatalf("SetPassword with the directory stopped = %v, want unavailable", err)
+		}
+		s.Restart()
+		if _, err := h.svc.SetPassword(ctx, h.client, token, "Harbour-Lights-77"); err != nil {
+			t.Fatalf("SetPassword after the restart: %v", err)
+		}
+		if err := bind(t, s, "uid=staying,"+slapdtest.PeopleDN, "Harbour-Lights-77"); err != nil {
+			t.Errorf("bind: %v", err)
+		}
+	})
+}
