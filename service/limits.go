@@ -15,7 +15,7 @@ func reminderContactKey(c string) string { return "remind:contact:" + c }
 
 // takeHit counts one hit of key unless limit hits already happened within
 // window before now; then it returns a rate_limited refusal whose retry
-// time is when the oldest of them leaves the window. Refused attempts are
+// time is when the oldest of them has left the window. Refused attempts are
 // not counted, so the retry time stays true.
 func takeHit(tx Tx, key string, limit int, window time.Duration, now time.Time, detail string) (*api.Error, error) {
 	n, oldest, err := tx.CountHits(key, now.Add(-window))
@@ -23,7 +23,7 @@ func takeHit(tx Tx, key string, limit int, window time.Duration, now time.Time, 
 		return nil, err
 	}
 	if n >= limit {
-		return refuse(api.CodeRateLimited, detail).WithRetryAfter(retrySeconds(oldest.Add(window).Sub(now))), nil
+		return refuse(api.CodeRateLimited, detail).WithRetryAfter(secondsUntilLeft(oldest, window, now)), nil
 	}
 	return nil, tx.AddHit(key, now)
 }
@@ -31,4 +31,11 @@ func takeHit(tx Tx, key string, limit int, window time.Duration, now time.Time, 
 // retrySeconds rounds d up to whole seconds (at least 1).
 func retrySeconds(d time.Duration) int {
 	return max(int(math.Ceil(d.Seconds())), 1)
+}
+
+// secondsUntilLeft is the first whole second after now at which a hit at
+// oldest no longer counts. The window includes its start (the store counts
+// hits "at or after"), so a hit leaves strictly after oldest+window.
+func secondsUntilLeft(oldest time.Time, window time.Duration, now time.Time) int {
+	return max(int(oldest.Add(window).Sub(now)/time.Second)+1, 1)
 }

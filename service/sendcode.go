@@ -148,7 +148,7 @@ func sendableStep(f Flow) *refusal {
 	if f.Step == api.StepStarted || f.Step == api.StepCodeSent {
 		return nil
 	}
-	return refuseWhy(api.CodeWrongStep, "The code has already been verified; please set your new password.", "send code at step "+string(f.Step))
+	return refuseWhy(api.CodeWrongStep, wrongStepDetail(f.Step), "send code at step "+string(f.Step))
 }
 
 // sendLimits checks the cool-down and the flow's and account's allowances.
@@ -168,7 +168,7 @@ func (s *Service) sendLimits(tx Tx, f Flow, now time.Time) (*refusal, error) {
 	}
 	if n >= s.cfg.MaxSendsDay {
 		e := refuse(api.CodeRateLimited, "Too many codes were sent to this account today. Please try again later.").
-			WithRetryAfter(retrySeconds(oldest.Add(s.cfg.SendWindow).Sub(now)))
+			WithRetryAfter(secondsUntilLeft(oldest, s.cfg.SendWindow, now))
 		return rateLimited(e, "sends per account"), nil
 	}
 	return nil, nil

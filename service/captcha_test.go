@@ -1,0 +1,75 @@
+package service_test
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"casreset/api"
+)
+
+func TestCaptchaCreation(t *testing.T) {
+	h := newHarness(t)
+	c, err := h.svc.NewCaptcha(context.Background(), h.client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.CaptchaID == "" || !c.ExpiresAt.Equal(t0.Add(10*time.Minute)) {
+		t.Errorf("captcha %+v", c)
+	}
+	id, answer := h.captcha()
+	if id == c.CaptchaID || len(answer) != 6 {
+		t.Errorf("second captcha %q answer %q: want a new id and 6 digits", id, answer)
+	}
+}
+
+func TestCaptchaImageAndAudio(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	id, _ := h.captcha()
+
+	img, err := h.svc.CaptchaImage(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(img, []byte("\x89PNG\r\n\x1a\n")) {
+		t.Errorf("image is not a PNG: % x", img[:min(8, len(img))])
+	}
+	for _, lang := range []string{"en", "zh"} {
+		wav, err := h.svc.CaptchaAudio(ctx, id, lang)
+		if err != nil {
+			t.Fatalf("audio %s: %v", lang, err)
+		}
+		if !bytes.HasPrefix(wav, []byte("RIFF")) || !bytes.Equal(wav[8:12], []byte("WAVE")) {
+			t.Errorf("audio %s is not a WAV", lang)
+		}
+	}
+	// Looking at the CAPTCHA does not use it up.
+	if _, err := h.svc.CaptchaImage(ctx, id); err != nil {
+		t.Errorf("second look: %v", err)
+	}
+
+	_, err = h.svc.CaptchaAudio(ctx, id, "fr")
+	wantCode(t, err, api.CodeInvalidRequest)
+	_, err = h.svc.CaptchaImage(ctx, "unknown")
+	wantCode(t, err, api.CodeNotFound)
+	_, err = h.svc.CaptchaAudio(ctx, "unknown", "en")
+	wantCode(t, err, api.CodeNotFound)
+
+	h.clock.Advance(10 * time.Minute)
+	_, err = h.svc.CaptchaImage(ctx, id)
+	wantCode(t, err, api.CodeNotFound)
+	_, err = h.svc.CaptchaAudio(ctx, id, "en")
+	wantCode(t, err, api.CodeNotFound)
+}
+
+func TestCaptchaUsedByStartIsGone(t *testing.T) {
+	h := newHarness(t)
+	id, answer := h.captcha()
+	if _, err := h.svc.Start(context.Background(), h.client, api.StartRequest{StaffNumber: acctBoth.StaffNumber, CaptchaID: id, CaptchaAnswer: answer}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := h.svc.CaptchaImage(context.Background(), id)
+	wantCode(t, err, api.CodeNotFound)
+}
