@@ -8,5 +8,22 @@
 // renders them, hands them to a Sender and records the outcome. A message
 // whose code has expired is never sent, a permanent refusal is not retried,
 // and every other failure is retried with exponential backoff and full
-// jitter while the code is still valid.
+// jitter while the code is still valid. Sending is at least once: only a
+// send that outlasts its lease (the worker cuts sends off at half of it)
+// could be repeated by another instance.
+//
+// Wiring, as a server does it:
+//
+//	if err := org.Validate(); err != nil { … }
+//	senders := map[api.Channel]delivery.Sender{}
+//	// --outbox DIR: delivery.NewOutbox(dir) for both channels; otherwise
+//	// delivery.NewSMTP(…) for api.ChannelEmail and
+//	// delivery.NewSMSWebhook(…) for api.ChannelSMS.
+//	w := delivery.NewWorker(store, senders, org, clock, log)
+//	registry.MustRegister(w.Collectors()...)
+//	svc.SetEventHook(func(service.AuditEvent) { w.Poke() }) // send at once
+//	go w.Run(ctx)
+//
+// Tests that need the codes "sent" through an outbox read it back with
+// ReadOutbox.
 package delivery

@@ -15,9 +15,13 @@ const (
 // Org is the organisation as every message presents it: its name and how to
 // reach IT Help. Location is the time zone in which times are shown
 // (Asia/Hong_Kong when nil); SMSLang is the one language of an SMS
-// (LangEnglish when empty).
+// (LangEnglish when empty). SMSName, when set, stands for Name in SMS,
+// where a long name is left out rather than cut (e.g. "PolyU SPEED" for
+// "The Hong Kong Polytechnic University School of Professional Education
+// and Executive Development").
 type Org struct {
 	Name      string
+	SMSName   string
 	HelpEmail string
 	HelpPhone string
 	HelpHours string
@@ -53,6 +57,14 @@ func (o Org) withDefaults() Org {
 		o.SMSLang = LangEnglish
 	}
 	return o
+}
+
+// smsName is the name an SMS starts with.
+func (o Org) smsName() string {
+	if o.SMSName != "" {
+		return o.SMSName
+	}
+	return o.Name
 }
 
 func hongKong() *time.Location {

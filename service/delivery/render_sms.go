@@ -2,13 +2,12 @@ package delivery
 
 import (
 	"fmt"
-	"strings"
 
 	"casreset/service"
 )
 
 // smsDraft writes one SMS with or without its optional parts: org is the
-// organisation's name (possibly shortened, possibly empty) and extra says
+// organisation's name (possibly empty) and extra says
 // whether to include the part that goes first when room runs out (the
 // client address of a notice).
 type smsDraft func(org string, extra bool) string
@@ -68,7 +67,7 @@ func renderSMS(kind string, v values, org Org) (string, error) {
 	default:
 		return "", fmt.Errorf("%w: unknown kind %q", errUnrenderable, kind)
 	}
-	return fitSMS(draft, org.Name), nil
+	return fitSMS(draft, org.smsName()), nil
 }
 
 func bracketZH(org string) string {
@@ -85,47 +84,19 @@ func prefixEN(org string) string {
 	return org + ": "
 }
 
-// fitSMS returns the fullest draft that fits one segment. Room is found by
-// shortening the organisation's name word by word, then leaving it out,
-// then leaving out the extra part. The code, staff number and reference
-// are never cut: when even the shortest draft is longer than a segment it
-// goes out as it is, in several.
+// fitSMS returns the fullest draft that fits one segment: the
+// organisation's name and the extra part when there is room, the extra part
+// before the name when there is room for one of them. A name is never
+// shortened, since a prefix can be another organisation's name ("HKU" of
+// "HKU SPACE"). The code, staff number and reference are never cut: when
+// even the shortest draft is longer than a segment it goes out as it is, in
+// several.
 func fitSMS(draft smsDraft, orgName string) string {
-	var candidates []string
-	for _, extra := range []bool{true, false} {
-		for _, o := range shortenedNames(orgName) {
-			candidates = append(candidates, draft(o, extra))
-		}
-	}
+	candidates := []string{draft(orgName, true), draft("", true), draft(orgName, false), draft("", false)}
 	for _, c := range candidates {
 		if SMSSegments(c) == 1 {
 			return c
 		}
 	}
 	return candidates[len(candidates)-1]
-}
-
-// shortenedNames lists name, then its word prefixes from longest to
-// shortest, without a dangling "of" or "and", then "". "The Open
-// University of Hong Kong" gives it whole, "The Open University of Hong",
-// "The Open University", "The Open", "".
-func shortenedNames(name string) []string {
-	words := strings.Fields(name)
-	var names []string
-	for n := len(words); n > 0; n-- {
-		prefix := words[:n]
-		for len(prefix) > 0 && danglingWords[strings.ToLower(prefix[len(prefix)-1])] {
-			prefix = prefix[:len(prefix)-1]
-		}
-		s := strings.Join(prefix, " ")
-		if s != "" && (len(names) == 0 || names[len(names)-1] != s) {
-			names = append(names, s)
-		}
-	}
-	return append(names, "")
-}
-
-// danglingWords do not end a shortened name.
-var danglingWords = map[string]bool{
-	"of": true, "and": true, "&": true, "for": true, "the": true, "in": true, "at": true, "-": true,
 }

@@ -156,8 +156,8 @@ func TestEmailWithoutOptionalValues(t *testing.T) {
 	}
 }
 
-// Longest values the SMS must still fit one segment with. Names are
-// shortened or left out; the code, staff number and reference never are.
+// Longest values the SMS must still fit one segment with. Names are kept
+// whole or left out; the code, staff number and reference are always in.
 var (
 	longestOrgNames = []string{
 		"HKU SPACE",
@@ -197,6 +197,9 @@ func TestSMSFitsOneSegment(t *testing.T) {
 					case service.MessageNotice:
 						must = append(must, longestReference)
 					}
+					if !strings.Contains(r.Body, name) && strings.Contains(r.Body, strings.Fields(name)[0]+" ") {
+						t.Errorf("SMS holds a cut name: %s", r.Body)
+					}
 					for _, s := range must {
 						if !strings.Contains(r.Body, s) {
 							t.Errorf("SMS lacks %q: %s", s, r.Body)
@@ -233,8 +236,8 @@ func TestSMSKeepsWhatFits(t *testing.T) {
 			"HKU SPACE: Your password reset code is 493027. Valid until 15:42 HKT. Didn't ask for it? Ignore this and never share the code. IT Help: 2975 5600"},
 		{"Chinese code keeps a short name", LangChinese, service.MessageCode, "HKU SPACE",
 			"【HKU SPACE】重設密碼驗證碼：493027，15:42前有效。如非本人要求請忽略，勿告知他人。IT Help：2975 5600"},
-		{"English code shortens a long name by words", LangEnglish, service.MessageCode, "The Open University of Hong Kong",
-			"The Open University: Your password reset code is 493027. Valid until 15:42 HKT. Didn't ask for it? Ignore this and never share the code. IT Help: 2975 5600"},
+		{"English code leaves out a name too long, never cutting it", LangEnglish, service.MessageCode, "The Open University of Hong Kong",
+			"Your password reset code is 493027. Valid until 15:42 HKT. Didn't ask for it? Ignore this and never share the code. IT Help: 2975 5600"},
 		{"English notice keeps the address", LangEnglish, service.MessageNotice, "HKU SPACE",
 			"HKU SPACE: Your password was changed on 14 Mar 15:32 HKT from 203.0.113.7. Not you? Contact IT Help now: 2975 5600, ref R7QK2M9XW4."},
 		{"Chinese notice keeps the address before the name", LangChinese, service.MessageNotice, "HKU SPACE",
@@ -260,14 +263,23 @@ func TestSMSKeepsWhatFits(t *testing.T) {
 	}
 }
 
-func TestShortenedNames(t *testing.T) {
-	got := strings.Join(shortenedNames("The Open University of Hong Kong"), "|")
-	want := "The Open University of Hong Kong|The Open University of Hong|The Open University|The Open|"
-	if got != want {
-		t.Errorf("shortenedNames = %q, want %q", got, want)
+func TestSMSUsesTheShortNameForSMS(t *testing.T) {
+	org := testOrg()
+	org.Name = "The Hong Kong Polytechnic University School of Professional Education and Executive Development"
+	org.SMSName = "PolyU SPEED"
+	r, err := Render(testMessage(service.MessageCode, api.ChannelSMS), org)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got := strings.Join(shortenedNames("香港大學專業進修學院"), "|"); got != "香港大學專業進修學院|" {
-		t.Errorf("a name without spaces is kept whole or left out, got %q", got)
+	if !strings.HasPrefix(r.Body, "PolyU SPEED: Your password reset code is 493027.") {
+		t.Errorf("SMS %q does not start with the SMS name", r.Body)
+	}
+	r, err = Render(testMessage(service.MessageCode, api.ChannelEmail), org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(r.Subject, org.Name+": ") {
+		t.Errorf("e-mail subject %q does not carry the full name", r.Subject)
 	}
 }
 
