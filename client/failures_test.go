@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -189,10 +190,15 @@ func TestRetriesOnlyWhereSafe(t *testing.T) {
 }
 
 func TestARetryKeepsTheRequestID(t *testing.T) {
-	var ids []string
-	var hits atomic.Int32
+	var (
+		mu   sync.Mutex
+		ids  []string
+		hits atomic.Int32
+	)
 	_, c := trustedServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ids = append(ids, r.Header.Get(api.HeaderRequestID)) // requests are sequential
+		mu.Lock()
+		ids = append(ids, r.Header.Get(api.HeaderRequestID))
+		mu.Unlock()
 		if hits.Add(1) == 1 {
 			answer(503, api.ProblemJSON, `{"code":"unavailable"}`)(w, r)
 			return
@@ -202,7 +208,9 @@ func TestARetryKeepsTheRequestID(t *testing.T) {
 	if _, err := c.Policy(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if hits.Load() != 2 || ids[0] != ids[1] {
+	mu.Lock()
+	defer mu.Unlock()
+	if len(ids) != 2 || ids[0] != ids[1] {
 		t.Errorf("attempts %d with ids %q; want one id for the call", hits.Load(), ids)
 	}
 }

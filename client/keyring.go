@@ -50,7 +50,8 @@ func (goKeyring) Set(service, user, s string) error        { return keyring.Set(
 func (goKeyring) Delete(service, user string) error        { return keyring.Delete(service, user) }
 
 // Keyring remembers the staff number, and nothing else, in the OS keyring.
-// Its calls block for up to 3 seconds; call them off the UI goroutine.
+// Its calls block for up to 3 seconds; call them off the UI goroutine. The
+// zero value works like NewKeyring's.
 type Keyring struct {
 	account string
 	timeout time.Duration
@@ -83,7 +84,8 @@ func (k *Keyring) Available() bool {
 
 // Get returns the remembered staff number, or ErrNotFound.
 func (k *Keyring) Get() (string, error) {
-	staff, err := k.run(func() (string, error) { return k.store.Get(KeyringService, k.account) })
+	store, account := k.backend()
+	staff, err := k.run(func() (string, error) { return store.Get(KeyringService, account) })
 	if errors.Is(err, keyring.ErrNotFound) {
 		return "", ErrNotFound
 	}
@@ -102,14 +104,16 @@ func (k *Keyring) Remember(staff string) error {
 	if staff == "" || utf8.RuneCountInString(staff) > maxStaffNumber {
 		return errors.New("client: not a staff number")
 	}
-	_, err := k.run(func() (string, error) { return "", k.store.Set(KeyringService, k.account, staff) })
+	store, account := k.backend()
+	_, err := k.run(func() (string, error) { return "", store.Set(KeyringService, account, staff) })
 	return err
 }
 
 // Forget removes the remembered staff number; forgetting nothing is not an
 // error.
 func (k *Keyring) Forget() error {
-	_, err := k.run(func() (string, error) { return "", k.store.Delete(KeyringService, k.account) })
+	store, account := k.backend()
+	_, err := k.run(func() (string, error) { return "", store.Delete(KeyringService, account) })
 	if errors.Is(err, keyring.ErrNotFound) {
 		return nil
 	}
@@ -136,7 +140,11 @@ func (k *Keyring) run(fn func() (string, error)) (string, error) {
 		s, err := fn()
 		done <- result{s, err}
 	}()
-	timer := time.NewTimer(k.timeout)
+	timeout := k.timeout
+	if timeout <= 0 {
+		timeout = keyringTimeout
+	}
+	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	select {
 	case r := <-done:
@@ -148,6 +156,19 @@ func (k *Keyring) run(fn func() (string, error)) (string, error) {
 		k.markDead()
 		return "", ErrKeyringTimeout
 	}
+}
+
+// backend returns the store and account, filling in those of a zero Keyring.
+func (k *Keyring) backend() (secretStore, string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.store == nil {
+		k.store = goKeyring{}
+	}
+	if k.account == "" {
+		k.account = osUserName()
+	}
+	return k.store, k.account
 }
 
 func (k *Keyring) markDead() {
