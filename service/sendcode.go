@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"casreset/api"
@@ -89,6 +90,9 @@ func (s *Service) SendCode(ctx context.Context, c Client, token string, channel 
 		if err := tx.AddHit(sendKey(f.StaffNumber), now); err != nil {
 			return err
 		}
+		if err := supersede(tx, f.MessageID); err != nil {
+			return err
+		}
 		expires := now.Add(s.cfg.CodeTTL)
 		msgID, err := tx.InsertMessage(Message{
 			Kind:    MessageCode,
@@ -172,4 +176,26 @@ func (s *Service) sendLimits(tx Tx, f Flow, now time.Time) (*refusal, error) {
 		return rateLimited(e, "sends per account"), nil
 	}
 	return nil, nil
+}
+
+// supersede stops the previous code's message if it is still queued: its
+// code no longer verifies, so sending it late would only confuse.
+func supersede(tx Tx, messageID int64) error {
+	if messageID == 0 {
+		return nil
+	}
+	m, err := tx.Message(messageID)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if m.Status != api.DeliveryQueued {
+		return nil
+	}
+	m.Status = api.DeliveryFailed
+	m.LastError = "superseded by a newer code"
+	m.Params = nil
+	return tx.UpdateMessage(m)
 }

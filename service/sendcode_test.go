@@ -209,3 +209,24 @@ func wrongCode(code string) string {
 	b[len(b)-1] = '0' + (b[len(b)-1]-'0'+1)%10
 	return string(b)
 }
+
+func TestResendStopsThePreviousQueuedMessage(t *testing.T) {
+	h := newHarness(t)
+	token := h.start(acctBoth.StaffNumber)
+	h.send(token, api.ChannelSMS)
+	old := h.flow(token).MessageID
+
+	h.clock.Advance(time.Minute)
+	h.send(token, api.ChannelEmail)
+
+	m := h.message(old)
+	if m.Status != api.DeliveryFailed {
+		t.Errorf("the superseded message is %q, want %q", m.Status, api.DeliveryFailed)
+	}
+	if len(m.Params) != 0 {
+		t.Errorf("the superseded message still holds its params (and so its code)")
+	}
+	if cur := h.message(h.flow(token).MessageID); cur.Status != api.DeliveryQueued {
+		t.Errorf("the new message is %q, want queued", cur.Status)
+	}
+}
