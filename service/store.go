@@ -83,8 +83,11 @@ type Tx interface {
 	Secret(name string) ([]byte, error)
 	InsertSecret(name string, value []byte) error
 
-	// Purge deletes expired captchas, flows and hits before now, messages
-	// finished before messagesBefore and audit events before auditBefore.
+	// Purge deletes captchas and flows that expired before now, hits
+	// before now, messages finished before messagesBefore and audit
+	// events before auditBefore. Hits feed the sliding-window limits, so
+	// callers pass a now at least the longest limit window in the past
+	// (Service.Purge does).
 	Purge(now, messagesBefore, auditBefore time.Time) (int64, error)
 }
 
