@@ -1,0 +1,388 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+
+	"casreset/api"
+)
+
+// callTimeout bounds any one call to the service, on top of the client's
+// own timeouts, so that a screen never stays busy for good.
+const callTimeout = 2 * time.Minute
+
+// screen is one page of the wizard. Its widgets live as long as the flow,
+// so that switching language re-renders the same fields with what was
+// typed in them.
+type screen interface {
+	// step is the position in the step indicator: 1 to 4, stepDone after
+	// the password changed.
+	step() int
+	// content is the page's layout, built once.
+	content() fyne.CanvasObject
+	// refresh sets every text from the page's state in the current
+	// language.
+	refresh()
+	// focus is the first field, focused when the page is shown.
+	focus() fyne.Focusable
+	// setBusy disables what would start a second request.
+	setBusy(busy bool)
+}
+
+// ticker is a screen with something live: a countdown, a poll.
+type ticker interface {
+	tick(now time.Time)
+}
+
+// wiper is a screen holding secrets to wipe when the flow ends.
+type wiper interface {
+	wipe()
+}
+
+const stepDone = 5
+
+// controller moves between the screens and holds the flow.
+type controller struct {
+	win        fyne.Window
+	deps       Deps
+	backend    Backend
+	clock      Clock
+	log        *slog.Logger
+	tr         *translator
+	lang       string
+	onLanguage func(lang string)
+
+	chrome  *chrome
+	root    fyne.CanvasObject
+	current screen
+	screens []screen // every screen of this flow, wiped when it ends
+
+	// The flow. A new flow (idle timeout, "reload", success) replaces all
+	// of it and bumps gen, so results of calls made for an older flow are
+	// dropped when they arrive.
+	gen      int
+	ctx      context.Context
+	cancel   context.CancelFunc
+	token    string
+	staff    string
+	channels []api.ChannelInfo
+	policy   api.Policy
+	step1    *step1
+
+	busy       bool
+	closed     bool
+	lastActive time.Time
+	stopTicker func()
+	pending    sync.WaitGroup // calls whose results have not been applied
+
+	// The keyring: whether there is one and what it holds.
+	memoryOK   bool
+	remembered string
+}
+
+func newController(w fyne.Window, d Deps) *controller {
+	c := &controller{win: w, deps: d, backend: d.Backend, clock: d.Clock, log: d.Log}
+	if c.clock == nil {
+		c.clock = systemClock{}
+	}
+	if c.log == nil {
+		c.log = slog.Default()
+	}
+	if c.deps.Ticker == nil {
+		c.deps.Ticker = realTicker{}
+	}
+	if c.deps.Audio == nil {
+		c.deps.Audio = newSoundCard()
+	}
+	if c.deps.Settings.IdleTimeout <= 0 {
+		c.deps.Settings.IdleTimeout = DefaultIdleTimeout
+	}
+	c.lang = c.deps.Settings.Language
+	if c.lang == "" {
+		c.lang = lang.SystemLocale().String()
+	}
+	c.lang = supportedLang(c.lang)
+	c.tr = newTranslator(c.lang, c.log)
+	c.ctx, c.cancel = context.WithCancel(context.Background())
+	c.chrome = newChrome(c)
+	c.root = c.chrome.root
+	return c
+}
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time { return time.Now() }
+
+// t is the translator's T, for brevity in the screens.
+func (c *controller) t(key string, data ...any) string { return c.tr.T(key, data...) }
+
+// start shows step 1 and starts the clock and the keyring lookup.
+func (c *controller) start() {
+	c.stopTicker = c.deps.Ticker.Every(time.Second, c.tick)
+	c.newFlow(text{})
+	c.loadMemory()
+}
+
+// close ends the flow and clears every field: the window is going away.
+func (c *controller) close() {
+	if c.closed {
+		return
+	}
+	c.endFlow()
+	c.closed = true
+	if c.stopTicker != nil {
+		c.stopTicker()
+	}
+}
+
+// endFlow forgets the flow: it cancels calls in flight, wipes the secrets
+// on every screen and drops the token.
+func (c *controller) endFlow() {
+	c.gen++
+	c.cancel()
+	c.ctx, c.cancel = context.WithCancel(context.Background())
+	for _, s := range c.screens {
+		if w, ok := s.(wiper); ok {
+			w.wipe()
+		}
+	}
+	c.screens = nil
+	c.token, c.staff, c.channels, c.policy = "", "", nil, api.Policy{}
+	c.setBusy(false)
+}
+
+// newFlow ends the current flow and starts again at step 1, fields empty
+// (but for a remembered staff number), showing notice there.
+func (c *controller) newFlow(notice text) {
+	c.endFlow()
+	c.lastActive = c.clock.Now()
+	c.step1 = newStep1(c)
+	c.step1.notice = notice
+	c.show(c.step1)
+	c.step1.captcha.load()
+}
+
+// show makes s the current screen.
+func (c *controller) show(s screen) {
+	known := false
+	for _, o := range c.screens {
+		known = known || o == s
+	}
+	if !known {
+		c.screens = append(c.screens, s)
+	}
+	c.current = s
+	s.setBusy(c.busy)
+	s.refresh()
+	c.chrome.setBody(s)
+	c.chrome.refresh()
+	if f := s.focus(); f != nil {
+		c.win.Canvas().Focus(f)
+	}
+}
+
+// setLanguage switches every text to lang, keeping what was typed.
+func (c *controller) setLanguage(l string) {
+	c.touch()
+	c.lang = supportedLang(l)
+	c.tr.setLang(c.lang)
+	if c.onLanguage != nil {
+		c.onLanguage(c.lang)
+	}
+	c.chrome.refresh()
+	if c.current != nil {
+		c.current.refresh()
+	}
+}
+
+// touch records activity, for the idle timeout.
+func (c *controller) touch() { c.lastActive = c.clock.Now() }
+
+// tick runs every second on the UI goroutine.
+func (c *controller) tick() {
+	if c.closed {
+		return
+	}
+	now := c.clock.Now()
+	if now.Sub(c.lastActive) >= c.deps.Settings.IdleTimeout && c.dirty() {
+		minutes := int(c.deps.Settings.IdleTimeout.Round(time.Minute) / time.Minute)
+		c.newFlow(plural("notice.idle", max(minutes, 1)))
+		return
+	}
+	if t, ok := c.current.(ticker); ok {
+		t.tick(now)
+	}
+}
+
+// dirty reports whether there is anything to clear: a flow, another
+// screen than step 1, or something typed there.
+func (c *controller) dirty() bool {
+	return c.token != "" || c.current != c.step1 || c.step1.typed()
+}
+
+// setBusy shows the busy indicator and disables what would submit again.
+func (c *controller) setBusy(b bool) {
+	c.busy = b
+	c.chrome.setBusy(b)
+	if c.current != nil {
+		c.current.setBusy(b)
+	}
+}
+
+// call runs work off the UI goroutine and then done on it. While it runs,
+// the window shows it is busy and no other call may start, so a double
+// click cannot submit twice. It reports whether the call started.
+func (c *controller) call(work func(ctx context.Context) error, done func(err error)) bool {
+	if c.busy || c.closed {
+		return false
+	}
+	c.touch()
+	c.setBusy(true)
+	c.spawn(work, func(err error) {
+		c.setBusy(false)
+		done(err)
+	})
+	return true
+}
+
+// background is call without the busy state, for what may overlap with
+// the person's work: loading a CAPTCHA, playing it, polling the delivery,
+// the keyring.
+func (c *controller) background(work func(ctx context.Context) error, done func(err error)) {
+	if c.closed {
+		return
+	}
+	c.spawn(work, done)
+}
+
+func (c *controller) spawn(work func(ctx context.Context) error, done func(err error)) {
+	gen, ctx := c.gen, c.ctx
+	c.pending.Add(1)
+	go func() {
+		ctx, cancel := context.WithTimeout(ctx, callTimeout)
+		err := work(ctx)
+		cancel()
+		fyne.Do(func() {
+			defer c.pending.Done()
+			if gen != c.gen || c.closed {
+				return // the flow ended meanwhile
+			}
+			done(err)
+		})
+	}()
+}
+
+// settle waits until every call made so far has been applied. Tests use it.
+func (c *controller) settle() { c.pending.Wait() }
+
+// fail shows the error screen for err.
+func (c *controller) fail(err error) {
+	c.show(newFailure(c, err))
+}
+
+// loadMemory asks the keyring, off the UI goroutine, whether it works and
+// which staff number it remembers.
+func (c *controller) loadMemory() {
+	m := c.deps.Staff
+	if m == nil {
+		return
+	}
+	var ok bool
+	var staff string
+	c.background(func(context.Context) error {
+		ok = m.Available()
+		if ok {
+			staff, _ = m.Get() // nothing remembered is not an error here
+		}
+		return nil
+	}, func(error) {
+		c.memoryOK, c.remembered = ok, staff
+		c.step1.memoryLoaded()
+	})
+}
+
+// keepStaff remembers staff in the keyring when the person asked, and
+// forgets a remembered number when they unticked the box.
+func (c *controller) keepStaff(staff string, remember bool) {
+	m := c.deps.Staff
+	if m == nil || !c.memoryOK {
+		return
+	}
+	switch {
+	case remember && c.remembered != staff:
+		c.remembered = staff
+		c.background(func(context.Context) error { return m.Remember(staff) }, c.logMemoryError)
+	case !remember && c.remembered != "":
+		c.remembered = ""
+		c.background(func(context.Context) error { return m.Forget() }, c.logMemoryError)
+	}
+}
+
+func (c *controller) logMemoryError(err error) {
+	if err != nil {
+		c.log.Warn("keyring", "err", err)
+	}
+}
+
+// forgetStaff removes the remembered staff number; done runs after.
+func (c *controller) forgetStaff(done func(err error)) {
+	m := c.deps.Staff
+	if m == nil {
+		return
+	}
+	c.remembered = ""
+	c.background(func(context.Context) error { return m.Forget() }, done)
+}
+
+// isFatal reports whether err ends the flow: the service no longer knows
+// it, or something failed that only starting again can mend.
+func isFatal(err error) bool {
+	var e *api.Error
+	if !errors.As(err, &e) {
+		return false // unreachable: the person may try again
+	}
+	switch e.Code {
+	case api.CodeTokenInvalid, api.CodeWrongStep, api.CodeAttemptsExhausted,
+		api.CodeInternal, api.CodeInvalidRequest, api.CodeNotFound:
+		return true
+	}
+	return false
+}
+
+// orgName is the organisation's name in the current language.
+func (c *controller) orgName() string {
+	s := c.deps.Settings
+	if c.lang == langChinese && s.OrganisationZH != "" {
+		return s.OrganisationZH
+	}
+	return s.Organisation
+}
+
+// showHelp opens the help page; its Back button returns here.
+func (c *controller) showHelp() {
+	c.touch()
+	if _, already := c.current.(*helpPage); already {
+		return
+	}
+	c.show(newHelpPage(c, c.current))
+}
+
+// showForgot opens the forgotten-number page; Back returns to step 1.
+func (c *controller) showForgot() {
+	c.touch()
+	p := newForgotPage(c, c.current)
+	c.show(p)
+	p.captcha.load()
+}
+
+// goBack returns from a page to the screen it was opened from.
+func (c *controller) goBack(to screen) {
+	c.touch()
+	c.show(to)
+}

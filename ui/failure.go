@@ -1,0 +1,75 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// failure is the error screen: the flow has ended; "reload" starts again
+// at step 1. It shows why, in plain words, and the reference the help desk
+// can find in the audit log.
+type failure struct {
+	c         *controller
+	at        int // the step where the flow stood
+	reason    text
+	ref       string
+	title     *widget.Label
+	icon      *widget.Icon
+	body      *widget.Label
+	reasonLbl *widget.Label
+	again     *widget.Label
+	refLbl    *widget.Label
+	contact   *contactCard
+	reload    *actionButton
+	box       *fyne.Container
+}
+
+func newFailure(c *controller, err error) *failure {
+	f := &failure{
+		c:         c,
+		reason:    c.errorText(err),
+		ref:       reference(err),
+		title:     newHeading(),
+		icon:      widget.NewIcon(theme.NewErrorThemedResource(theme.ErrorIcon())),
+		body:      newWrapLabel(),
+		reasonLbl: newWrapLabel(),
+		again:     newWrapLabel(),
+		refLbl:    newWrapLabel(),
+		contact:   newContactCard(c),
+	}
+	if c.current != nil {
+		f.at = c.current.step()
+	}
+	f.body.TextStyle.Bold = true
+	f.refLbl.TextStyle.Monospace = true
+	f.refLbl.Selectable = true // to copy into an e-mail: it is not a secret
+	f.reload = newPrimaryButton(func() { c.newFlow(text{}) })
+	f.box = container.NewVBox(
+		container.NewBorder(nil, nil, f.icon, nil, f.title),
+		f.body, f.reasonLbl, f.again, f.refLbl, f.contact.box,
+		buttonRow(f.reload),
+	)
+	return f
+}
+
+func (f *failure) step() int                  { return f.at }
+func (f *failure) content() fyne.CanvasObject { return f.box }
+func (f *failure) focus() fyne.Focusable      { return f.reload }
+func (f *failure) setBusy(bool)               {}
+
+func (f *failure) refresh() {
+	t := f.c.t
+	f.title.SetText(t("error.title"))
+	f.body.SetText(t("error.body"))
+	setText(f.reasonLbl, f.reason.in(f.c.tr))
+	f.again.SetText(t("error.again"))
+	if f.ref != "" {
+		setText(f.refLbl, t("error.reference", "Reference", f.ref))
+	} else {
+		setText(f.refLbl, "")
+	}
+	f.contact.refresh()
+	f.reload.SetText(t("error.reload"))
+}

@@ -1,0 +1,147 @@
+package ui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"casreset/api"
+	"casreset/ui/validate"
+)
+
+// forgotPage sends the staff number to the registered mobile or e-mail.
+// The service answers the same whether or not the contact matched, and so
+// does this page: it must not tell a stranger who is on staff.
+type forgotPage struct {
+	c        *controller
+	from     screen
+	title    *widget.Label
+	intro    *widget.Label
+	label    *widget.Label
+	contact  *widget.Entry
+	fieldErr *widget.Label
+	captcha  *captchaPanel
+	result   *widget.Label
+	back     *actionButton
+	send     *actionButton
+	box      *fyne.Container
+
+	fieldErrText text
+	resultText   text
+	sent         bool
+}
+
+func newForgotPage(c *controller, from screen) *forgotPage {
+	p := &forgotPage{
+		c:        c,
+		from:     from,
+		title:    newHeading(),
+		intro:    newWrapLabel(),
+		label:    widget.NewLabel(""),
+		contact:  widget.NewEntry(),
+		fieldErr: newErrorLabel(),
+		result:   newWrapLabel(),
+	}
+	p.label.TextStyle.Bold = true
+	p.contact.Validator = validate.Contact
+	p.contact.OnChanged = func(string) {
+		c.touch()
+		if !p.fieldErrText.empty() {
+			p.fieldErrText = text{}
+			p.refresh()
+		}
+	}
+	p.contact.OnSubmitted = func(string) { p.onSubmit() }
+	p.captcha = newCaptchaPanel(c, p.onSubmit)
+	p.back = newActionButton(func() { c.goBack(from) })
+	p.send = newPrimaryButton(p.onSubmit)
+	p.box = container.NewVBox(
+		p.title, p.intro,
+		p.label, p.contact, p.fieldErr,
+		widget.NewSeparator(),
+		p.captcha.box,
+		p.result,
+		buttonRow(p.back, p.send),
+	)
+	return p
+}
+
+func (p *forgotPage) step() int                  { return 1 }
+func (p *forgotPage) content() fyne.CanvasObject { return p.box }
+func (p *forgotPage) focus() fyne.Focusable      { return p.contact }
+func (p *forgotPage) setBusy(busy bool)          { enable(p.send, !busy && !p.sent) }
+
+func (p *forgotPage) wipe() {
+	p.contact.SetText("")
+	p.captcha.wipe()
+}
+
+func (p *forgotPage) refresh() {
+	c := p.c
+	t := c.t
+	p.title.SetText(t("forgot.title"))
+	p.intro.SetText(t("forgot.intro"))
+	p.label.SetText(t("forgot.contact.label"))
+	p.contact.SetPlaceHolder(t("forgot.contact.placeholder"))
+	setText(p.fieldErr, p.fieldErrText.in(c.tr))
+	setText(p.result, p.resultText.in(c.tr))
+	if p.sent {
+		p.result.Importance = widget.SuccessImportance
+	} else {
+		p.result.Importance = widget.DangerImportance
+	}
+	p.result.Refresh()
+	p.back.SetText(t("button.back"))
+	p.send.SetText(t("forgot.send"))
+	p.captcha.render()
+	p.setBusy(c.busy)
+}
+
+func (p *forgotPage) onSubmit() {
+	c := p.c
+	if c.busy || p.sent {
+		return
+	}
+	p.resultText = text{}
+	p.fieldErrText = fieldText("contact", validate.Contact(p.contact.Text))
+	captchaOK := p.captcha.check()
+	p.refresh()
+	switch {
+	case !p.fieldErrText.empty():
+		c.win.Canvas().Focus(p.contact)
+		return
+	case !captchaOK:
+		c.win.Canvas().Focus(p.captcha.answer)
+		return
+	case p.captcha.id == "":
+		p.resultText = msg("captcha.not_loaded")
+		p.refresh()
+		return
+	}
+	req := api.ReminderRequest{
+		Contact:       validate.Normalize(p.contact.Text),
+		CaptchaID:     p.captcha.id,
+		CaptchaAnswer: p.captcha.value(),
+	}
+	c.call(func(ctx context.Context) error {
+		return c.backend.RemindStaffNumber(ctx, req)
+	}, func(err error) {
+		if err == nil {
+			p.sent = true
+			p.resultText = msg("forgot.sent")
+			p.refresh()
+			c.win.Canvas().Focus(p.back)
+			return
+		}
+		p.captcha.load()
+		if errorCode(err) == api.CodeCaptchaInvalid {
+			p.captcha.errText = c.errorText(err)
+			c.win.Canvas().Focus(p.captcha.answer)
+		} else {
+			p.resultText = c.errorText(err)
+		}
+		p.refresh()
+	})
+}

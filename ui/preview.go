@@ -1,0 +1,167 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"github.com/dchest/captcha"
+
+	"casreset/api"
+)
+
+// PreviewScreens names the screens Preview can show, in the wizard's order.
+var PreviewScreens = []string{"step1", "step2", "step3", "step4", "success", "error", "help", "forgot"}
+
+// Preview shows one screen of the wizard filled with sample data and no
+// service behind it, for screenshots and documentation. Nothing it shows
+// is real and nothing typed into it leaves the window.
+func Preview(a fyne.App, w fyne.Window, s Settings, name string) (fyne.CanvasObject, error) {
+	if !slices.Contains(PreviewScreens, name) {
+		return nil, fmt.Errorf("no screen %q; choose one of %v", name, PreviewScreens)
+	}
+	d := Deps{Backend: newSampleBackend(), Clock: sampleClock{}, Audio: silentPlayer{}, Settings: s}
+	c := install(a, w, d)
+	showSample(c, name)
+	return c.root, nil
+}
+
+// sampleNow is the fixed time of the sample screens.
+var sampleNow = time.Date(2026, 3, 2, 10, 0, 0, 0, time.FixedZone("HKT", 8*3600))
+
+type sampleClock struct{}
+
+func (sampleClock) Now() time.Time { return sampleNow }
+
+type silentPlayer struct{}
+
+func (silentPlayer) Play(context.Context, []byte) error { return nil }
+
+// showSample brings c to screen name with sample data, the way a person
+// would have got there.
+func showSample(c *controller, name string) {
+	b := c.backend
+	ctx := context.Background()
+	start := func() {
+		c.step1.staff.SetText("12345678")
+		resp, _ := b.Start(ctx, api.StartRequest{StaffNumber: "12345678"})
+		c.token, c.staff, c.channels = resp.ResetToken, "12345678", resp.Channels
+	}
+	send := func() api.SendCodeResponse {
+		r, _ := b.SendCode(ctx, c.token, api.ChannelSMS)
+		return r
+	}
+	switch name {
+	case "step1":
+		c.step1.staff.SetText("12345678")
+		c.step1.captcha.answer.SetText("4")
+	case "step2":
+		start()
+		c.show(newStep2(c))
+	case "step3":
+		start()
+		s := newStep3(c, send())
+		s.delivery = api.DeliverySent
+		c.show(s)
+		s.code.SetText("48")
+	case "step4":
+		start()
+		c.policy, _ = b.Policy(ctx)
+		s := newStep4(c)
+		c.show(s)
+		s.pw.SetText("Harbour$View2")
+		s.retype.SetText("Harb")
+	case "success":
+		start()
+		c.show(newSuccess(c))
+	case "error":
+		start()
+		c.show(newStep3(c, send()))
+		c.fail(&api.Error{Code: api.CodeInternal, Reference: "R7F3K2QX"})
+	case "help":
+		c.showHelp()
+	case "forgot":
+		c.showForgot()
+	}
+}
+
+// sampleBackend answers every call with fixed sample data.
+type sampleBackend struct {
+	digits []byte
+}
+
+func newSampleBackend() *sampleBackend {
+	return &sampleBackend{digits: []byte{4, 7, 1, 9, 0, 6}}
+}
+
+var errSample = errors.New("sample data only")
+
+func (b *sampleBackend) Policy(context.Context) (api.Policy, error) {
+	return api.Policy{
+		MinLength: 10, MaxLength: 128, NeedsLetter: true, NeedsDigit: true, NoWhitespace: true,
+		ForbiddenChars: "$\"\\/`", History: 3, RejectCommon: true, RejectIdentity: true,
+		Advice: api.Advice{MinLength: 14, NeedsUpper: true, NeedsLower: true, NeedsDigit: true},
+		Rules: []string{api.RuleTooShort, api.RuleTooLong, api.RuleNeedsLetter, api.RuleNeedsDigit,
+			api.RuleHasWhitespace, api.RuleForbiddenChar, api.RuleTooCommon, api.RuleContainsIdentity},
+	}, nil
+}
+
+func (b *sampleBackend) NewCaptcha(context.Context) (api.Captcha, error) {
+	return api.Captcha{CaptchaID: "sample", ExpiresAt: sampleNow.Add(10 * time.Minute)}, nil
+}
+
+func (b *sampleBackend) CaptchaImage(_ context.Context, id string) ([]byte, error) {
+	var buf bytes.Buffer
+	_, err := captcha.NewImage(id, b.digits, 240, 80).WriteTo(&buf)
+	return buf.Bytes(), err
+}
+
+func (b *sampleBackend) CaptchaAudio(_ context.Context, id, lang string) ([]byte, error) {
+	var buf bytes.Buffer
+	_, err := captcha.NewAudio(id, b.digits, lang).WriteTo(&buf)
+	return buf.Bytes(), err
+}
+
+func (b *sampleBackend) Start(context.Context, api.StartRequest) (api.StartResponse, error) {
+	return api.StartResponse{
+		ResetToken: "sample",
+		ExpiresAt:  sampleNow.Add(30 * time.Minute),
+		Channels: []api.ChannelInfo{
+			{Channel: api.ChannelSMS, Destination: "9*** **34"},
+			{Channel: api.ChannelEmail, Destination: "c****@example.edu.hk"},
+		},
+	}, nil
+}
+
+func (b *sampleBackend) Flow(context.Context, string) (api.Flow, error) {
+	return api.Flow{Step: api.StepCodeSent, Channel: api.ChannelSMS, Delivery: api.DeliverySent, SendsLeft: 4, AttemptsLeft: 5}, nil
+}
+
+func (b *sampleBackend) SendCode(_ context.Context, _ string, ch api.Channel) (api.SendCodeResponse, error) {
+	dest := "9*** **34"
+	if ch == api.ChannelEmail {
+		dest = "c****@example.edu.hk"
+	}
+	return api.SendCodeResponse{
+		Channel: ch, Destination: dest,
+		CodeExpiresAt: sampleNow.Add(9*time.Minute + 12*time.Second),
+		ResendAfter:   sampleNow.Add(12 * time.Second),
+		SendsLeft:     4,
+	}, nil
+}
+
+func (b *sampleBackend) Verify(context.Context, string, string) (api.VerifyResponse, error) {
+	return api.VerifyResponse{}, errSample
+}
+
+func (b *sampleBackend) SetPassword(context.Context, string, string) (api.PasswordResponse, error) {
+	return api.PasswordResponse{}, errSample
+}
+
+func (b *sampleBackend) RemindStaffNumber(context.Context, api.ReminderRequest) error {
+	return errSample
+}

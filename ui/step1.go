@@ -1,0 +1,247 @@
+package ui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"casreset/api"
+	"casreset/ui/validate"
+)
+
+// step1 asks for the staff / teacher number and the CAPTCHA.
+type step1 struct {
+	c          *controller
+	notice     text // why the flow started again (idle timeout)
+	intro      *widget.Label
+	helpLink   *widget.Hyperlink
+	noticeLbl  *widget.Label
+	title      *widget.Label
+	staffLabel *widget.Label
+	staff      *widget.Entry
+	staffErr   *widget.Label
+	staffHint  *widget.Label
+	remember   *widget.Check
+	forget     *widget.Button
+	memoryLbl  *widget.Label
+	forgotLink *widget.Hyperlink
+	reminder   *widget.Label
+	captcha    *captchaPanel
+	formErr    *widget.Label
+	next       *actionButton
+	box        *fyne.Container
+
+	staffErrText text
+	memoryText   text
+	formErrText  text
+}
+
+func newStep1(c *controller) *step1 {
+	s := &step1{
+		c:          c,
+		intro:      newWrapLabel(),
+		helpLink:   newLink(c.showHelp),
+		noticeLbl:  newWrapLabel(),
+		title:      newHeading(),
+		staffLabel: widget.NewLabel(""),
+		staff:      widget.NewEntry(),
+		staffErr:   newErrorLabel(),
+		staffHint:  newWrapLabel(),
+		memoryLbl:  newWrapLabel(),
+		forgotLink: newLink(c.showForgot),
+		reminder:   newWrapLabel(),
+		formErr:    newErrorLabel(),
+	}
+	s.noticeLbl.Importance = widget.WarningImportance
+	s.staffLabel.TextStyle.Bold = true
+	s.staff.Validator = validate.StaffNumber
+	s.staff.OnChanged = func(string) {
+		c.touch()
+		if !s.staffErrText.empty() || !s.formErrText.empty() {
+			s.staffErrText, s.formErrText = text{}, text{}
+			s.refresh()
+		}
+	}
+	s.staff.OnSubmitted = func(string) { s.onSubmit() }
+	s.remember = widget.NewCheck("", func(bool) { c.touch() })
+	s.forget = widget.NewButton("", s.onForget)
+	s.forget.Importance = widget.LowImportance
+	s.captcha = newCaptchaPanel(c, s.onSubmit)
+	s.next = newPrimaryButton(s.onSubmit)
+
+	s.box = container.NewVBox(
+		s.noticeLbl,
+		s.intro, s.helpLink,
+		s.title,
+		s.staffLabel, s.staff, s.staffErr, s.staffHint,
+		container.NewHBox(s.remember, s.forget),
+		s.memoryLbl,
+		s.forgotLink,
+		s.reminder,
+		widget.NewSeparator(),
+		s.captcha.box,
+		s.formErr,
+		buttonRow(s.next),
+	)
+	if c.remembered != "" {
+		s.staff.SetText(c.remembered)
+		s.remember.Checked = true
+	}
+	return s
+}
+
+func (s *step1) step() int                  { return 1 }
+func (s *step1) content() fyne.CanvasObject { return s.box }
+func (s *step1) focus() fyne.Focusable {
+	if s.staff.Text != "" {
+		return s.captcha.answer
+	}
+	return s.staff
+}
+
+func (s *step1) setBusy(busy bool) {
+	if busy {
+		s.next.Disable()
+	} else {
+		s.next.Enable()
+	}
+}
+
+// typed reports whether the person has typed anything here (beyond the
+// remembered staff number), for the idle timeout.
+func (s *step1) typed() bool {
+	return (s.staff.Text != "" && s.staff.Text != s.c.remembered) || s.captcha.answer.Text != ""
+}
+
+func (s *step1) wipe() {
+	s.staff.SetText("")
+	s.captcha.wipe()
+}
+
+// memoryLoaded fills the remembered staff number in, once the keyring
+// answered, unless the person has started typing another.
+func (s *step1) memoryLoaded() {
+	if s.c.remembered != "" && s.staff.Text == "" {
+		s.staff.SetText(s.c.remembered)
+		s.remember.SetChecked(true)
+		if s.c.current == s {
+			s.c.win.Canvas().Focus(s.captcha.answer)
+		}
+	}
+	s.refresh()
+}
+
+func (s *step1) refresh() {
+	c := s.c
+	t := c.t
+	setText(s.noticeLbl, s.notice.in(c.tr))
+	s.intro.SetText(t("step1.intro"))
+	s.helpLink.SetText(t("step1.help"))
+	s.title.SetText(t("step1.title"))
+	s.staffLabel.SetText(t("step1.staff.label"))
+	s.staff.SetPlaceHolder(t("step1.staff.placeholder"))
+	setText(s.staffErr, s.staffErrText.in(c.tr))
+	s.staffHint.SetText(t("step1.staff.hint"))
+	s.remember.Text = t("step1.remember")
+	s.remember.Refresh()
+	s.forget.SetText(t("step1.forget"))
+	if c.memoryOK {
+		s.remember.Show()
+	} else {
+		s.remember.Hide()
+	}
+	if c.memoryOK && c.remembered != "" {
+		s.forget.Show()
+	} else {
+		s.forget.Hide()
+	}
+	setText(s.memoryLbl, s.memoryText.in(c.tr))
+	s.forgotLink.SetText(t("step1.forgot"))
+	s.reminder.SetText(t("step1.reminder", "Months", 18))
+	setText(s.formErr, s.formErrText.in(c.tr))
+	s.next.SetText(t("button.next"))
+	s.captcha.render()
+}
+
+// onForget removes the remembered staff number from this computer.
+func (s *step1) onForget() {
+	s.c.touch()
+	s.c.forgetStaff(func(err error) {
+		if err != nil {
+			s.c.log.Warn("keyring forget", "err", err)
+			s.memoryText = msg("step1.forget.failed")
+		} else {
+			s.memoryText = msg("step1.forget.done")
+		}
+		s.remember.SetChecked(false)
+		s.refresh()
+	})
+	s.refresh()
+}
+
+// onSubmit checks the fields and starts the flow.
+func (s *step1) onSubmit() {
+	c := s.c
+	if c.busy {
+		return
+	}
+	s.formErrText = text{}
+	s.staffErrText = fieldText("staff", validate.StaffNumber(s.staff.Text))
+	captchaOK := s.captcha.check()
+	s.refresh()
+	switch {
+	case !s.staffErrText.empty():
+		c.win.Canvas().Focus(s.staff)
+		return
+	case !captchaOK:
+		c.win.Canvas().Focus(s.captcha.answer)
+		return
+	case s.captcha.id == "":
+		s.formErrText = msg("captcha.not_loaded")
+		s.refresh()
+		return
+	}
+	req := api.StartRequest{
+		StaffNumber:   validate.Normalize(s.staff.Text),
+		CaptchaID:     s.captcha.id,
+		CaptchaAnswer: s.captcha.value(),
+	}
+	remember := s.remember.Checked && c.memoryOK
+	var resp api.StartResponse
+	c.call(func(ctx context.Context) error {
+		var err error
+		resp, err = c.backend.Start(ctx, req)
+		return err
+	}, func(err error) {
+		if err != nil {
+			s.onStartError(err)
+			return
+		}
+		c.keepStaff(req.StaffNumber, remember)
+		c.token, c.staff, c.channels = resp.ResetToken, req.StaffNumber, resp.Channels
+		c.show(newStep2(c))
+	})
+}
+
+func (s *step1) onStartError(err error) {
+	c := s.c
+	// Every answer uses the CAPTCHA up, right or wrong.
+	s.captcha.load()
+	switch errorCode(err) {
+	case api.CodeCaptchaInvalid:
+		s.captcha.errText = c.errorText(err)
+		c.win.Canvas().Focus(s.captcha.answer)
+	case api.CodeAccountNotFound:
+		s.staffErrText = c.errorText(err)
+		c.win.Canvas().Focus(s.staff)
+	case api.CodeInternal:
+		c.fail(err)
+		return
+	default:
+		s.formErrText = c.errorText(err)
+		c.win.Canvas().Focus(s.captcha.answer)
+	}
+	s.refresh()
+}

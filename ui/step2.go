@@ -1,0 +1,175 @@
+package ui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"casreset/api"
+)
+
+// step2 offers the channels the account has, masked, and sends the code.
+type step2 struct {
+	c        *controller
+	title    *widget.Label
+	intro    *widget.Label
+	options  []*choice
+	channels []api.ChannelInfo
+	selected int // index into channels; -1 for none
+	sim      *widget.Label
+	notYours *widget.Label
+	contact  *contactCard
+	errLbl   *widget.Label
+	send     *actionButton
+	box      *fyne.Container
+
+	errText text
+}
+
+func newStep2(c *controller) *step2 {
+	s := &step2{
+		c:        c,
+		title:    newHeading(),
+		intro:    newWrapLabel(),
+		channels: c.channels,
+		selected: -1,
+		sim:      newWrapLabel(),
+		notYours: newWrapLabel(),
+		contact:  newContactCard(c),
+		errLbl:   newErrorLabel(),
+	}
+	s.sim.Importance = widget.WarningImportance
+	s.send = newPrimaryButton(s.onSubmit)
+	opts := container.NewVBox()
+	for i := range s.channels {
+		o := newChoice(func() { s.pick(i) }, s.onSubmit)
+		s.options = append(s.options, o)
+		opts.Add(o)
+	}
+	if len(s.channels) == 1 {
+		s.pick(0)
+	}
+	s.box = container.NewVBox(
+		s.title, s.intro, opts, s.errLbl, s.sim, s.notYours, s.contact.box, buttonRow(s.send),
+	)
+	return s
+}
+
+func (s *step2) step() int                  { return 2 }
+func (s *step2) content() fyne.CanvasObject { return s.box }
+
+func (s *step2) focus() fyne.Focusable {
+	if len(s.options) == 0 {
+		return nil
+	}
+	if s.selected >= 0 {
+		return s.options[s.selected]
+	}
+	return s.options[0]
+}
+
+func (s *step2) pick(i int) {
+	s.c.touch()
+	s.selected = i
+	for j, o := range s.options {
+		o.setSelected(j == i)
+	}
+	if !s.errText.empty() {
+		s.errText = text{}
+		s.refresh()
+	}
+}
+
+func (s *step2) setBusy(busy bool) {
+	for _, o := range s.options {
+		if busy {
+			o.Disable()
+		} else {
+			o.Enable()
+		}
+	}
+	if busy {
+		s.send.Disable()
+	} else {
+		s.send.Enable()
+	}
+}
+
+func (s *step2) refresh() {
+	c := s.c
+	t := c.t
+	s.title.SetText(t("step2.title"))
+	s.intro.SetText(t("step2.intro"))
+	for i, ch := range s.channels {
+		s.options[i].setText(t(channelKey(ch.Channel, "step2.option"), "Destination", ch.Destination))
+	}
+	setText(s.errLbl, s.errText.in(c.tr))
+	s.sim.SetText(t("step2.sim"))
+	if hasChannel(s.channels, api.ChannelSMS) {
+		s.sim.Show()
+	} else {
+		s.sim.Hide()
+	}
+	s.notYours.SetText(t("step2.not_yours"))
+	s.contact.refresh()
+	s.send.SetText(t("step2.send"))
+}
+
+func (s *step2) onSubmit() {
+	c := s.c
+	if c.busy {
+		return
+	}
+	if s.selected < 0 {
+		s.errText = msg("step2.choose")
+		s.refresh()
+		return
+	}
+	ch := s.channels[s.selected].Channel
+	sendCode(c, ch, func(resp api.SendCodeResponse) {
+		c.show(newStep3(c, resp))
+	}, func(err error) {
+		s.errText = c.errorText(err)
+		s.refresh()
+	})
+}
+
+// sendCode asks the service to send a (new) code by ch. Errors that end
+// the flow show the error screen; others go to onError.
+func sendCode(c *controller, ch api.Channel, onSent func(api.SendCodeResponse), onError func(error)) {
+	token := c.token
+	var resp api.SendCodeResponse
+	c.call(func(ctx context.Context) error {
+		var err error
+		resp, err = c.backend.SendCode(ctx, token, ch)
+		return err
+	}, func(err error) {
+		switch {
+		case err == nil:
+			onSent(resp)
+		case isFatal(err):
+			c.fail(err)
+		default:
+			onError(err)
+		}
+	})
+}
+
+// channelKey is prefix.sms or prefix.email.
+func channelKey(ch api.Channel, prefix string) string {
+	if ch == api.ChannelEmail {
+		return prefix + ".email"
+	}
+	return prefix + ".sms"
+}
+
+func hasChannel(chs []api.ChannelInfo, ch api.Channel) bool {
+	for _, c := range chs {
+		if c.Channel == ch {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,303 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"casreset/api"
+	"casreset/ui/validate"
+)
+
+// pollEvery is how often step 3 asks whether a queued code went out.
+const pollEvery = 3 * time.Second
+
+// step3 takes the validation code, counts down to its expiry, and sends a
+// new one ("reload") once the cool-down has passed.
+type step3 struct {
+	c *controller
+
+	// The latest code, as the service described it.
+	channel     api.Channel
+	destination string
+	expiresAt   time.Time
+	resendAfter time.Time
+	sendsLeft   int
+	minutes     int // how long the code is valid, for the instructions
+	delivery    api.Delivery
+	expired     bool
+	verified    bool // the code was accepted; only the policy is missing
+	lastPoll    time.Time
+	polling     bool
+
+	title      *widget.Label
+	sent       *widget.Label
+	reloadHint *widget.Label
+	deliveryLb *widget.Label
+	codeLabel  *widget.Label
+	code       *secretEntry
+	codeErr    *widget.Label
+	countdown  *widget.Label
+	switchBtn  *actionButton
+	reload     *actionButton
+	verify     *actionButton
+	box        *fyne.Container
+
+	codeErrText text
+}
+
+func newStep3(c *controller, r api.SendCodeResponse) *step3 {
+	s := &step3{
+		c:          c,
+		title:      newHeading(),
+		sent:       newWrapLabel(),
+		reloadHint: newWrapLabel(),
+		deliveryLb: newWrapLabel(),
+		codeLabel:  widget.NewLabel(""),
+		code:       newSecretEntry(false),
+		codeErr:    newErrorLabel(),
+		countdown:  newWrapLabel(),
+	}
+	s.codeLabel.TextStyle.Bold = true
+	s.code.Validator = validate.Code
+	s.code.OnChanged = func(string) {
+		c.touch()
+		if !s.codeErrText.empty() {
+			s.codeErrText = text{}
+			s.refresh()
+		}
+	}
+	s.code.OnSubmitted = func(string) { s.onSubmit() }
+	s.switchBtn = newActionButton(s.onSwitch)
+	s.reload = newActionButton(s.onReload)
+	s.verify = newPrimaryButton(s.onSubmit)
+	s.sent.TextStyle.Bold = false
+	s.box = container.NewVBox(
+		s.title, s.sent, s.deliveryLb, s.reloadHint,
+		s.codeLabel, s.code, s.codeErr, s.countdown,
+		buttonRow(s.switchBtn, s.reload, s.verify),
+	)
+	s.codeSent(r)
+	return s
+}
+
+// codeSent takes in a (new) code's description.
+func (s *step3) codeSent(r api.SendCodeResponse) {
+	now := s.c.clock.Now()
+	s.channel, s.destination = r.Channel, r.Destination
+	s.expiresAt, s.resendAfter, s.sendsLeft = r.CodeExpiresAt, r.ResendAfter, r.SendsLeft
+	s.minutes = max(1, int(r.CodeExpiresAt.Sub(now).Round(time.Minute)/time.Minute))
+	s.delivery = api.DeliveryQueued
+	s.expired = false
+	s.lastPoll = now
+}
+
+func (s *step3) step() int                  { return 3 }
+func (s *step3) content() fyne.CanvasObject { return s.box }
+func (s *step3) focus() fyne.Focusable      { return s.code }
+func (s *step3) wipe()                      { s.code.wipe() }
+
+func (s *step3) setBusy(bool) { s.render(s.c.clock.Now()) }
+
+func (s *step3) refresh() { s.render(s.c.clock.Now()) }
+
+// tick moves the countdown and the cool-down, and polls the delivery.
+func (s *step3) tick(now time.Time) {
+	if !s.expired && !now.Before(s.expiresAt) {
+		s.expired = true
+	}
+	if s.delivery == api.DeliveryQueued && !s.polling && now.Sub(s.lastPoll) >= pollEvery {
+		s.poll(now)
+	}
+	s.render(now)
+}
+
+// poll asks the service how the delivery went.
+func (s *step3) poll(now time.Time) {
+	c := s.c
+	s.polling, s.lastPoll = true, now
+	token := c.token
+	var f api.Flow
+	c.background(func(ctx context.Context) error {
+		var err error
+		f, err = c.backend.Flow(ctx, token)
+		return err
+	}, func(err error) {
+		s.polling = false
+		if err != nil {
+			return // the next action will say what is wrong
+		}
+		if f.Channel == s.channel && f.Delivery != "" {
+			s.delivery = f.Delivery
+		}
+		s.sendsLeft = f.SendsLeft
+		if f.ResendAfter != nil {
+			s.resendAfter = *f.ResendAfter
+		}
+		s.refresh()
+	})
+}
+
+// otherChannel is the account's other channel, if it has one.
+func (s *step3) otherChannel() (api.Channel, bool) {
+	for _, ch := range s.c.channels {
+		if ch.Channel != s.channel {
+			return ch.Channel, true
+		}
+	}
+	return "", false
+}
+
+func (s *step3) render(now time.Time) {
+	c := s.c
+	t := c.t
+	s.title.SetText(t("step3.title"))
+	s.sent.SetText(c.tr.N(channelKey(s.channel, "step3.sent"), s.minutes))
+	s.deliveryLb.SetText(t("step3.delivery."+string(s.delivery), "Destination", s.destination))
+	if s.delivery == api.DeliveryFailed {
+		s.deliveryLb.Importance = widget.DangerImportance
+	} else {
+		s.deliveryLb.Importance = widget.MediumImportance
+	}
+	s.deliveryLb.Refresh()
+	s.reloadHint.SetText(t("step3.reload_hint"))
+	s.codeLabel.SetText(t("step3.code.label"))
+	s.code.SetPlaceHolder(t("step3.code.placeholder"))
+	setText(s.codeErr, s.codeErrText.in(c.tr))
+
+	if s.expired {
+		s.countdown.SetText(t("step3.expired"))
+		s.countdown.Importance = widget.DangerImportance
+	} else {
+		s.countdown.SetText(t("step3.countdown", "Time", clockText(s.expiresAt.Sub(now))))
+		s.countdown.Importance = widget.MediumImportance
+	}
+	s.countdown.Refresh()
+
+	wait := int(s.resendAfter.Sub(now).Seconds() + 0.999)
+	canSend := !c.busy && wait <= 0 && s.sendsLeft > 0
+	label := func(key string) string {
+		if wait > 0 && s.sendsLeft > 0 {
+			return t("button.wait", "Label", t(key), "Seconds", wait)
+		}
+		return t(key)
+	}
+	s.reload.SetText(label("step3.reload"))
+	enable(s.reload, canSend)
+	if s.expired {
+		s.reload.Importance = widget.HighImportance
+	} else {
+		s.reload.Importance = widget.MediumImportance
+	}
+	s.reload.Refresh()
+
+	other, ok := s.otherChannel()
+	if ok && s.delivery == api.DeliveryFailed {
+		s.switchBtn.SetText(label(channelKey(other, "step3.switch")))
+		enable(s.switchBtn, canSend)
+		s.switchBtn.Show()
+	} else {
+		s.switchBtn.Hide()
+	}
+	s.verify.SetText(t("button.next"))
+	enable(s.verify, !c.busy && !s.expired)
+}
+
+// clockText formats d as m:ss, never below zero.
+func clockText(d time.Duration) string {
+	secs := max(0, int((d+time.Second-1)/time.Second))
+	return fmt.Sprintf("%d:%02d", secs/60, secs%60)
+}
+
+func enable(w fyne.Disableable, on bool) {
+	if on {
+		w.Enable()
+	} else {
+		w.Disable()
+	}
+}
+
+// onReload sends a new code by the same channel.
+func (s *step3) onReload() { s.resend(s.channel) }
+
+// onSwitch sends a new code by the other channel, after a failed delivery.
+func (s *step3) onSwitch() {
+	if other, ok := s.otherChannel(); ok {
+		s.resend(other)
+	}
+}
+
+func (s *step3) resend(ch api.Channel) {
+	c := s.c
+	sendCode(c, ch, func(r api.SendCodeResponse) {
+		s.codeSent(r)
+		s.code.wipe()
+		s.codeErrText = text{}
+		s.refresh()
+		c.win.Canvas().Focus(s.code)
+	}, func(err error) {
+		s.codeErrText = c.errorText(err)
+		s.refresh()
+	})
+}
+
+// onSubmit verifies the code and, once it is accepted, fetches the
+// password policy for step 4.
+func (s *step3) onSubmit() {
+	c := s.c
+	if c.busy {
+		return
+	}
+	if !s.verified {
+		if s.expired {
+			s.codeErrText = msg("err.code_expired")
+			s.refresh()
+			return
+		}
+		if err := validate.Code(s.code.Text); err != nil {
+			s.codeErrText = fieldText("code", err)
+			s.refresh()
+			c.win.Canvas().Focus(s.code)
+			return
+		}
+	}
+	token, code := c.token, validate.NormalizeCode(s.code.Text)
+	verified := s.verified
+	var policy api.Policy
+	c.call(func(ctx context.Context) error {
+		if !verified {
+			if _, err := c.backend.Verify(ctx, token, code); err != nil {
+				return err
+			}
+			verified = true
+		}
+		var err error
+		policy, err = c.backend.Policy(ctx)
+		return err
+	}, func(err error) {
+		s.verified = verified
+		if err == nil {
+			s.code.wipe()
+			c.policy = policy
+			c.show(newStep4(c))
+			return
+		}
+		switch errorCode(err) {
+		case api.CodeCodeExpired:
+			s.expired = true
+		case api.CodeCodeInvalid:
+			s.code.wipe()
+		}
+		if isFatal(err) {
+			c.fail(err)
+			return
+		}
+		s.codeErrText = c.errorText(err)
+		s.refresh()
+		c.win.Canvas().Focus(s.code)
+	})
+}

@@ -1,0 +1,324 @@
+package ui
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// actionButton is a button that Enter also presses, so that a screen whose
+// focus is on its button submits with Enter like the others.
+type actionButton struct {
+	widget.Button
+}
+
+func newActionButton(onTap func()) *actionButton {
+	b := &actionButton{}
+	b.OnTapped = onTap
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+func newPrimaryButton(onTap func()) *actionButton {
+	b := newActionButton(onTap)
+	b.Importance = widget.HighImportance
+	return b
+}
+
+// TypedKey presses the button on Enter as well as Space.
+func (b *actionButton) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+		if !b.Disabled() && b.OnTapped != nil {
+			b.OnTapped()
+		}
+		return
+	}
+	b.Button.TypedKey(ev)
+}
+
+// secretEntry is an entry for a password or a code: it never copies or cuts
+// to the clipboard, even while shown in clear, but accepts pasting.
+type secretEntry struct {
+	widget.Entry
+}
+
+func newSecretEntry(concealed bool) *secretEntry {
+	e := &secretEntry{}
+	e.Password = concealed
+	// Monospace tells 1, l and I apart when shown, and its bullet is
+	// narrow in every language's font.
+	e.TextStyle.Monospace = true
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedShortcut drops copy and cut; everything else (paste, select all,
+// undo) works as usual.
+func (e *secretEntry) TypedShortcut(s fyne.Shortcut) {
+	switch s.(type) {
+	case *fyne.ShortcutCopy, *fyne.ShortcutCut:
+		return
+	}
+	e.Entry.TypedShortcut(s)
+}
+
+// wipe empties the entry so that the secret leaves the screen.
+func (e *secretEntry) wipe() {
+	e.SetText("")
+}
+
+// newWrapLabel is a label that wraps at word boundaries.
+func newWrapLabel() *widget.Label {
+	l := widget.NewLabel("")
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+func newHeading() *widget.Label {
+	l := newWrapLabel()
+	l.TextStyle.Bold = true
+	l.SizeName = theme.SizeNameSubHeadingText
+	return l
+}
+
+func newErrorLabel() *widget.Label {
+	l := newWrapLabel()
+	l.Importance = widget.DangerImportance
+	return l
+}
+
+// setText sets a label's text and hides it when there is none, so that an
+// empty message takes no room.
+func setText(l *widget.Label, s string) {
+	l.SetText(s)
+	if s == "" {
+		l.Hide()
+	} else {
+		l.Show()
+	}
+}
+
+// choice is one option of a single choice, like a radio button but with a
+// label that wraps (the channel sentences are long) and Enter to submit.
+type choice struct {
+	widget.BaseWidget
+	label    *widget.Label
+	selected bool
+	focused  bool
+	hovered  bool
+	disabled bool
+	onSelect func()
+	onSubmit func()
+}
+
+var (
+	_ fyne.Focusable      = (*choice)(nil)
+	_ fyne.Tappable       = (*choice)(nil)
+	_ desktop.Hoverable   = (*choice)(nil)
+	_ fyne.Disableable    = (*choice)(nil)
+	_ fyne.WidgetRenderer = (*choiceRenderer)(nil)
+)
+
+func newChoice(onSelect, onSubmit func()) *choice {
+	c := &choice{label: newWrapLabel(), onSelect: onSelect, onSubmit: onSubmit}
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *choice) setText(s string) { c.label.SetText(s) }
+
+func (c *choice) setSelected(on bool) {
+	if c.selected != on {
+		c.selected = on
+		c.Refresh()
+	}
+}
+
+func (c *choice) pick() {
+	if c.disabled {
+		return
+	}
+	c.setSelected(true)
+	if c.onSelect != nil {
+		c.onSelect()
+	}
+}
+
+// Tapped selects the option and moves the focus to it.
+func (c *choice) Tapped(*fyne.PointEvent) {
+	if c.disabled {
+		return
+	}
+	if cv := fyne.CurrentApp().Driver().CanvasForObject(c); cv != nil {
+		cv.Focus(c)
+	}
+	c.pick()
+}
+
+func (c *choice) FocusGained() { c.focused = true; c.Refresh() }
+func (c *choice) FocusLost()   { c.focused = false; c.Refresh() }
+
+// TypedRune selects on Space, as a radio button does.
+func (c *choice) TypedRune(r rune) {
+	if r == ' ' {
+		c.pick()
+	}
+}
+
+// TypedKey submits on Enter, selecting the option first.
+func (c *choice) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+		c.pick()
+		if c.onSubmit != nil && !c.disabled {
+			c.onSubmit()
+		}
+	}
+}
+
+func (c *choice) MouseIn(*desktop.MouseEvent)    { c.hovered = true; c.Refresh() }
+func (c *choice) MouseMoved(*desktop.MouseEvent) {}
+func (c *choice) MouseOut()                      { c.hovered = false; c.Refresh() }
+
+func (c *choice) Disable()       { c.disabled = true; c.Refresh() }
+func (c *choice) Enable()        { c.disabled = false; c.Refresh() }
+func (c *choice) Disabled() bool { return c.disabled }
+
+func (c *choice) CreateRenderer() fyne.WidgetRenderer {
+	r := &choiceRenderer{
+		c:    c,
+		bg:   canvas.NewRectangle(color.Transparent),
+		icon: widget.NewIcon(nil),
+	}
+	r.bg.CornerRadius = theme.InputRadiusSize()
+	r.row = container.NewBorder(nil, nil, container.NewCenter(r.icon), nil, c.label)
+	r.Refresh()
+	return r
+}
+
+type choiceRenderer struct {
+	c    *choice
+	bg   *canvas.Rectangle
+	icon *widget.Icon
+	row  *fyne.Container
+}
+
+func (r *choiceRenderer) Layout(size fyne.Size) {
+	r.bg.Resize(size)
+	p := theme.Padding()
+	r.row.Move(fyne.NewPos(p, 0))
+	r.row.Resize(fyne.NewSize(size.Width-2*p, size.Height))
+}
+
+func (r *choiceRenderer) MinSize() fyne.Size {
+	return r.row.MinSize().Add(fyne.NewSize(2*theme.Padding(), 0))
+}
+
+func (r *choiceRenderer) Refresh() {
+	th := r.c.Theme()
+	v := fyne.CurrentApp().Settings().ThemeVariant()
+	switch {
+	case r.c.focused:
+		r.bg.FillColor = th.Color(theme.ColorNameFocus, v)
+	case r.c.hovered && !r.c.disabled:
+		r.bg.FillColor = th.Color(theme.ColorNameHover, v)
+	default:
+		r.bg.FillColor = color.Transparent
+	}
+	icon := th.Icon(theme.IconNameRadioButton)
+	if r.c.selected {
+		icon = theme.NewPrimaryThemedResource(th.Icon(theme.IconNameRadioButtonChecked))
+	}
+	if r.c.disabled {
+		icon = theme.NewDisabledResource(icon)
+	}
+	r.icon.SetResource(icon)
+	r.bg.Refresh()
+}
+
+func (r *choiceRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.bg, r.row} }
+func (r *choiceRenderer) Destroy()                     {}
+
+// checkState is the state of one line of the password checklist.
+type checkState int
+
+const (
+	checkPending checkState = iota // nothing typed yet
+	checkMet
+	checkFailed
+	checkInfo // a rule only the service can check
+)
+
+// checkItem is a line of the checklist: an icon and a wrapping label.
+type checkItem struct {
+	icon  *widget.Icon
+	label *widget.Label
+	state checkState
+	row   *fyne.Container
+}
+
+func newCheckItem() *checkItem {
+	i := &checkItem{icon: widget.NewIcon(nil), label: newWrapLabel()}
+	// Line the icon up with the label's first line, not its padding.
+	top := theme.InnerPadding() + (theme.TextSize()*1.35-theme.IconInlineSize())/2
+	icon := container.New(layout.NewCustomPaddedLayout(top, 0, 0, 0), i.icon)
+	i.row = container.NewBorder(nil, nil, container.NewVBox(icon), nil, i.label)
+	i.set(checkPending, "")
+	return i
+}
+
+func (i *checkItem) set(s checkState, text string) {
+	i.state = s
+	var res fyne.Resource
+	switch s {
+	case checkMet:
+		res = theme.NewSuccessThemedResource(theme.ConfirmIcon())
+		i.label.Importance = widget.MediumImportance
+	case checkFailed:
+		res = theme.NewErrorThemedResource(theme.CancelIcon())
+		i.label.Importance = widget.DangerImportance
+	case checkInfo:
+		res = theme.InfoIcon()
+		i.label.Importance = widget.MediumImportance
+	default:
+		res = theme.RadioButtonIcon()
+		i.label.Importance = widget.MediumImportance
+	}
+	i.icon.SetResource(res)
+	i.label.SetText(text)
+}
+
+// maxWidth centres its content and keeps it no wider than width: long
+// lines are hard to read on a wide screen.
+type maxWidth struct{ width float32 }
+
+func (m maxWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	w := min(size.Width, m.width)
+	for _, o := range objs {
+		o.Move(fyne.NewPos((size.Width-w)/2, 0))
+		o.Resize(fyne.NewSize(w, size.Height))
+	}
+}
+
+func (m maxWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return s
+}
+
+// newLink is a hyperlink that runs onTap instead of opening a browser, and
+// wraps like a label.
+func newLink(onTap func()) *widget.Hyperlink {
+	l := widget.NewHyperlink("", nil)
+	l.Wrapping = fyne.TextWrapWord
+	l.OnTapped = onTap
+	return l
+}
