@@ -3,6 +3,7 @@ package ldapdir_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net"
 	"strings"
 	"sync"
@@ -111,6 +112,7 @@ func TestSilentServerTimesOut(t *testing.T) {
 	d := open(t, ldapdir.Config{
 		URL: "ldap://" + l.Addr().String(), BindDN: "cn=x", BindPassword: "x", BaseDN: "dc=x",
 		Timeout: 200 * time.Millisecond,
+		Logger:  slog.New(slog.NewTextHandler(t.Output(), nil)),
 	})
 	_, err = d.Account(t.Context(), "T1")
 	wantUnavailable(t, "Account", err)

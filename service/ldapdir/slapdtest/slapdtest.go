@@ -151,6 +151,39 @@ func (s *Server) Pause() {
 	s.tb.Helper()
 	s.signal(syscall.SIGSTOP)
 	s.tb.Cleanup(s.Resume)
+	// The signal is delivered asynchronously: wait until every thread is
+	// stopped, or a request sent now could still be answered.
+	s.mu.Lock()
+	pid := s.cmd.Process.Pid
+	s.mu.Unlock()
+	deadline := time.Now().Add(startupTimeout)
+	for !allThreadsStopped(pid) {
+		if time.Now().After(deadline) {
+			s.tb.Fatalf("slapdtest: slapd (pid %d) did not stop within %v", pid, startupTimeout)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// allThreadsStopped reports whether every thread of pid is in the stopped
+// state ("T" in /proc/PID/task/TID/stat).
+func allThreadsStopped(pid int) bool {
+	tasks, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/stat", pid))
+	if err != nil || len(tasks) == 0 {
+		return false
+	}
+	for _, task := range tasks {
+		stat, err := os.ReadFile(task)
+		if err != nil {
+			return false
+		}
+		// The state follows the parenthesised command name.
+		i := bytes.LastIndexByte(stat, ')')
+		if i < 0 || i+2 >= len(stat) || stat[i+2] != 'T' {
+			return false
+		}
+	}
+	return true
 }
 
 // Resume lets a paused slapd run again.
