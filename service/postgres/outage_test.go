@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"casreset/api"
 	"casreset/service"
 	"casreset/service/pgtest"
@@ -59,5 +61,31 @@ func TestOutageIsUnavailableAndTheStoreRecoversByItself(t *testing.T) {
 	}
 	if got.ID != f.ID {
 		t.Errorf("after the outage the flow reads %+v", got)
+	}
+}
+
+func TestConnectionClosedByTheServerIsReplacedWithoutFailingTheCall(t *testing.T) {
+	url := pgtest.Start(t)
+	db := open(t, url+"&pool_max_conns=1")
+	if err := db.Ping(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	// The pool's one connection now sits idle; the server ends it, as it
+	// does to every connection when it restarts.
+	admin, err := pgx.Connect(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(t.Context())
+	var ended int
+	err = admin.QueryRow(t.Context(), `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE datname = current_database() AND pid <> pg_backend_pid()`).Scan(&ended)
+	if err != nil || ended != 1 {
+		t.Fatalf("ending the pool's connection: %d ended, %v", ended, err)
+	}
+
+	err = db.Update(t.Context(), func(tx service.Tx) error { return tx.AddHit("k", t0) })
+	if err != nil {
+		t.Errorf("Update on a pool whose connection the server closed: %v", err)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"casreset/service"
@@ -108,7 +109,7 @@ func (db *DB) View(ctx context.Context, fn func(service.Tx) error) error {
 }
 
 func (db *DB) run(ctx context.Context, opts pgx.TxOptions, update bool, fn func(service.Tx) error) error {
-	pgTx, err := db.pool.BeginTx(ctx, opts)
+	pgTx, err := db.begin(ctx, opts)
 	if err != nil {
 		return dbError("begin", err)
 	}
@@ -120,6 +121,20 @@ func (db *DB) run(ctx context.Context, opts pgx.TxOptions, update bool, fn func(
 		return dbError("commit", err)
 	}
 	return nil
+}
+
+// begin begins a transaction. After the database restarted, the pool may
+// hand out a connection the server closed within the last second (older
+// idle ones are pinged first); nothing was done on it yet, so a second
+// try, on a new connection, spares the request. A failure to connect is
+// not retried: the database is down and the caller should hear so now.
+func (db *DB) begin(ctx context.Context, opts pgx.TxOptions) (pgx.Tx, error) {
+	pgTx, err := db.pool.BeginTx(ctx, opts)
+	var connectErr *pgconn.ConnectError
+	if err != nil && unreachable(err) && !errors.As(err, &connectErr) && ctx.Err() == nil {
+		pgTx, err = db.pool.BeginTx(ctx, opts)
+	}
+	return pgTx, err
 }
 
 // rollbackTimeout bounds a rollback on a connection that stopped answering.

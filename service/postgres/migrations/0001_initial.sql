@@ -93,7 +93,7 @@ CREATE TABLE audit_events (
 	detail       text NOT NULL DEFAULT ''
 );
 CREATE INDEX audit_by_staff ON audit_events (staff_number, time);
-CREATE INDEX audit_by_reference ON audit_events (reference);
+CREATE INDEX audit_by_reference ON audit_events (reference, time);
 CREATE INDEX audit_by_time ON audit_events (time);
 
 CREATE TABLE secrets (
