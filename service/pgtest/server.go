@@ -206,6 +206,8 @@ func (s *Server) start() error {
 		"-c", "shared_buffers=32MB",
 	)
 	// The server must not outlive the test binary, even one that is killed.
+	// (Linux sends it when the thread that started the server ends; Go
+	// ends threads only for goroutines that exit while locked to one.)
 	cmd.SysProcAttr.Pdeathsig = syscall.SIGQUIT
 	cmd.Stdout, cmd.Stderr = pw, pw
 	err = cmd.Start()
