@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -79,7 +78,11 @@ type controller struct {
 	closed     bool
 	lastActive time.Time
 	stopTicker func()
-	pending    sync.WaitGroup // calls whose results have not been applied
+	// post runs a call's result on the UI goroutine: fyne.Do, or in tests a
+	// queue the test goroutine drains, so that tests run on one UI
+	// goroutine as the app does.
+	post     func(func())
+	inflight int // calls whose results have not been applied
 
 	// The keyring: whether there is one and what it holds.
 	memoryOK   bool
@@ -87,7 +90,7 @@ type controller struct {
 }
 
 func newController(w fyne.Window, d Deps) *controller {
-	c := &controller{win: w, deps: d, backend: d.Backend, clock: d.Clock, log: d.Log}
+	c := &controller{win: w, deps: d, backend: d.Backend, clock: d.Clock, log: d.Log, post: fyne.Do}
 	if c.clock == nil {
 		c.clock = systemClock{}
 	}
@@ -261,15 +264,16 @@ func (c *controller) background(work func(ctx context.Context) error, done func(
 	c.spawn(work, done)
 }
 
+// spawn runs work on its own goroutine; work must not touch widgets.
 func (c *controller) spawn(work func(ctx context.Context) error, done func(err error)) {
 	gen, ctx := c.gen, c.ctx
-	c.pending.Add(1)
+	c.inflight++
 	go func() {
 		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		err := work(ctx)
 		cancel()
-		fyne.Do(func() {
-			defer c.pending.Done()
+		c.post(func() {
+			c.inflight--
 			if gen != c.gen || c.closed {
 				return // the flow ended meanwhile
 			}
@@ -278,11 +282,15 @@ func (c *controller) spawn(work func(ctx context.Context) error, done func(err e
 	}()
 }
 
-// settle waits until every call made so far has been applied. Tests use it.
-func (c *controller) settle() { c.pending.Wait() }
-
-// fail shows the error screen for err.
+// fail shows the error screen for err. The flow has ended: what was typed
+// is wiped at once rather than when the person starts again.
 func (c *controller) fail(err error) {
+	for _, s := range c.screens {
+		if w, ok := s.(wiper); ok {
+			w.wipe()
+		}
+	}
+	c.token = ""
 	c.show(newFailure(c, err))
 }
 

@@ -64,7 +64,9 @@ func retryText(seconds int) text {
 	case seconds < 90:
 		return plural("err.rate_limited_seconds", seconds)
 	default:
-		return plural("err.rate_limited_minutes", (seconds+59)/60)
+		// To the nearest minute: "in 10 minutes" reads better than "in 11"
+		// for a wait of 10 minutes and a second.
+		return plural("err.rate_limited_minutes", (seconds+30)/60)
 	}
 }
 

@@ -123,8 +123,13 @@ func install(a fyne.App, w fyne.Window, d Deps) *controller {
 	c.onLanguage = func(lang string) { a.Settings().SetTheme(th.forLang(lang)) }
 	c.chrome.langTheme = th.forLang(langChinese)
 	go th.loadCJK(func() { fyne.Do(func() { a.Settings().SetTheme(th.forLang(c.lang)) }) })
-	w.SetOnClosed(c.close)
-	w.SetContent(c.root) // before start, which focuses the first field
-	c.start()
+	c.mount()
 	return c
+}
+
+// mount makes the wizard c.win's content and starts it at step 1.
+func (c *controller) mount() {
+	c.win.SetOnClosed(c.close)
+	c.win.SetContent(c.root) // before start, which focuses the first field
+	c.start()
 }
