@@ -75,8 +75,8 @@ type envConfig struct {
 	backend  func(Backend) Backend
 }
 
-func withMemory(m *fakeMemory) envOption   { return func(e *envConfig) { e.memory = m } }
-func withSettings(s Settings) envOption    { return func(e *envConfig) { e.settings = s } }
+func withMemory(m *fakeMemory) envOption { return func(e *envConfig) { e.memory = m } }
+func withSettings(s Settings) envOption  { return func(e *envConfig) { e.settings = s } }
 func withConfig(f func(*service.Config)) envOption {
 	return func(e *envConfig) { f(&e.cfg) }
 }
