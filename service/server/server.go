@@ -81,7 +81,7 @@ func Start(ctx context.Context, cfg Config) (*Running, error) {
 	}
 	r.CAPEM = certs.caPEM
 
-	store, desc, err := openStore(ctx, cfg)
+	store, desc, err := OpenStore(ctx, cfg.DataDir, cfg.DB, false)
 	if err != nil {
 		return nil, fmt.Errorf("database: %w", err)
 	}

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,18 +15,32 @@ import (
 // DatabaseFile is the SQLite database's name inside the data directory.
 const DatabaseFile = "resetd.db"
 
-// openStore opens the database cfg names.
-func openStore(_ context.Context, cfg Config) (service.Store, string, error) {
-	if strings.HasPrefix(cfg.DB, "postgres://") || strings.HasPrefix(cfg.DB, "postgresql://") {
+// ErrNoDatabase is returned by OpenStore with mustExist when the data
+// directory holds no database yet.
+var ErrNoDatabase = errors.New("no database")
+
+// OpenStore opens the database of `resetd serve`: PostgreSQL when dbURL is a
+// postgres:// URL, else SQLite at dataDir/resetd.db (created, with its
+// directory, unless mustExist). It also describes the store for the log.
+// The other subcommands of resetd open the same database through it.
+func OpenStore(_ context.Context, dataDir, dbURL string, mustExist bool) (service.Store, string, error) {
+	if strings.HasPrefix(dbURL, "postgres://") || strings.HasPrefix(dbURL, "postgresql://") {
 		return nil, "", errors.New("--db: PostgreSQL is not available in this build yet; leave --db empty to use SQLite in --data")
 	}
-	if cfg.DB != "" {
+	if dbURL != "" {
 		return nil, "", errors.New("--db must be a postgres:// URL, or empty for SQLite in --data")
 	}
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+	if dataDir == "" {
+		return nil, "", errors.New("--data is required")
+	}
+	path := filepath.Join(dataDir, DatabaseFile)
+	if mustExist {
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			return nil, "", fmt.Errorf("%w at %s (is --data right?)", ErrNoDatabase, path)
+		}
+	} else if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, "", err
 	}
-	path := filepath.Join(cfg.DataDir, DatabaseFile)
 	db, err := sqlite.Open(path)
 	if err != nil {
 		return nil, "", err

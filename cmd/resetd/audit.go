@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"casreset/service"
+)
+
+func audit(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var sf storeFlags
+	var filter service.AuditFilter
+	var asJSON bool
+	c := newCommand("audit", "resetd audit --data DIR [--staff N] [--ref R]",
+		"Prints audit events, oldest first: all of them, or those of one staff number\n"+
+			"or one reference (the id error screens show).",
+		stderr)
+	sf.define(c)
+	c.fs.StringVar(&filter.StaffNumber, "staff", "", "only the events of this staff `number`")
+	c.fs.StringVar(&filter.Reference, "ref", "", "only the events of this `reference`")
+	c.fs.IntVar(&filter.Limit, "limit", 1000, "at most `N` events")
+	c.fs.BoolVar(&asJSON, "json", false, "one JSON object per line instead of a table")
+	if err := c.parse(args, getenv); err != nil {
+		return err
+	}
+	if c.fs.NArg() > 0 {
+		return usageError{fmt.Errorf("audit takes no arguments, got %q", c.fs.Args())}
+	}
+	if filter.Limit < 1 {
+		return usageError{errors.New("--limit must be positive")}
+	}
+	store, err := sf.open(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	var events []service.AuditEvent
+	err = store.View(ctx, func(tx service.Tx) error {
+		var err error
+		events, err = tx.Audit(filter)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		for _, e := range events {
+			if err := enc.Encode(auditJSON(e)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if len(events) == 0 {
+		fmt.Fprintln(stdout, "no audit events match")
+		return nil
+	}
+	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "TIME (UTC)\tEVENT\tSTAFF\tCLIENT\tREFERENCE\tDETAIL\tUSER AGENT")
+	for _, e := range events {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Time.UTC().Format(time.RFC3339), e.Event,
+			dash(e.StaffNumber), dash(e.ClientAddr), dash(e.Reference), dash(e.Detail), dash(e.UserAgent))
+	}
+	return w.Flush()
+}
+
+type auditLine struct {
+	Time        time.Time `json:"time"`
+	Event       string    `json:"event"`
+	StaffNumber string    `json:"staff_number,omitempty"`
+	ClientAddr  string    `json:"client_addr,omitempty"`
+	UserAgent   string    `json:"user_agent,omitempty"`
+	Reference   string    `json:"reference,omitempty"`
+	Detail      string    `json:"detail,omitempty"`
+}
+
+func auditJSON(e service.AuditEvent) auditLine {
+	return auditLine{e.Time.UTC(), e.Event, e.StaffNumber, e.ClientAddr, e.UserAgent, e.Reference, e.Detail}
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
