@@ -148,8 +148,8 @@ func (b *sampleBackend) SendCode(_ context.Context, _ string, ch api.Channel) (a
 	}
 	return api.SendCodeResponse{
 		Channel: ch, Destination: dest,
-		CodeExpiresAt: sampleNow.Add(9*time.Minute + 12*time.Second),
-		ResendAfter:   sampleNow.Add(12 * time.Second),
+		CodeExpiresAt: sampleNow.Add(10 * time.Minute),
+		ResendAfter:   sampleNow.Add(45 * time.Second),
 		SendsLeft:     4,
 	}, nil
 }

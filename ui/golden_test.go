@@ -1,0 +1,46 @@
+package ui
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// TestEveryScreenRendersAsRecorded compares each screen, in both
+// languages, filled with the sample data of the screenshots, with its
+// markup in testdata/. When a change to a screen is meant, run the test,
+// look at testdata/failed/ and copy the new markup over the old.
+func TestEveryScreenRendersAsRecorded(t *testing.T) {
+	if regular, _ := findCJKFaces(); regular == nil {
+		t.Fatal("no Chinese font on this system, so the Chinese screens cannot be measured as recorded; " +
+			"install fonts-noto-cjk (scripts/deps.sh does)")
+	}
+	for _, lang := range languages {
+		for _, name := range PreviewScreens {
+			t.Run(name+"_"+lang, func(t *testing.T) {
+				test.NewTempApp(t)
+				w := test.NewTempWindow(t, widget.NewLabel(""))
+				w.Resize(fyne.NewSize(800, 1200))
+				s := DefaultSettings()
+				s.Language = lang
+				s.HelpPhone = "2345 6789"
+				s.HelpHours = "09:00-18:00"
+				q := newUIQueue()
+				c := newController(w, Deps{
+					Backend: newSampleBackend(), Clock: sampleClock{}, Ticker: &manualTicker{},
+					Audio: silentPlayer{}, Settings: s,
+				})
+				c.post = q.post
+				c.mount()
+				q.settle(c)
+				showSample(c, name)
+				q.settle(c)
+				test.AssertRendersToMarkup(t, name+"_"+lang+".xml", w.Canvas())
+				c.close()
+				q.settle(c)
+			})
+		}
+	}
+}
