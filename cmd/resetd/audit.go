@@ -17,7 +17,7 @@ func audit(ctx context.Context, args []string, getenv func(string) string, stdou
 	var filter service.AuditFilter
 	var asJSON bool
 	c := newCommand("audit", "resetd audit --data DIR [--staff N] [--ref R]",
-		"Prints audit events, oldest first: all of them, or those of one staff number\n"+
+		"Prints audit events, newest first: all of them, or those of one staff number\n"+
 			"or one reference (the id error screens show).",
 		stderr)
 	sf.define(c)

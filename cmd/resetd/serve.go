@@ -74,7 +74,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if r.CAPEM != nil {
 		trust = filepath.Join(cfg.DataDir, tlsgen.CAFile)
 	}
-	fmt.Fprintf(stdout, "resetd %s listening on %s (clients trust %s)\n", versionString(), r.URL, trust)
+	fmt.Fprintf(stdout, "%s listening on %s (clients trust %s)\n", versionString(), r.URL, trust)
 	return r.Wait()
 }
 

@@ -445,3 +445,25 @@ func TestHealthAndReadiness(t *testing.T) {
 	h.ok(req{method: "GET", path: "/healthz"}, http.StatusOK, nil)
 	h.ok(req{method: "GET", path: "/readyz"}, http.StatusOK, nil)
 }
+
+func TestUncleanPathsAreNotFoundNotRedirected(t *testing.T) {
+	h := newHarness(t)
+	for _, p := range []string{"/v1/captchas/../policy", "/v1//policy", "/v1/./policy", "/v1/captchas/%2e%2e/image.png"} {
+		t.Run(p, func(t *testing.T) {
+			problem(t, h.do(req{method: "GET", path: p}), api.CodeNotFound)
+		})
+	}
+}
+
+func TestUserAgentReachesTheAuditAsText(t *testing.T) {
+	h := newHarness(t)
+	id, answer := h.captcha()
+	resp := h.do(req{method: "POST", path: "/v1/resets",
+		body:   api.StartRequest{StaffNumber: "99999999", CaptchaID: id, CaptchaAnswer: answer},
+		header: map[string]string{"User-Agent": "casreset/\xff\xfe 1.0"}})
+	p := problem(t, resp, api.CodeAccountNotFound)
+	events := h.audit(p.Reference)
+	if len(events) != 1 || events[0].UserAgent != "casreset/\uFFFD 1.0" {
+		t.Errorf("audit = %+v", events)
+	}
+}

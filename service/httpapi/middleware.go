@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"log/slog"
 	"net/http"
+	"path"
+	"strings"
 	"time"
 
 	"casreset/api"
@@ -14,10 +16,7 @@ import (
 // the headers every answer carries.
 func (h *handler) perRequest(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ua := r.UserAgent()
-		if len(ua) > maxUserAgent {
-			ua = ua[:maxUserAgent]
-		}
+		ua := printable(r.UserAgent(), maxUserAgent)
 		info := &requestInfo{
 			client: service.Client{
 				Addr:      clientAddr(r, h.proxies),
@@ -59,12 +58,32 @@ func (h *handler) dispatch() http.Handler {
 		writeProblem(w, p)
 	}))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The mux would redirect an unclean path (with "..", "//" or
+		// ".") to its clean form with an HTML page; an API client sent
+		// such a path by mistake or to probe, so it is simply not found.
+		if !isCleanPath(r.URL.Path) {
+			unmatched.ServeHTTP(w, r)
+			return
+		}
 		if _, pattern := h.mux.Handler(r); pattern == "" {
 			unmatched.ServeHTTP(w, r)
 			return
 		}
 		h.mux.ServeHTTP(w, r)
 	})
+}
+
+// isCleanPath reports whether p is absolute and already in the form
+// path.Clean gives (a trailing slash aside).
+func isCleanPath(p string) bool {
+	if p == "" || p[0] != '/' {
+		return false
+	}
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c == p
 }
 
 // headerRecorder captures what the mux's fallback handlers would answer.
@@ -132,15 +151,18 @@ func (h *handler) instrument(route string, next http.Handler) http.Handler {
 			if status >= 500 {
 				level = slog.LevelError
 			}
-			h.log.Log(r.Context(), level, "request",
+			attrs := []any{
 				"route", route,
 				"method", r.Method,
 				"status", status,
 				"duration_ms", elapsed.Milliseconds(),
 				"reference", info.client.Reference,
-				"correlation", info.correlation,
 				"client", info.client.Addr,
-			)
+			}
+			if info.correlation != "" {
+				attrs = append(attrs, "correlation", info.correlation)
+			}
+			h.log.Log(r.Context(), level, "request", attrs...)
 		}()
 		next.ServeHTTP(sw, r)
 	})
