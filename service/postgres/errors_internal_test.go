@@ -55,3 +55,16 @@ func TestNotFoundMapsNoRows(t *testing.T) {
 		t.Errorf("notFound(no rows) = %v, want service.ErrNotFound", err)
 	}
 }
+
+func TestDescribeShowsNoPassword(t *testing.T) {
+	cases := map[string]string{
+		"postgres://resetd:s3cret@db.example.edu.hk/resetd?sslmode=verify-full": "resetd@db.example.edu.hk:5432/resetd",
+		"postgresql://resetd:s3cret@10.0.0.5:6432/reset":                        "resetd@10.0.0.5:6432/reset",
+		"postgres://resetd:s3cret@db:notaport/resetd":                           "(invalid URL)",
+	}
+	for url, want := range cases {
+		if got := Describe(url); got != want {
+			t.Errorf("Describe(%q) = %q, want %q", url, got, want)
+		}
+	}
+}

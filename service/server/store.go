@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"casreset/service"
+	"casreset/service/postgres"
 	"casreset/service/sqlite"
 )
 
@@ -23,9 +24,15 @@ var ErrNoDatabase = errors.New("no database")
 // postgres:// URL, else SQLite at dataDir/resetd.db (created, with its
 // directory, unless mustExist). It also describes the store for the log.
 // The other subcommands of resetd open the same database through it.
-func OpenStore(_ context.Context, dataDir, dbURL string, mustExist bool) (service.Store, string, error) {
+func OpenStore(ctx context.Context, dataDir, dbURL string, mustExist bool) (service.Store, string, error) {
 	if strings.HasPrefix(dbURL, "postgres://") || strings.HasPrefix(dbURL, "postgresql://") {
-		return nil, "", errors.New("--db: PostgreSQL is not available in this build yet; leave --db empty to use SQLite in --data")
+		// The database is the administrator's to create; Open migrates it.
+		desc := "PostgreSQL " + postgres.Describe(dbURL)
+		db, err := postgres.Open(ctx, dbURL)
+		if err != nil {
+			return nil, "", fmt.Errorf("%s: %w", desc, err)
+		}
+		return db, desc, nil
 	}
 	if dbURL != "" {
 		return nil, "", errors.New("--db must be a postgres:// URL, or empty for SQLite in --data")
