@@ -21,6 +21,8 @@ type failure struct {
 	reasonLbl *widget.Label
 	again     *widget.Label
 	refLbl    *widget.Label
+	refValue  *widget.Label
+	refRow    *fyne.Container
 	contact   *contactCard
 	reload    *actionButton
 	box       *fyne.Container
@@ -36,19 +38,23 @@ func newFailure(c *controller, err error) *failure {
 		body:      newWrapLabel(),
 		reasonLbl: newWrapLabel(),
 		again:     newWrapLabel(),
-		refLbl:    newWrapLabel(),
+		refLbl:    widget.NewLabel(""),
+		refValue:  widget.NewLabel(reference(err)),
 		contact:   newContactCard(c),
 	}
 	if c.current != nil {
 		f.at = c.current.step()
 	}
 	f.body.TextStyle.Bold = true
-	f.refLbl.TextStyle.Monospace = true
-	f.refLbl.Selectable = true // to copy into an e-mail: it is not a secret
+	// Monospace tells 0 from O; selectable, to copy into an e-mail: it is
+	// not a secret.
+	f.refValue.TextStyle.Monospace = true
+	f.refValue.Selectable = true
+	f.refRow = container.NewHBox(f.refLbl, f.refValue)
 	f.reload = newPrimaryButton(func() { c.newFlow(text{}) })
 	f.box = container.NewVBox(
 		container.NewBorder(nil, nil, f.icon, nil, f.title),
-		f.body, f.reasonLbl, f.again, f.refLbl, f.contact.box,
+		f.body, f.reasonLbl, f.again, f.refRow, f.contact.box,
 		buttonRow(f.reload),
 	)
 	return f
@@ -65,10 +71,11 @@ func (f *failure) refresh() {
 	f.body.SetText(t("error.body"))
 	setText(f.reasonLbl, f.reason.in(f.c.tr))
 	f.again.SetText(t("error.again"))
+	f.refLbl.SetText(t("error.reference"))
 	if f.ref != "" {
-		setText(f.refLbl, t("error.reference", "Reference", f.ref))
+		f.refRow.Show()
 	} else {
-		setText(f.refLbl, "")
+		f.refRow.Hide()
 	}
 	f.contact.refresh()
 	f.reload.SetText(t("error.reload"))

@@ -92,16 +92,16 @@ func newStep4(c *controller) *step4 {
 	s.casNote.TextStyle.Bold = true
 	s.update = newPrimaryButton(s.onSubmit)
 
-	rules := container.NewVBox(s.ruleLength.row, s.ruleMax.row, s.ruleLetters.row, s.ruleChars.row, s.ruleHistory.row, s.ruleServer.row)
 	s.box = container.NewVBox(
 		s.title,
-		s.newLabel, s.pw, s.serverErr,
-		rules,
-		s.adviceTitle, s.advice.row,
+		container.NewBorder(nil, nil, s.newLabel, s.show),
+		s.pw, s.serverErr,
+		compactList(s.ruleLength, s.ruleMax, s.ruleLetters, s.ruleChars, s.ruleHistory, s.ruleServer),
+		container.NewBorder(nil, nil, s.adviceTitle, s.moreInfo),
+		compactList(s.advice),
 		container.NewHBox(container.NewGridWrap(fyne.NewSize(320, s.strength.MinSize().Height), s.strength)),
-		container.NewHBox(s.moreInfo),
-		s.retypeLabel, s.retype, s.match.row,
-		s.show,
+		s.retypeLabel, s.retype,
+		compactList(s.match),
 		s.casNote,
 		buttonRow(s.update),
 	)
@@ -239,10 +239,12 @@ func (s *step4) refresh() {
 
 	s.retypeLabel.SetText(t("step4.retype.label"))
 	matchState := checkPending
-	switch {
-	case s.retype.Text == "":
-	case s.retype.Text == pw:
+	switch re := s.retype.Text; {
+	case re == "":
+	case re == pw:
 		matchState = checkMet
+	case len(re) < len(pw) && strings.HasPrefix(pw, re):
+		// Still typing, and right so far.
 	default:
 		matchState = checkFailed
 	}

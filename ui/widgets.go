@@ -266,7 +266,7 @@ type checkItem struct {
 func newCheckItem() *checkItem {
 	i := &checkItem{icon: widget.NewIcon(nil), label: newWrapLabel()}
 	// Line the icon up with the label's first line, not its padding.
-	top := theme.InnerPadding() + (theme.TextSize()*1.35-theme.IconInlineSize())/2
+	top := max(0, compactInnerPadding+(theme.TextSize()*1.35-theme.IconInlineSize())/2)
 	icon := container.New(layout.NewCustomPaddedLayout(top, 0, 0, 0), i.icon)
 	i.row = container.NewBorder(nil, nil, container.NewVBox(icon), nil, i.label)
 	i.set(checkPending, "")
@@ -321,4 +321,37 @@ func newLink(onTap func()) *widget.Hyperlink {
 	l.Wrapping = fyne.TextWrapWord
 	l.OnTapped = onTap
 	return l
+}
+
+// compactInnerPadding is the padding around text in a checklist: the
+// rules read as one list, and Update stays in sight on a laptop screen.
+const compactInnerPadding = 3
+
+// compactTheme is the app's current theme with less padding around text.
+// It asks for the current theme on every call, so it follows the
+// language's font and the light or dark variant.
+type compactTheme struct{}
+
+func (compactTheme) base() fyne.Theme { return fyne.CurrentApp().Settings().Theme() }
+
+func (t compactTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	return t.base().Color(n, v)
+}
+func (t compactTheme) Font(s fyne.TextStyle) fyne.Resource     { return t.base().Font(s) }
+func (t compactTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.base().Icon(n) }
+
+func (t compactTheme) Size(n fyne.ThemeSizeName) float32 {
+	if n == theme.SizeNameInnerPadding {
+		return compactInnerPadding
+	}
+	return t.base().Size(n)
+}
+
+// compactList stacks checklist lines closely.
+func compactList(items ...*checkItem) fyne.CanvasObject {
+	rows := make([]fyne.CanvasObject, len(items))
+	for i, it := range items {
+		rows[i] = it.row
+	}
+	return container.NewThemeOverride(container.New(layout.NewCustomPaddedVBoxLayout(0), rows...), compactTheme{})
 }
