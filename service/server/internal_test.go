@@ -18,23 +18,37 @@ import (
 func TestPurgeDeletesExpiredStateOnly(t *testing.T) {
 	store := storetest.SQLite(t)
 	now := time.Date(2025, 3, 3, 10, 0, 0, 0, time.UTC)
+	svc, err := service.New(service.DefaultConfig(), store, nil, service.NewManualClock(now), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
-	err := store.Update(ctx, func(tx service.Tx) error {
-		if err := tx.InsertCaptcha(service.Captcha{ID: "old", Digits: []byte{1}, CreatedAt: now.Add(-20 * time.Minute), ExpiresAt: now.Add(-10 * time.Minute)}); err != nil {
-			return err
+	day := 24 * time.Hour
+	err = store.Update(ctx, func(tx service.Tx) error {
+		for _, c := range []service.Captcha{
+			{ID: "old", Digits: []byte{1}, CreatedAt: now.Add(-2 * day), ExpiresAt: now.Add(-2*day + 10*time.Minute)},
+			{ID: "live", Digits: []byte{1}, CreatedAt: now, ExpiresAt: now.Add(10 * time.Minute)},
+		} {
+			if err := tx.InsertCaptcha(c); err != nil {
+				return err
+			}
 		}
-		return tx.InsertCaptcha(service.Captcha{ID: "live", Digits: []byte{1}, CreatedAt: now, ExpiresAt: now.Add(10 * time.Minute)})
+		// A send an hour ago still counts against the 24-hour allowance.
+		return tx.AddHit("recent", now.Add(-time.Hour))
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	purge(ctx, store, now, DefaultConfig(), slog.New(slog.DiscardHandler))
+	purge(ctx, svc, DefaultConfig(), slog.New(slog.DiscardHandler))
 	err = store.View(ctx, func(tx service.Tx) error {
 		if _, err := tx.Captcha("old"); !errors.Is(err, service.ErrNotFound) {
 			t.Errorf("expired captcha: %v, want ErrNotFound", err)
 		}
 		if _, err := tx.Captcha("live"); err != nil {
 			t.Errorf("live captcha: %v", err)
+		}
+		if n, _, err := tx.CountHits("recent", now.Add(-day)); err != nil || n != 1 {
+			t.Errorf("hits inside the window after purge: %d, %v; want 1", n, err)
 		}
 		return nil
 	})

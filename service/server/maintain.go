@@ -10,12 +10,12 @@ import (
 
 // maintain deletes expired state and refreshes the TLS certificate, at
 // start and then every cfg.PurgeInterval, until ctx is done.
-func maintain(ctx context.Context, store service.Store, certs *certSource, clock service.Clock, cfg Config, log *slog.Logger) {
+func maintain(ctx context.Context, svc *service.Service, certs *certSource, clock service.Clock, cfg Config, log *slog.Logger) {
 	ticker := time.NewTicker(cfg.PurgeInterval)
 	defer ticker.Stop()
 	for {
 		now := clock.Now()
-		purge(ctx, store, now, cfg, log)
+		purge(ctx, svc, cfg, log)
 		if err := certs.update(now); err != nil {
 			log.Error("TLS certificate not refreshed; the current one stays in use", "error", err)
 		}
@@ -27,16 +27,11 @@ func maintain(ctx context.Context, store service.Store, certs *certSource, clock
 	}
 }
 
-// purge deletes expired CAPTCHAs, flows and rate-limit hits, messages
-// finished before cfg.KeepMessages and audit events older than
-// cfg.KeepAudit.
-func purge(ctx context.Context, store service.Store, now time.Time, cfg Config, log *slog.Logger) {
-	var n int64
-	err := store.Update(ctx, func(tx service.Tx) error {
-		var err error
-		n, err = tx.Purge(now, now.Add(-cfg.KeepMessages), now.Add(-cfg.KeepAudit))
-		return err
-	})
+// purge deletes expired CAPTCHAs and flows, rate-limit hits older than the
+// longest limit window, messages finished before cfg.KeepMessages and audit
+// events older than cfg.KeepAudit (Service.Purge keeps the limits whole).
+func purge(ctx context.Context, svc *service.Service, cfg Config, log *slog.Logger) {
+	n, err := svc.Purge(ctx, cfg.KeepMessages, cfg.KeepAudit)
 	switch {
 	case ctx.Err() != nil:
 	case err != nil:

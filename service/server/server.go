@@ -178,7 +178,7 @@ func Start(ctx context.Context, cfg Config) (*Running, error) {
 			log.Error("delivery worker stopped", "error", err)
 		}
 	})
-	r.goBackground(func() { maintain(bgCtx, store, certs, clock, cfg, log) })
+	r.goBackground(func() { maintain(bgCtx, svc, certs, clock, cfg, log) })
 
 	if cfg.Service.TestCaptchaAnswer != "" {
 		log.Warn("TEST SWITCH ON: every CAPTCHA accepts the answer set in RESETD_TEST_CAPTCHA_ANSWER; for automated tests only, never in production", "addr", tcp.String())
