@@ -249,7 +249,7 @@ func TestStartRefusesBadConfigurations(t *testing.T) {
 		"no delivery":    {func(c *server.Config) { c.Outbox = "" }, "--outbox"},
 		"bad tls-min":    {func(c *server.Config) { c.TLSMin = "1.0" }, "--tls-min"},
 		"half a pair":    {func(c *server.Config) { c.TLSCert = "cert.pem" }, "--tls-key"},
-		"postgres":       {func(c *server.Config) { c.DB = "postgres://resetd@db/resetd" }, "PostgreSQL"},
+		"postgres down":  {func(c *server.Config) { c.DB = "postgres://resetd@127.0.0.1:1/resetd?connect_timeout=2" }, "PostgreSQL"},
 		"other database": {func(c *server.Config) { c.DB = "mysql://x" }, "postgres://"},
 		"no org name":    {func(c *server.Config) { c.Org.Name = "" }, "organisation"},
 		"bad limits":     {func(c *server.Config) { c.Service.MaxWrongCodes = 0 }, "wrong codes"},
