@@ -40,6 +40,12 @@ func (s *soundCard) open() error {
 			return
 		}
 		<-ready
+		// On Linux the device is opened in the background: a missing
+		// one shows only here, once the context says it is ready.
+		if err := ctx.Err(); err != nil {
+			s.err = fmt.Errorf("%w: %v", ErrNoSoundDevice, err)
+			return
+		}
 		s.ctx = ctx
 	})
 	return s.err
@@ -57,9 +63,15 @@ func (s *soundCard) Play(ctx context.Context, wav []byte) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p := s.ctx.NewPlayer(bytes.NewReader(stereoFloat32(audio.resample(outputRate))))
+	samples := audio.resample(outputRate)
+	p := s.ctx.NewPlayer(bytes.NewReader(stereoFloat32(samples)))
 	defer p.Close()
 	p.Play()
+	// A device that stops taking samples must not leave the CAPTCHA
+	// "playing" for ever.
+	length := time.Duration(len(samples)) * time.Second / outputRate
+	deadline := time.NewTimer(length + 5*time.Second)
+	defer deadline.Stop()
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	for p.IsPlaying() {
@@ -67,7 +79,13 @@ func (s *soundCard) Play(ctx context.Context, wav []byte) error {
 		case <-ctx.Done():
 			p.Pause()
 			return ctx.Err()
+		case <-deadline.C:
+			p.Pause()
+			return fmt.Errorf("%w: playback stalled", ErrNoSoundDevice)
 		case <-tick.C:
+			if err := s.ctx.Err(); err != nil {
+				return fmt.Errorf("%w: %v", ErrNoSoundDevice, err)
+			}
 		}
 	}
 	if err := p.Err(); err != nil {

@@ -69,7 +69,7 @@ func newCaptchaPanel(c *controller, onSubmit func()) *captchaPanel {
 	paper := canvas.NewRectangle(color.White)
 	paper.CornerRadius = theme.InputRadiusSize()
 	frame := container.NewHBox(container.NewStack(paper, p.image), container.NewVBox(p.play, p.refresh))
-	p.box = container.NewVBox(p.label, frame, p.status, p.answer, p.errLbl, p.hint)
+	p.box = container.NewVBox(p.label, frame, p.answer, p.errLbl, p.hint, p.status)
 	return p
 }
 

@@ -938,3 +938,22 @@ func (b *recordingBackend) CaptchaAudio(ctx context.Context, id, lang string) ([
 func tapLink(l *widget.Hyperlink) {
 	test.TapAt(l, fyne.NewPos(theme.InnerPadding()+2, theme.InnerPadding()+2))
 }
+
+func TestTabGoesFromNewPasswordToRetype(t *testing.T) {
+	e := newEnv(t)
+	s4 := e.toStep4(acctBoth.StaffNumber)
+	c := e.win.Canvas()
+	for _, want := range []fyne.Focusable{s4.retype, s4.moreInfo} {
+		test.FocusNext(c)
+		if c.Focused() != want {
+			t.Fatalf("Tab: focus on %T, want %T", c.Focused(), want)
+		}
+	}
+	e.typeIn(s4.pw, goodPassword)
+	e.typeIn(s4.retype, goodPassword)
+	test.FocusNext(c)
+	test.FocusNext(c)
+	if c.Focused() != s4.update {
+		t.Errorf("after More Info, focus on %T, want Update", c.Focused())
+	}
+}

@@ -97,13 +97,15 @@ func newStep4(c *controller) *step4 {
 		container.NewBorder(nil, nil, s.newLabel, s.show),
 		s.pw, s.serverErr,
 		compactList(s.ruleLength, s.ruleMax, s.ruleLetters, s.ruleChars, s.ruleHistory, s.ruleServer),
-		container.NewBorder(nil, nil, s.adviceTitle, s.moreInfo),
+		s.adviceTitle,
 		compactList(s.advice),
 		container.NewHBox(container.NewGridWrap(fyne.NewSize(320, s.strength.MinSize().Height), s.strength)),
 		s.retypeLabel, s.retype,
 		compactList(s.match),
 		s.casNote,
-		buttonRow(s.update),
+		// More Info comes after the fields, so that Tab goes from the new
+		// password straight to the re-typed one.
+		container.NewBorder(nil, nil, container.NewCenter(s.moreInfo), s.update),
 	)
 	return s
 }
