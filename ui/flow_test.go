@@ -40,7 +40,7 @@ func TestHappyPathChangesThePassword(t *testing.T) {
 			t.Errorf("option %d = %q, want %q", i, got, want)
 		}
 	}
-	if !s2.sim.Visible() {
+	if !s2.simRow.Visible() {
 		t.Error("the SIM real-name notice is hidden for an account with a mobile")
 	}
 	if !strings.Contains(s2.contact.lines.Text, "ithelp@example.edu.hk") {
@@ -191,7 +191,7 @@ func TestEmailOnlyAccountOffersEmail(t *testing.T) {
 	if s2.options[0].label.Text != "A validation code will be sent to your email address, l****@example.edu.hk." {
 		t.Errorf("option = %q", s2.options[0].label.Text)
 	}
-	if s2.sim.Visible() {
+	if s2.simRow.Visible() {
 		t.Error("the SIM notice shows for an account without a mobile")
 	}
 	if e.win.Canvas().Focused() != s2.options[0] {
@@ -655,7 +655,7 @@ func TestIdleTimeoutClearsEverything(t *testing.T) {
 	if e.c.token != "" || e.c.staff != "" {
 		t.Error("the token or staff number is still held")
 	}
-	if s1.staff.Text != "" || !s1.noticeLbl.Visible() || !strings.Contains(s1.noticeLbl.Text, "after 5 minutes without activity") {
+	if s1.staff.Text != "" || !s1.noticeRow.Visible() || !strings.Contains(s1.noticeLbl.Text, "after 5 minutes without activity") {
 		t.Errorf("step 1 after the timeout: staff %q, notice %q", s1.staff.Text, s1.noticeLbl.Text)
 	}
 	// An untouched step 1 is not "reset" again and again.

@@ -18,6 +18,7 @@ type step1 struct {
 	intro      *widget.Label
 	helpLink   *widget.Hyperlink
 	noticeLbl  *widget.Label
+	noticeRow  *fyne.Container
 	title      *widget.Label
 	staffLabel *widget.Label
 	staff      *widget.Entry
@@ -43,7 +44,6 @@ func newStep1(c *controller) *step1 {
 		c:          c,
 		intro:      newWrapLabel(),
 		helpLink:   newLink(c.showHelp),
-		noticeLbl:  newWrapLabel(),
 		title:      newHeading(),
 		staffLabel: widget.NewLabel(""),
 		staff:      widget.NewEntry(),
@@ -54,7 +54,7 @@ func newStep1(c *controller) *step1 {
 		reminder:   newWrapLabel(),
 		formErr:    newErrorLabel(),
 	}
-	s.noticeLbl.Importance = widget.WarningImportance
+	s.noticeLbl, s.noticeRow = newNotice()
 	s.staffLabel.TextStyle.Bold = true
 	s.staff.Validator = validate.StaffNumber
 	s.staff.OnChanged = func(string) {
@@ -72,7 +72,7 @@ func newStep1(c *controller) *step1 {
 	s.next = newPrimaryButton(s.onSubmit)
 
 	s.box = container.NewVBox(
-		s.noticeLbl,
+		s.noticeRow,
 		s.intro, s.helpLink,
 		s.title,
 		s.staffLabel, s.staff, s.staffErr, s.staffHint,
@@ -136,7 +136,12 @@ func (s *step1) memoryLoaded() {
 func (s *step1) refresh() {
 	c := s.c
 	t := c.t
-	setText(s.noticeLbl, s.notice.in(c.tr))
+	s.noticeLbl.SetText(s.notice.in(c.tr))
+	if s.notice.empty() {
+		s.noticeRow.Hide()
+	} else {
+		s.noticeRow.Show()
+	}
 	s.intro.SetText(t("step1.intro"))
 	s.helpLink.SetText(t("step1.help"))
 	s.title.SetText(t("step1.title"))

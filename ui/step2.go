@@ -19,6 +19,7 @@ type step2 struct {
 	channels []api.ChannelInfo
 	selected int // index into channels; -1 for none
 	sim      *widget.Label
+	simRow   *fyne.Container
 	notYours *widget.Label
 	contact  *contactCard
 	errLbl   *widget.Label
@@ -35,12 +36,11 @@ func newStep2(c *controller) *step2 {
 		intro:    newWrapLabel(),
 		channels: c.channels,
 		selected: -1,
-		sim:      newWrapLabel(),
 		notYours: newWrapLabel(),
 		contact:  newContactCard(c),
 		errLbl:   newErrorLabel(),
 	}
-	s.sim.Importance = widget.WarningImportance
+	s.sim, s.simRow = newNotice()
 	s.send = newPrimaryButton(s.onSubmit)
 	opts := container.NewVBox()
 	for i := range s.channels {
@@ -52,7 +52,7 @@ func newStep2(c *controller) *step2 {
 		s.pick(0)
 	}
 	s.box = container.NewVBox(
-		s.title, s.intro, opts, s.errLbl, s.sim, s.notYours, s.contact.box, buttonRow(s.send),
+		s.title, s.intro, opts, s.errLbl, s.simRow, s.notYours, s.contact.box, buttonRow(s.send),
 	)
 	return s
 }
@@ -108,9 +108,9 @@ func (s *step2) refresh() {
 	setText(s.errLbl, s.errText.in(c.tr))
 	s.sim.SetText(t("step2.sim"))
 	if hasChannel(s.channels, api.ChannelSMS) {
-		s.sim.Show()
+		s.simRow.Show()
 	} else {
-		s.sim.Hide()
+		s.simRow.Hide()
 	}
 	s.notYours.SetText(t("step2.not_yours"))
 	s.contact.refresh()

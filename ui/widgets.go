@@ -355,3 +355,12 @@ func compactList(items ...*checkItem) fyne.CanvasObject {
 	}
 	return container.NewThemeOverride(container.New(layout.NewCustomPaddedVBoxLayout(0), rows...), compactTheme{})
 }
+
+// newNotice is a label with a warning icon: orange text on white is too
+// faint to read, so the icon carries the colour and the text stays dark.
+func newNotice() (*widget.Label, *fyne.Container) {
+	l := newWrapLabel()
+	icon := widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon()))
+	top := max(0, theme.InnerPadding()+(theme.TextSize()*1.35-theme.IconInlineSize())/2)
+	return l, container.NewBorder(nil, nil, container.NewVBox(container.New(layout.NewCustomPaddedLayout(top, 0, 0, 0), icon)), nil, l)
+}
