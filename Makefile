@@ -11,7 +11,7 @@ LDFLAGS := -X main.version=$(VERSION)
 PURE_PKGS = $(shell $(GO) list ./... | grep -v -e '^casreset$$' -e '^casreset/ui')
 GUI_PKGS = $(shell $(GO) list ./... | grep -e '^casreset$$' -e '^casreset/ui')
 
-.PHONY: deps run build resetd test test-short bench lint screenshots clean
+.PHONY: deps run build resetd test test-short bench lint screenshots clean load
 
 deps:
 	@scripts/deps.sh
@@ -37,6 +37,11 @@ bench: deps
 
 lint: deps
 	scripts/lint.sh
+
+# resetd under load on SQLite and PostgreSQL against its floor; flags of
+# cmd/resetd-load through LOADFLAGS, e.g. make load LOADFLAGS="-flows 1000".
+load: deps
+	CGO_ENABLED=0 $(GO) run ./cmd/resetd-load $(LOADFLAGS)
 
 screenshots: deps
 	scripts/screenshots.sh
