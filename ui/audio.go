@@ -65,7 +65,6 @@ func (s *soundCard) Play(ctx context.Context, wav []byte) error {
 	defer s.mu.Unlock()
 	samples := audio.resample(outputRate)
 	p := s.ctx.NewPlayer(bytes.NewReader(stereoFloat32(samples)))
-	defer p.Close()
 	p.Play()
 	// A device that stops taking samples must not leave the CAPTCHA
 	// "playing" for ever.

@@ -507,13 +507,12 @@ func TestReusedPasswordIsRefused(t *testing.T) {
 func TestErrorScreenShowsTheReferenceOfTheAuditLog(t *testing.T) {
 	e := newEnv(t)
 	s3 := e.toStep3(acctBoth.StaffNumber, api.ChannelSMS)
-	code := e.code()
 	// The whole flow lasts 30 minutes; keep the code fresh by reloading.
 	for range 3 {
 		e.tick(9 * time.Minute)
 		e.tap(s3.reload)
 	}
-	code = e.code()
+	code := e.code()
 	e.tick(4 * time.Minute) // 31 minutes in: the flow has expired
 	e.typeIn(s3.code, code)
 	e.enter()
@@ -955,5 +954,30 @@ func TestTabGoesFromNewPasswordToRetype(t *testing.T) {
 	test.FocusNext(c)
 	if c.Focused() != s4.update {
 		t.Errorf("after More Info, focus on %T, want Update", c.Focused())
+	}
+}
+
+func TestDemoModeBannerOnEveryScreen(t *testing.T) {
+	for _, demo := range []bool{false, true} {
+		s := DefaultSettings()
+		s.Language = langEnglish
+		s.DemoMode = demo
+		e := newEnv(t, withSettings(s))
+		check := func(where string) {
+			t.Helper()
+			if e.c.chrome.demo.Visible() != demo {
+				t.Errorf("demo %v: banner shown %v on %s", demo, e.c.chrome.demo.Visible(), where)
+			}
+		}
+		check("step 1")
+		e.toStep2(acctBoth.StaffNumber)
+		check("step 2")
+		e.c.fail(&api.Error{Code: api.CodeInternal})
+		check("the error screen")
+		e.tap(e.c.chrome.langBtn)
+		check("the error screen in Chinese")
+		if demo && !strings.HasPrefix(e.c.chrome.demoText.Text, "示範模式") {
+			t.Errorf("banner in Chinese: %q", e.c.chrome.demoText.Text)
+		}
 	}
 }

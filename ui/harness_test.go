@@ -384,9 +384,6 @@ func (e *env) audit(staff string) []service.AuditEvent {
 	return evs
 }
 
-// shown reports whether o and every container above it are visible.
-func shown(o fyne.CanvasObject) bool { return o.Visible() }
-
 // manualTicker is a Ticker that fires when told.
 type manualTicker struct {
 	mu sync.Mutex
