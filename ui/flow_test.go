@@ -981,3 +981,24 @@ func TestDemoModeBannerOnEveryScreen(t *testing.T) {
 		}
 	}
 }
+
+func TestNoMoreSendsOffersToStartAgain(t *testing.T) {
+	e := newEnv(t, withConfig(func(c *service.Config) { c.MaxSendsFlow = 2 }))
+	s3 := e.toStep3(acctBoth.StaffNumber, api.ChannelSMS)
+	e.tick(time.Minute)
+	e.tap(s3.reload)
+	if s3.sendsLeft != 0 || !strings.HasSuffix(s3.countdown.Text, "No more codes can be sent in this reset.") {
+		t.Fatalf("sends left %d, countdown %q", s3.sendsLeft, s3.countdown.Text)
+	}
+	if !s3.reload.Disabled() {
+		t.Error("reload is enabled with no sends left")
+	}
+	e.tick(10 * time.Minute)
+	if s3.reload.Visible() || !s3.restart.Visible() || !strings.Contains(s3.countdown.Text, "start again from step 1") {
+		t.Errorf("expired with no sends: reload shown %v, start again shown %v, %q", s3.reload.Visible(), s3.restart.Visible(), s3.countdown.Text)
+	}
+	e.tap(s3.restart)
+	if screenAs[*step1](e); e.c.token != "" {
+		t.Error("start again kept the token")
+	}
+}

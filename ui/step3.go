@@ -44,6 +44,7 @@ type step3 struct {
 	countdown  *widget.Label
 	switchBtn  *actionButton
 	reload     *actionButton
+	restart    *actionButton
 	verify     *actionButton
 	box        *fyne.Container
 
@@ -74,12 +75,15 @@ func newStep3(c *controller, r api.SendCodeResponse) *step3 {
 	s.code.OnSubmitted = func(string) { s.onSubmit() }
 	s.switchBtn = newActionButton(s.onSwitch)
 	s.reload = newActionButton(s.onReload)
+	// Once no more codes may be sent and this one has expired, the only
+	// way on is a new flow.
+	s.restart = newActionButton(func() { c.newFlow(text{}) })
 	s.verify = newPrimaryButton(s.onSubmit)
 	s.sent.TextStyle.Bold = false
 	s.box = container.NewVBox(
 		s.title, s.sent, s.deliveryLb, s.reloadHint,
 		s.codeLabel, s.code, s.codeErr, s.countdown,
-		buttonRow(s.switchBtn, s.reload, s.verify),
+		buttonRow(s.switchBtn, s.reload, s.restart, s.verify),
 	)
 	s.codeSent(r)
 	return s
@@ -169,14 +173,30 @@ func (s *step3) render(now time.Time) {
 	s.code.SetPlaceHolder(t("step3.code.placeholder"))
 	setText(s.codeErr, s.codeErrText.in(c.tr))
 
-	if s.expired {
+	switch {
+	case s.expired && s.sendsLeft <= 0:
+		s.countdown.SetText(t("step3.expired_no_sends"))
+		s.countdown.Importance = widget.DangerImportance
+	case s.expired:
 		s.countdown.SetText(t("step3.expired"))
 		s.countdown.Importance = widget.DangerImportance
-	} else {
+	case s.sendsLeft <= 0:
+		s.countdown.SetText(t("step3.countdown", "Time", clockText(s.expiresAt.Sub(now))) + " " + t("step3.no_sends"))
+		s.countdown.Importance = widget.MediumImportance
+	default:
 		s.countdown.SetText(t("step3.countdown", "Time", clockText(s.expiresAt.Sub(now))))
 		s.countdown.Importance = widget.MediumImportance
 	}
 	s.countdown.Refresh()
+	s.restart.SetText(t("step3.restart"))
+	if s.expired && s.sendsLeft <= 0 {
+		s.restart.Importance = widget.HighImportance
+		s.restart.Show()
+		s.reload.Hide()
+	} else {
+		s.restart.Hide()
+		s.reload.Show()
+	}
 
 	wait := int(s.resendAfter.Sub(now).Seconds() + 0.999)
 	canSend := !c.busy && wait <= 0 && s.sendsLeft > 0
