@@ -106,16 +106,6 @@ func (r *recorder) errorList() []string {
 	return out
 }
 
-func (r *recorder) errorCount() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	n := 0
-	for _, c := range r.errors {
-		n += c
-	}
-	return n
-}
-
 // ms formats a duration in milliseconds with one decimal.
 func ms(d time.Duration) string {
 	return fmt.Sprintf("%.1f", float64(d)/float64(time.Millisecond))
