@@ -1,0 +1,83 @@
+// Package config reads the desktop app's configuration: the file IT
+// deploys (TOML) and the command-line flags that override it. It decides
+// whether the app talks to the college's reset service or runs its
+// embedded demonstration, and what the wizard shows about the
+// organisation. Reading is strict: an unknown key, a value of the wrong
+// type or a value that cannot work is an error naming the file, the line
+// and the key, so that a typo is found on the first start, not by staff.
+package config
+
+import (
+	"time"
+
+	"casreset/client"
+)
+
+// FileName is the configuration file's name in every place it is looked for.
+const FileName = "casreset.toml"
+
+// Idle timeouts IT may choose.
+const (
+	MinIdleTimeout = time.Minute
+	MaxIdleTimeout = 8 * time.Hour
+)
+
+// Config is the app's configuration. Empty fields were not configured:
+// the app keeps its defaults for them.
+type Config struct {
+	// File is the configuration file read; empty when none was found.
+	File string
+
+	// Server is the reset service's https:// address. Empty means the
+	// embedded demonstration service.
+	Server string
+	// CAFile is the PEM file of the CA that signed the service's
+	// certificate (absolute), and CAPEM its contents; empty means the
+	// operating system's roots.
+	CAFile string
+	CAPEM  []byte
+	// PinSHA256 pins the service's key or its CA's (base64 SHA-256 of the
+	// SubjectPublicKeyInfo; several separated by commas).
+	PinSHA256 string
+
+	// Language is "en" or "zh-HK"; empty follows the system.
+	Language string
+	// IdleTimeout ends an unfinished reset after this long without
+	// activity; zero keeps the wizard's default.
+	IdleTimeout time.Duration
+
+	// Org is set when the file has an [organisation] table; its fields
+	// replace all of the built-in organisation (a field left out is empty).
+	Org *Organisation
+	// Help is set when the file has an [it_help] table; it replaces all
+	// of the built-in IT Help contacts.
+	Help *ITHelp
+}
+
+// Organisation is how the wizard names the college.
+type Organisation struct {
+	Name      string // English name, shown on every screen
+	NameZH    string // Chinese name; Name when empty
+	Copyright string // the footer line
+}
+
+// ITHelp is how staff reach IT Help; any may be empty, not all.
+type ITHelp struct {
+	Email, Phone, Hours string
+}
+
+// Demo reports whether no server is configured, so that the app runs its
+// embedded demonstration service.
+func (c Config) Demo() bool { return c.Server == "" }
+
+// Client is the client configuration for the configured server: the CA
+// file when one is set, else the system's roots, and the pin on top.
+func (c Config) Client(version string) client.Config {
+	cc := client.Config{BaseURL: c.Server, PinSHA256: c.PinSHA256, Version: version}
+	if len(c.CAPEM) > 0 {
+		cc.CAPEM = c.CAPEM
+	} else {
+		cc.SystemRoots = true
+	}
+	return cc
+}

@@ -1,0 +1,354 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// setter checks a value as the TOML decoder gives it (string, int64,
+// float64, bool, time.Time, []any, map[string]any) and stores it. dir is
+// the file's directory, against which relative paths are resolved.
+type setter func(c *Config, v any, dir string) error
+
+// topKeys are the keys outside any table.
+var topKeys = map[string]setter{
+	"server": text(checkServer, func(c *Config, s string) { c.Server = s }),
+	"ca_file": func(c *Config, v any, dir string) error {
+		s, err := asString(v)
+		if err != nil {
+			return err
+		}
+		if strings.TrimSpace(s) == "" {
+			return errors.New("is empty; leave it out to trust the system's certificate authorities")
+		}
+		path := s
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(dir, path)
+		}
+		pem, err := readCA(path)
+		if err != nil {
+			return err
+		}
+		c.CAFile, c.CAPEM = path, pem
+		return nil
+	},
+	"pin_sha256": text(checkPin, func(c *Config, s string) { c.PinSHA256 = s }),
+	"language":   text(checkLanguage, func(c *Config, s string) { c.Language = s }),
+	"idle_timeout": func(c *Config, v any, _ string) error {
+		s, ok := v.(string)
+		if !ok {
+			return fmt.Errorf("must be a duration in double quotes such as \"5m\", not %s", typeName(v))
+		}
+		var err error
+		c.IdleTimeout, err = checkIdleTimeout(s)
+		return err
+	},
+}
+
+// tables are the tables and their keys. Each is created when the table
+// is present, so that it replaces the built-in values as a whole.
+var tables = map[string]struct {
+	create func(c *Config)
+	keys   map[string]setter
+	check  func(c *Config) error // what the table needs as a whole
+}{
+	"organisation": {
+		create: func(c *Config) { c.Org = &Organisation{} },
+		keys: map[string]setter{
+			"name":      text(checkText, func(c *Config, s string) { c.Org.Name = s }),
+			"name_zh":   text(checkText, func(c *Config, s string) { c.Org.NameZH = s }),
+			"copyright": text(checkText, func(c *Config, s string) { c.Org.Copyright = s }),
+		},
+		check: func(c *Config) error {
+			if c.Org.Name == "" {
+				return errors.New("needs name, the organisation's name in English")
+			}
+			return nil
+		},
+	},
+	"it_help": {
+		create: func(c *Config) { c.Help = &ITHelp{} },
+		keys: map[string]setter{
+			"email": text(checkEmail, func(c *Config, s string) { c.Help.Email = s }),
+			"phone": text(checkText, func(c *Config, s string) { c.Help.Phone = s }),
+			"hours": text(checkText, func(c *Config, s string) { c.Help.Hours = s }),
+		},
+		check: func(c *Config) error {
+			if c.Help.Email == "" && c.Help.Phone == "" {
+				return errors.New("needs email or phone, so that staff can reach IT Help")
+			}
+			return nil
+		},
+	},
+}
+
+// text is a setter of a string checked by check.
+func text(check func(string) (string, error), set func(c *Config, s string)) setter {
+	return func(c *Config, v any, _ string) error {
+		s, err := asString(v)
+		if err != nil {
+			return err
+		}
+		s, err = check(s)
+		if err != nil {
+			return err
+		}
+		set(c, s)
+		return nil
+	}
+}
+
+func asString(v any) (string, error) {
+	s, ok := v.(string)
+	if !ok {
+		return "", fmt.Errorf("must be text in double quotes, not %s", typeName(v))
+	}
+	return s, nil
+}
+
+// typeName names a TOML value's type for a person.
+func typeName(v any) string {
+	switch v.(type) {
+	case int64, float64:
+		return "a number"
+	case bool:
+		return "true or false"
+	case time.Time:
+		return "a date or time"
+	case []any, []map[string]any:
+		return "a list"
+	case map[string]any:
+		return "a table"
+	}
+	return fmt.Sprintf("a %T", v)
+}
+
+// leaf hands a value to a function from inside the TOML decoder, so that
+// the function's error comes back as a toml.ParseError carrying the key's
+// line.
+type leaf func(v any) error
+
+func (l leaf) UnmarshalTOML(v any) error { return l(v) }
+
+var errUnknownKey = errors.New("unknown key")
+
+// parse reads the configuration file at path. Every key is decoded on its
+// own, in the order of the file, so that every problem is reported with
+// its line, not only the first.
+func parse(path string, data []byte) (Config, []Problem) {
+	c := Config{File: path}
+	dir := filepath.Dir(path)
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // Notepad's byte order mark
+
+	var root map[string]toml.Primitive
+	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&root)
+	if err != nil {
+		return c, []Problem{syntaxProblem(path, data, err)}
+	}
+
+	var problems []Problem
+	report := func(err error, key string) {
+		p := Problem{File: path, Key: key, Message: err.Error()}
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			p.Line, p.Message = pe.Position.Line, pe.Message
+		}
+		if p.Message == errUnknownKey.Error() {
+			p.Message = unknownKeyMessage(key)
+		}
+		problems = append(problems, p)
+	}
+	reported := map[string]bool{} // keys already blamed, whose children are not
+	decode := func(prim toml.Primitive, key string, fn leaf) bool {
+		if err := md.PrimitiveDecode(prim, fn); err != nil {
+			report(err, key)
+			reported[key] = true
+			return false
+		}
+		return true
+	}
+
+	for _, name := range topLevel(md.Keys()) {
+		prim := root[name]
+		if set, ok := topKeys[name]; ok {
+			decode(prim, name, func(v any) error { return set(&c, v, dir) })
+			continue
+		}
+		t, ok := tables[name]
+		if !ok {
+			decode(prim, name, func(any) error { return errUnknownKey })
+			continue
+		}
+		isTable := decode(prim, name, func(v any) error {
+			if _, ok := v.(map[string]any); !ok {
+				return fmt.Errorf("must be a table, [%s], not %s", name, typeName(v))
+			}
+			return nil
+		})
+		if !isTable {
+			continue
+		}
+		t.create(&c)
+		var sub map[string]toml.Primitive
+		if err := md.PrimitiveDecode(prim, &sub); err != nil {
+			report(err, name)
+			continue
+		}
+		for _, sk := range md.Keys() {
+			if len(sk) != 2 || sk[0] != name {
+				continue
+			}
+			full := name + "." + sk[1]
+			if set, ok := t.keys[sk[1]]; ok {
+				decode(sub[sk[1]], full, func(v any) error { return set(&c, v, dir) })
+			} else {
+				decode(sub[sk[1]], full, func(any) error { return errUnknownKey })
+			}
+		}
+		if err := t.check(&c); err != nil && !anyReportedUnder(name, reported) {
+			decode(prim, name, func(any) error { return err })
+		}
+	}
+
+	// Whatever the walk above did not reach (keys nested deeper than any
+	// table has) is unknown too.
+	for _, k := range md.Undecoded() {
+		if underReported(k, reported) {
+			continue
+		}
+		problems = append(problems, Problem{File: path, Key: k.String(), Message: unknownKeyMessage(k.String())})
+		reported[k.String()] = true
+	}
+	// In the order of the file; problems without a line (none expected)
+	// last.
+	slices.SortStableFunc(problems, func(a, b Problem) int {
+		if a.Line == 0 || b.Line == 0 {
+			return b.Line - a.Line
+		}
+		return a.Line - b.Line
+	})
+	return c, problems
+}
+
+// topLevel lists the names of the top-level keys and tables in the order
+// they first appear; a dotted key (it_help.email = …) names its table
+// only that way.
+func topLevel(keys []toml.Key) []string {
+	var names []string
+	for _, k := range keys {
+		if !slices.Contains(names, k[0]) {
+			names = append(names, k[0])
+		}
+	}
+	return names
+}
+
+// anyReportedUnder reports whether a key of table was already blamed.
+func anyReportedUnder(table string, reported map[string]bool) bool {
+	for k := range reported {
+		if strings.HasPrefix(k, table+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// underReported reports whether k or a table above it was already blamed.
+func underReported(k toml.Key, reported map[string]bool) bool {
+	for i := 1; i <= len(k); i++ {
+		if reported[k[:i].String()] {
+			return true
+		}
+	}
+	return false
+}
+
+// unknownKeyMessage suggests the known key the unknown one is closest
+// to, or lists the keys of its table, so that a typo is easy to mend.
+func unknownKeyMessage(key string) string {
+	table, name := "", key
+	if i := strings.LastIndex(key, "."); i >= 0 {
+		table, name = key[:i], key[i+1:]
+	}
+	var known []string
+	if t, ok := tables[table]; ok {
+		for k := range t.keys {
+			known = append(known, k)
+		}
+	} else if table == "" {
+		for k := range topKeys {
+			known = append(known, k)
+		}
+		for k := range tables {
+			known = append(known, "["+k+"]")
+		}
+	}
+	slices.Sort(known)
+	for _, k := range known {
+		if closeTo(name, strings.Trim(k, "[]")) {
+			return fmt.Sprintf("unknown key; did you mean %q?", strings.Trim(k, "[]"))
+		}
+	}
+	if len(known) == 0 {
+		return "unknown key"
+	}
+	return "unknown key; the keys here are " + strings.Join(known, ", ")
+}
+
+// closeTo reports whether a is b with at most two letters wrong, missing,
+// added or swapped, ignoring case, dashes and underscores.
+func closeTo(a, b string) bool {
+	norm := func(s string) []rune {
+		return []rune(strings.NewReplacer("_", "", "-", "").Replace(strings.ToLower(s)))
+	}
+	x, y := norm(a), norm(b)
+	// Optimal string alignment distance (Levenshtein with transpositions).
+	d := make([][]int, len(x)+1)
+	for i := range d {
+		d[i] = make([]int, len(y)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(x); i++ {
+		for j := 1; j <= len(y); j++ {
+			cost := 1
+			if x[i-1] == y[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && x[i-1] == y[j-2] && x[i-2] == y[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(x)][len(y)] <= 2
+}
+
+// syntaxProblem is a file that is not TOML, with the line of the mistake.
+func syntaxProblem(path string, data []byte, err error) Problem {
+	p := Problem{File: path, Message: "not valid TOML: " + err.Error()}
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		// The line of the offending byte: the decoder's own line number
+		// is one too far when that byte is the newline ending a line.
+		p.Line = pe.Position.Line
+		if start := pe.Position.Start; start >= 0 && start <= len(data) {
+			p.Line = 1 + bytes.Count(data[:start], []byte("\n"))
+		}
+		p.Key = pe.LastKey
+		p.Message = "not valid TOML: " + pe.Message
+		if pe.Usage != "" {
+			p.Message += " (" + strings.TrimSpace(strings.SplitN(pe.Usage, "\n", 2)[0]) + ")"
+		}
+	}
+	return p
+}
