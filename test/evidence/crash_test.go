@@ -3,6 +3,7 @@ package evidence
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -37,31 +38,32 @@ func TestKillDuringPasswordChanges(t *testing.T) {
 
 	oldPw, newPw := make([]string, accounts), make([]string, accounts)
 	tokens := make([]string, accounts)
-	parallel(accounts, func(i int) {
+	parallel(t, accounts, func(i int) error {
 		oldPw[i], newPw[i] = fmt.Sprintf("Old7Password%03d", i), fmt.Sprintf("New7Password%03d", i)
-		changePassword(t, ctx, pcs[i], box, i, oldPw[i])
-		tokens[i] = verifiedFlow(t, ctx, pcs[i], box, i)
+		if err := changePassword(ctx, pcs[i], box, i, oldPw[i]); err != nil {
+			return err
+		}
+		var err error
+		tokens[i], err = verifiedFlow(ctx, pcs[i], box, i)
+		return err
 	})
-	if t.Failed() {
-		t.FailNow()
-	}
 
 	killAfter := 1 + rand.IntN(accounts/2)
 	t.Logf("SIGKILL after the %d. answered change of %d", killAfter, accounts)
 	answered := make([]bool, accounts)
 	var mu sync.Mutex
 	ok := 0
-	parallel(accounts, func(i int) {
-		_, err := pcs[i].SetPassword(ctx, tokens[i], newPw[i])
-		if err != nil {
-			return // cut off by the kill
+	parallel(t, accounts, func(i int) error {
+		if _, err := pcs[i].SetPassword(ctx, tokens[i], newPw[i]); err != nil {
+			return nil // cut off by the kill
 		}
 		mu.Lock()
 		defer mu.Unlock()
 		answered[i] = true
 		if ok++; ok == killAfter {
-			in.signal(syscall.SIGKILL)
+			return in.cmd.Process.Signal(syscall.SIGKILL)
 		}
+		return nil
 	})
 	in.wait()
 	if ok == accounts {
@@ -92,22 +94,28 @@ func TestKillDuringPasswordChanges(t *testing.T) {
 	// Nothing is wedged: every account can be reset again.
 	in = s.start(t, limits...)
 	pcs = clients(in, accounts)
-	parallel(accounts, func(i int) {
-		changePassword(t, ctx, pcs[i], box, i, fmt.Sprintf("Again7Password%03d", i))
+	parallel(t, accounts, func(i int) error {
+		return changePassword(ctx, pcs[i], box, i, fmt.Sprintf("Again7Password%03d", i))
 	})
 }
 
-// parallel runs fn(0) … fn(n-1) at once and waits for them.
-func parallel(n int, fn func(i int)) {
+// parallel runs fn(0) … fn(n-1) at once, waits for them, and stops the
+// test if any failed.
+func parallel(t *testing.T, n int, fn func(i int) error) {
+	t.Helper()
+	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			fn(i)
+			errs[i] = fn(i)
 		}()
 	}
 	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestSIGTERMLetsRequestsInFlightFinish holds a password change half-sent
@@ -119,7 +127,7 @@ func TestSIGTERMLetsRequestsInFlightFinish(t *testing.T) {
 	in := s.start(t)
 	ctx := testContext(t)
 	box := newInbox(in.outbox)
-	token := verifiedFlow(t, ctx, in.client(), box, 0)
+	token := mustVerifiedFlow(t, ctx, in.client(), box, 0)
 
 	body := `{"new_password":"Graceful7Stop9x"}`
 	conn := in.dial()

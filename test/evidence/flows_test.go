@@ -2,6 +2,7 @@ package evidence
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -10,6 +11,10 @@ import (
 	"casreset/client"
 	"casreset/service/delivery"
 )
+
+// The helpers below return errors, so that goroutines of a test can use
+// them (only the test's own goroutine may stop it); the must… forms stop
+// the test.
 
 // inbox reads the codes resetd writes into its outbox, as their
 // recipients would, remembering which each recipient has read.
@@ -22,13 +27,12 @@ type inbox struct {
 func newInbox(dir string) *inbox { return &inbox{dir: dir, read: map[string]int{}} }
 
 // next waits for the next code sent to recipient and takes it.
-func (b *inbox) next(t *testing.T, recipient string) string {
-	t.Helper()
+func (b *inbox) next(recipient string) (string, error) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		msgs, err := delivery.ReadOutbox(b.dir)
 		if err != nil {
-			t.Fatal(err)
+			return "", err
 		}
 		var codes []string
 		for _, m := range msgs {
@@ -41,14 +45,23 @@ func (b *inbox) next(t *testing.T, recipient string) string {
 		if len(codes) > n {
 			b.read[recipient] = n + 1
 			b.mu.Unlock()
-			return codes[n]
+			return codes[n], nil
 		}
 		b.mu.Unlock()
 		if time.Now().After(deadline) {
-			t.Fatalf("no code for %s in the outbox within 30s", recipient)
+			return "", fmt.Errorf("no code for %s in the outbox within 30s", recipient)
 		}
 		time.Sleep(10 * time.Millisecond) // the delivery worker writes it
 	}
+}
+
+func (b *inbox) mustNext(t *testing.T, recipient string) string {
+	t.Helper()
+	code, err := b.next(recipient)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
 }
 
 // startFlow solves a CAPTCHA with the test answer and starts a flow.
@@ -62,27 +75,49 @@ func startFlow(ctx context.Context, c *client.Client, staffNumber string) (strin
 }
 
 // verifiedFlow walks account i's new flow up to the verified step, with
-// the code sent by e-mail.
-func verifiedFlow(t *testing.T, ctx context.Context, c *client.Client, box *inbox, i int) string {
-	t.Helper()
+// the code sent by e-mail, and returns its token.
+func verifiedFlow(ctx context.Context, c *client.Client, box *inbox, i int) (string, error) {
 	token, err := startFlow(ctx, c, staff(i))
 	if err != nil {
-		t.Fatalf("start %s: %v", staff(i), err)
+		return "", fmt.Errorf("start %s: %w", staff(i), err)
 	}
 	if _, err := c.SendCode(ctx, token, api.ChannelEmail); err != nil {
-		t.Fatalf("send code %s: %v", staff(i), err)
+		return "", fmt.Errorf("send code %s: %w", staff(i), err)
 	}
-	if _, err := c.Verify(ctx, token, box.next(t, emailOf(i))); err != nil {
-		t.Fatalf("verify %s: %v", staff(i), err)
+	code, err := box.next(emailOf(i))
+	if err != nil {
+		return "", err
+	}
+	if _, err := c.Verify(ctx, token, code); err != nil {
+		return "", fmt.Errorf("verify %s: %w", staff(i), err)
+	}
+	return token, nil
+}
+
+func mustVerifiedFlow(t *testing.T, ctx context.Context, c *client.Client, box *inbox, i int) string {
+	t.Helper()
+	token, err := verifiedFlow(ctx, c, box, i)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return token
 }
 
 // changePassword runs a whole flow of account i ending with password.
-func changePassword(t *testing.T, ctx context.Context, c *client.Client, box *inbox, i int, password string) {
-	t.Helper()
-	token := verifiedFlow(t, ctx, c, box, i)
+func changePassword(ctx context.Context, c *client.Client, box *inbox, i int, password string) error {
+	token, err := verifiedFlow(ctx, c, box, i)
+	if err != nil {
+		return err
+	}
 	if _, err := c.SetPassword(ctx, token, password); err != nil {
-		t.Fatalf("set password %s: %v", staff(i), err)
+		return fmt.Errorf("set password %s: %w", staff(i), err)
+	}
+	return nil
+}
+
+func mustChangePassword(t *testing.T, ctx context.Context, c *client.Client, box *inbox, i int, password string) {
+	t.Helper()
+	if err := changePassword(ctx, c, box, i, password); err != nil {
+		t.Fatal(err)
 	}
 }
