@@ -221,8 +221,15 @@ func TestEndToEnd(t *testing.T) {
 	if msg.Channel != api.ChannelSMS || msg.To != "+85291234534" || len(msg.Code) != 6 || !strings.Contains(msg.Body, msg.Code) {
 		t.Fatalf("outbox message = %+v", msg)
 	}
+	// The worker writes the file, then records the message as sent: wait
+	// for the flow to say so.
 	var f api.Flow
-	s.call(t, "GET", "/v1/resets/current", st.ResetToken, nil, http.StatusOK, &f)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		s.call(t, "GET", "/v1/resets/current", st.ResetToken, nil, http.StatusOK, &f)
+		if f.Delivery != api.DeliveryQueued || time.Now().After(deadline) {
+			break
+		}
+	}
 	if f.Step != api.StepCodeSent || f.Delivery != api.DeliverySent {
 		t.Errorf("flow = %+v, want code_sent and sent", f)
 	}
