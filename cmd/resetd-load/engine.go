@@ -30,6 +30,7 @@ type target struct {
 	running *server.Running
 	mail    *mailbox
 	cfg     server.Config
+	logs    *logCounter
 }
 
 func startTarget(ctx context.Context, engine string, o options, stderr *os.File) (*target, error) {
@@ -55,7 +56,8 @@ func startTarget(ctx context.Context, engine string, o options, stderr *os.File)
 	// limit (30 starts per 10 minutes) would stop the load after 30
 	// flows; every other limit stays at its default.
 	cfg.Service.StartsPerAddr = 1 << 30
-	cfg.Log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	t.logs = newLogCounter(slog.NewTextHandler(stderr, nil))
+	cfg.Log = slog.New(t.logs)
 	switch engine {
 	case "sqlite":
 	case "postgres":

@@ -19,6 +19,7 @@ type engineResult struct {
 	// run: the history verified, and the new hash.
 	hashRuns float64
 	integ    integrity
+	logged   []string // resetd's warnings and errors, by message
 	elapsed  time.Duration
 }
 
@@ -89,6 +90,7 @@ func runEngine(ctx context.Context, engine string, o options, stderr *os.File) (
 		return res, fmt.Errorf("%s: checking the stored passwords: %w", engine, err)
 	}
 	res.integ.codesSent = flowRec.latency(stepCode).n + res.staged.latency(stepCode).n
+	res.logged = t.logs.list()
 	res.elapsed = time.Since(began)
 	return res, nil
 }

@@ -120,6 +120,11 @@ func (r report) write(w io.Writer) {
 			fmt.Fprintf(w, "\n- %s: %s", engineNames[e.engine], p)
 		}
 	}
+	fmt.Fprintln(w, "\n\nWarnings and errors resetd logged:")
+	fmt.Fprintln(w)
+	for _, e := range r.engines {
+		fmt.Fprintf(w, "- %s: %s\n", engineNames[e.engine], strings.Join(e.logged, "; "))
+	}
 	fmt.Fprintf(w, "\nWhole run: %s.\n", time.Since(r.started).Round(time.Second))
 }
 
