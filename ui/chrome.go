@@ -26,6 +26,7 @@ type chrome struct {
 	langTheme fyne.Theme      // set by New: the theme with the Chinese font
 	demo      fyne.CanvasObject
 	demoText  *widget.Label
+	inboxBtn  *widget.Button // opens Deps.DemoInbox; nil without one
 	stepOf    *widget.Label
 	stepIcons [4]*widget.Icon
 	stepNames [4]*widget.Label
@@ -62,6 +63,10 @@ func newChrome(c *controller) *chrome {
 	banner.CornerRadius = theme.InputRadiusSize()
 	h.demoText.TextStyle.Bold = true
 	h.demo = container.NewStack(banner, h.demoText)
+	if inbox := c.deps.DemoInbox; inbox != nil {
+		h.inboxBtn = widget.NewButtonWithIcon("", theme.MailComposeIcon(), inbox.Show)
+		h.demo = container.NewStack(banner, container.NewBorder(nil, nil, nil, container.NewCenter(h.inboxBtn), h.demoText))
+	}
 	h.demo.Hide()
 
 	names := make([]fyne.CanvasObject, 4)
@@ -127,6 +132,10 @@ func (h *chrome) refresh() {
 	if s.DemoMode {
 		h.demoText.SetText(c.t("chrome.demo"))
 		h.demo.Show()
+		if h.inboxBtn != nil {
+			h.inboxBtn.SetText(c.t("chrome.demo_inbox"))
+			c.deps.DemoInbox.follow(c.lang)
+		}
 	}
 	h.busyText.SetText(c.t("chrome.busy"))
 	setText(h.copyright, s.Copyright)

@@ -142,6 +142,9 @@ func (c *controller) close() {
 	if c.stopTicker != nil {
 		c.stopTicker()
 	}
+	if c.deps.DemoInbox != nil {
+		c.deps.DemoInbox.Close() // it holds codes too
+	}
 }
 
 // endFlow forgets the flow: it cancels calls in flight, wipes the secrets

@@ -59,7 +59,7 @@ func helpText(lang string, s Settings) string {
 	}
 	minutes := int(s.IdleTimeout.Minutes() + 0.5)
 	var b bytes.Buffer
-	if err := tmpl.Execute(&b, map[string]any{"IdleMinutes": max(minutes, 1)}); err != nil {
+	if err := tmpl.Execute(&b, map[string]any{"IdleMinutes": max(minutes, 1), "Demo": s.DemoMode}); err != nil {
 		return string(src)
 	}
 	return b.String()

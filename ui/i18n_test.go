@@ -92,7 +92,7 @@ func flatten(v any) string {
 var sampleData = []any{
 	"N", 1, "Total", 4, "Label", "Reload", "Seconds", 30, "Value", "x", "Destination", "9*** **34",
 	"Time", "9:59", "Min", 10, "Max", 128, "Chars", "$", "Char", "$", "Org", "HKU SPACE",
-	"Reference", "R1", "Months", 18, "Level", "good",
+	"Reference", "R1", "Months", 18, "Level", "good", "To", "+85291234534", "Subject", "x",
 }
 
 func TestEveryTextRendersInBothLanguages(t *testing.T) {

@@ -106,6 +106,9 @@ type Deps struct {
 	Audio    AudioPlayer // nil: the sound card
 	Settings Settings
 	Log      *slog.Logger // nil: slog.Default()
+	// DemoInbox, in demo mode, is opened by a button in the demo banner,
+	// follows the wizard's language and closes with it.
+	DemoInbox *DemoInbox
 }
 
 // New builds the wizard as w's content and returns it. It sets the app's

@@ -1,0 +1,298 @@
+package ui
+
+import (
+	"log/slog"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"casreset/api"
+	"casreset/service/delivery"
+)
+
+// inboxPoll is how often the Demo inbox looks for new messages.
+const inboxPoll = 500 * time.Millisecond
+
+// DemoInbox is the "Demo inbox" window of the embedded demonstration: the
+// demonstration service sends no SMS or e-mail but writes each message
+// into an outbox directory, and this window shows them as they are
+// written, newest first, with the validation code apart, so that a
+// newcomer can walk a whole reset without a phone or a mailbox.
+//
+// It follows the wizard's language when given to it in Deps.DemoInbox,
+// opens by itself when a message arrives, and closes with the wizard.
+type DemoInbox struct {
+	app fyne.App
+	win fyne.Window
+	tr  *translator
+	log *slog.Logger
+
+	// Replaced by tests: how the outbox is read (off the UI goroutine),
+	// how its result returns to the UI goroutine, the poll's ticker and
+	// the clock of the "received" times.
+	read   func() ([]delivery.OutboxMessage, error)
+	post   func(func())
+	ticker Ticker
+	now    func() time.Time
+
+	intro    *widget.Label
+	empty    *widget.Label
+	problem  *widget.Label
+	list     *fyne.Container // the cards, newest first
+	cards    []*inboxCard    // in the order written
+	shown    bool
+	closed   bool
+	reading  bool
+	inflight int // reads whose results have not been applied
+	stop     func()
+}
+
+// NewDemoInbox returns the Demo inbox of the outbox directory dir. Its
+// window stays hidden until Show or the first message.
+func NewDemoInbox(a fyne.App, dir string, log *slog.Logger) *DemoInbox {
+	if log == nil {
+		log = slog.Default()
+	}
+	d := &DemoInbox{
+		app:     a,
+		tr:      newTranslator(langEnglish, log),
+		log:     log,
+		read:    func() ([]delivery.OutboxMessage, error) { return delivery.ReadOutbox(dir) },
+		post:    fyne.Do,
+		ticker:  realTicker{},
+		now:     time.Now,
+		intro:   newWrapLabel(),
+		empty:   newWrapLabel(),
+		problem: newErrorLabel(),
+		list:    container.NewVBox(),
+	}
+	d.problem.Hide()
+	d.win = a.NewWindow("")
+	// Closing the window only hides it, so that the banner's button can
+	// open it again with the messages so far.
+	d.win.SetCloseIntercept(d.hide)
+	d.win.SetContent(container.NewBorder(
+		container.NewVBox(d.intro, d.problem, widget.NewSeparator()), nil, nil, nil,
+		container.NewVScroll(container.NewVBox(d.empty, d.list)),
+	))
+	d.win.Resize(fyne.NewSize(520, 640))
+	d.refresh()
+	return d
+}
+
+// start begins polling; Show and the wizard (through follow) call it.
+func (d *DemoInbox) start() {
+	if d.stop != nil || d.closed {
+		return
+	}
+	d.stop = d.ticker.Every(inboxPoll, d.poll)
+	d.poll()
+}
+
+// Show opens the window.
+func (d *DemoInbox) Show() {
+	if d.closed {
+		return
+	}
+	d.start()
+	d.shown = true
+	d.win.Show()
+}
+
+func (d *DemoInbox) hide() {
+	d.shown = false
+	d.win.Hide()
+}
+
+// follow is the wizard showing a screen in lang: the inbox polls from
+// then on, in the wizard's language.
+func (d *DemoInbox) follow(lang string) {
+	d.start()
+	d.SetLanguage(lang)
+}
+
+// SetLanguage switches the window's texts to lang ("en" or "zh-HK").
+func (d *DemoInbox) SetLanguage(lang string) {
+	if supportedLang(lang) == d.tr.lang {
+		return
+	}
+	d.tr.setLang(lang)
+	d.refresh()
+}
+
+// Close stops polling and closes the window for good.
+func (d *DemoInbox) Close() {
+	if d.closed {
+		return
+	}
+	d.closed = true
+	if d.stop != nil {
+		d.stop()
+	}
+	d.win.Close()
+}
+
+// poll reads the outbox off the UI goroutine, one read at a time.
+func (d *DemoInbox) poll() {
+	if d.reading || d.closed {
+		return
+	}
+	d.reading = true
+	d.inflight++
+	go func() {
+		msgs, err := d.read()
+		d.post(func() {
+			d.inflight--
+			d.reading = false
+			if !d.closed {
+				d.apply(msgs, err)
+			}
+		})
+	}()
+}
+
+// apply adds the messages not shown yet, and opens the window when there
+// are any.
+func (d *DemoInbox) apply(msgs []delivery.OutboxMessage, err error) {
+	if err != nil {
+		if d.problem.Hidden {
+			d.log.Warn("demo inbox: reading the outbox", "err", err)
+		}
+		d.problem.Show()
+		return
+	}
+	d.problem.Hide()
+	if len(msgs) < len(d.cards) {
+		// The outbox was emptied under us: start over.
+		d.cards = nil
+		d.list.Objects = nil
+	}
+	added := msgs[len(d.cards):]
+	for _, m := range added {
+		card := newInboxCard(d, m, d.now())
+		d.cards = append(d.cards, card)
+		d.list.Objects = append([]fyne.CanvasObject{card.box}, d.list.Objects...)
+		card.refresh()
+	}
+	if len(added) == 0 {
+		return
+	}
+	d.list.Refresh()
+	d.refreshEmpty()
+	if !d.shown {
+		d.Show()
+	}
+}
+
+// refresh sets every text in the current language.
+func (d *DemoInbox) refresh() {
+	d.win.SetTitle(d.tr.T("inbox.title"))
+	d.intro.SetText(d.tr.T("inbox.intro"))
+	d.problem.SetText(d.tr.T("inbox.unreadable"))
+	d.refreshEmpty()
+	for _, c := range d.cards {
+		c.refresh()
+	}
+}
+
+func (d *DemoInbox) refreshEmpty() {
+	d.empty.SetText(d.tr.T("inbox.empty"))
+	if len(d.cards) == 0 {
+		d.empty.Show()
+	} else {
+		d.empty.Hide()
+	}
+}
+
+// inboxCard is one message.
+type inboxCard struct {
+	d        *DemoInbox
+	msg      delivery.OutboxMessage
+	received time.Time
+	copied   bool
+
+	heading  *widget.Label
+	when     *widget.Label
+	subject  *widget.Label
+	codeName *widget.Label
+	code     *widget.Label
+	copyBtn  *widget.Button
+	body     *widget.Label
+	bodyItem *widget.AccordionItem
+	bodyBox  *widget.Accordion
+	box      *fyne.Container
+}
+
+func newInboxCard(d *DemoInbox, m delivery.OutboxMessage, received time.Time) *inboxCard {
+	c := &inboxCard{
+		d: d, msg: m, received: received,
+		heading:  widget.NewLabel(""),
+		when:     widget.NewLabel(""),
+		subject:  newWrapLabel(),
+		codeName: widget.NewLabel(""),
+		code:     widget.NewLabel(m.Code),
+		body:     newWrapLabel(),
+	}
+	c.heading.TextStyle.Bold = true
+	c.heading.Truncation = fyne.TextTruncateEllipsis
+	c.when.SizeName = theme.SizeNameCaptionText
+	c.code.TextStyle.Monospace = true
+	c.code.SizeName = theme.SizeNameHeadingText
+	c.code.Selectable = true
+	c.copyBtn = widget.NewButtonWithIcon("", theme.ContentCopyIcon(), c.copyCode)
+	c.body.SetText(m.Body)
+	c.body.Selectable = true
+
+	icon := widget.NewIcon(theme.MailSendIcon())
+	parts := []fyne.CanvasObject{container.NewBorder(nil, nil, icon, c.when, c.heading)}
+	if m.Subject != "" {
+		parts = append(parts, c.subject)
+	}
+	if m.Code != "" {
+		parts = append(parts, container.NewHBox(c.codeName, c.code, container.NewCenter(c.copyBtn)))
+	}
+	if m.Channel == api.ChannelSMS {
+		// An SMS is short: shown whole.
+		parts = append(parts, c.body)
+	} else {
+		c.bodyItem = widget.NewAccordionItem("", c.body)
+		c.bodyBox = widget.NewAccordion(c.bodyItem)
+		parts = append(parts, c.bodyBox)
+	}
+	parts = append(parts, widget.NewSeparator())
+	c.box = container.NewVBox(parts...)
+	return c
+}
+
+func (c *inboxCard) refresh() {
+	t := c.d.tr.T
+	key := "inbox.email"
+	if c.msg.Channel == api.ChannelSMS {
+		key = "inbox.sms"
+	}
+	c.heading.SetText(t(key, "To", c.msg.To))
+	c.when.SetText(t("inbox.received", "Time", c.received.Format("15:04:05")))
+	c.subject.SetText(t("inbox.subject", "Subject", c.msg.Subject))
+	c.codeName.SetText(t("inbox.code"))
+	if c.copied {
+		c.copyBtn.SetText(t("inbox.copied"))
+		c.copyBtn.SetIcon(theme.ConfirmIcon())
+	} else {
+		c.copyBtn.SetText(t("inbox.copy"))
+		c.copyBtn.SetIcon(theme.ContentCopyIcon())
+	}
+	if c.bodyItem != nil {
+		c.bodyItem.Title = t("inbox.message")
+		c.bodyBox.Refresh()
+	}
+}
+
+// copyCode puts the code on the clipboard, for pasting into step 3.
+func (c *inboxCard) copyCode() {
+	c.d.app.Clipboard().SetContent(c.msg.Code)
+	c.copied = true
+	c.refresh()
+}
