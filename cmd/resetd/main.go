@@ -41,6 +41,7 @@ Commands:
   accounts import    upsert accounts from a CSV file (all or nothing)
   accounts show N    show one account: masked contacts, eligibility, last change
   audit              print audit events, by staff number or reference
+  backup FILE        copy the SQLite database while the service runs
   version            print the version
 
 "resetd <command> --help" lists the command's flags. Every flag can also be
@@ -61,6 +62,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return accountsCmd(ctx, rest, getenv, stdout, stderr)
 	case "audit":
 		return audit(ctx, rest, getenv, stdout, stderr)
+	case "backup":
+		return backup(ctx, rest, getenv, stdout, stderr)
 	case "version", "--version":
 		return printVersion(stdout)
 	case "help", "-h", "-help", "--help":
