@@ -1,46 +1,59 @@
 // Command casreset is the desktop wizard that staff use to set a new CAS
-// password.
+// password. With a server configured (casreset.toml or --server) it talks
+// to the college's reset service; with none it runs the embedded
+// demonstration service and its Demo inbox.
 package main
 
 import (
 	"flag"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/lang"
 
 	"casreset/assets"
-	"casreset/client"
+	"casreset/desktop/config"
 	"casreset/ui"
 )
 
 // version is set at build time (-ldflags "-X main.version=…").
 var version = "dev"
 
+// appID is the same as FyneApp.toml's.
+const appID = "hk.edu.casreset"
+
 func main() {
-	server := flag.String("server", "", "the reset service's https:// address")
-	caFile := flag.String("ca", "", "PEM file of the certificate authority that signed the service's certificate (default: the system's)")
-	language := flag.String("lang", "", "en or zh-HK (default: the system's language)")
-	flag.Parse()
+	flags, flagErr := parseFlags(os.Args[1:], os.Stderr)
 
 	// Fyne's own texts (the entries' context menu) follow the system's
 	// language from the same files; the wizard switches its own at runtime.
 	if err := lang.AddTranslationsFS(assets.Translations, assets.TranslationsDir); err != nil {
-		fmt.Fprintln(os.Stderr, "casreset: translations:", err)
+		slog.Error("translations", "err", err)
 	}
-	a := app.NewWithID("hk.edu.casreset")
+	a := app.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG))
 	w := a.NewWindow("CAS Password Reset")
 	w.Resize(fyne.NewSize(820, 860))
-
-	settings := ui.DefaultSettings()
-	settings.Language = *language
+	w.SetMaster() // closing the wizard quits, the Demo inbox included
 
 	// CASRESET_PREVIEW=<screen> shows one screen with sample data and no
-	// service, for scripts/screenshots.sh.
-	if screen := os.Getenv("CASRESET_PREVIEW"); screen != "" {
+	// service, for scripts/screenshots.sh; CASRESET_PREVIEW_DEMO=1 adds
+	// the demo banner, and CASRESET_PREVIEW=demo-inbox shows the Demo
+	// inbox with sample messages.
+	if screen := os.Getenv("CASRESET_PREVIEW"); screen == "demo-inbox" {
+		ui.PreviewDemoInbox(a, flags.Lang)
+		a.Run()
+		return
+	} else if screen != "" {
+		settings := ui.DefaultSettings()
+		settings.Language = flags.Lang
+		settings.DemoMode = os.Getenv("CASRESET_PREVIEW_DEMO") != ""
 		if _, err := ui.Preview(a, w, settings, screen); err != nil {
 			fmt.Fprintln(os.Stderr, "casreset:", err)
 			os.Exit(2)
@@ -49,16 +62,42 @@ func main() {
 		return
 	}
 
-	backend, err := client.New(client.Config{
-		BaseURL:     *server,
-		CAFile:      *caFile,
-		SystemRoots: *caFile == "",
-		Version:     version,
-	})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "casreset:", err)
-		os.Exit(2)
+	// A session that ends, or Ctrl+C in a terminal, quits as the window's
+	// close button does, so that the demonstration service stops cleanly.
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-signals
+		fyne.Do(a.Quit)
+	}()
+
+	var stop func()
+	if flagErr != nil {
+		ui.ShowStartError(a, w, "", ui.BadConfiguration, "command line: "+flagErr.Error())
+		stop = func() {}
+	} else {
+		stop = launch(a, w, flags, config.DefaultLocations(), launchOptions{})
 	}
-	ui.New(a, w, ui.Deps{Backend: backend, Staff: client.NewKeyring(), Settings: settings})
 	w.ShowAndRun()
+	stop()
+}
+
+// parseFlags reads the command line: --config, and the settings that
+// override the configuration file.
+func parseFlags(args []string, stderr io.Writer) (config.Flags, error) {
+	var f config.Flags
+	fs := flag.NewFlagSet("casreset", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.Config, "config", "", "configuration `file` (default: "+config.FileName+" beside the program, then the system's and the user's configuration directory)")
+	fs.StringVar(&f.Server, "server", "", "the reset service's https:// `address` (default: the built-in demonstration service)")
+	fs.StringVar(&f.CA, "ca", "", "PEM `file` of the certificate authority that signed the service's certificate (default: the system's)")
+	fs.StringVar(&f.Pin, "pin", "", "base64 SHA-256 `pin` of the service's or its CA's public key")
+	fs.StringVar(&f.Lang, "lang", "", "`language`: en or zh-HK (default: the system's)")
+	if err := fs.Parse(args); err != nil {
+		return f, err
+	}
+	if fs.NArg() > 0 {
+		return f, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return f, nil
 }

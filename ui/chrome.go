@@ -65,6 +65,7 @@ func newChrome(c *controller) *chrome {
 	h.demo = container.NewStack(banner, h.demoText)
 	if inbox := c.deps.DemoInbox; inbox != nil {
 		h.inboxBtn = widget.NewButtonWithIcon("", theme.MailComposeIcon(), inbox.Show)
+		inbox.onUnread = h.refreshInboxButton
 		h.demo = container.NewStack(banner, container.NewBorder(nil, nil, nil, container.NewCenter(h.inboxBtn), h.demoText))
 	}
 	h.demo.Hide()
@@ -133,7 +134,7 @@ func (h *chrome) refresh() {
 		h.demoText.SetText(c.t("chrome.demo"))
 		h.demo.Show()
 		if h.inboxBtn != nil {
-			h.inboxBtn.SetText(c.t("chrome.demo_inbox"))
+			h.refreshInboxButton()
 			c.deps.DemoInbox.follow(c.lang)
 		}
 	}

@@ -6,10 +6,12 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"casreset/api"
+	"casreset/service"
 	"casreset/service/delivery"
 )
 
@@ -44,6 +46,8 @@ type DemoInbox struct {
 	list     *fyne.Container // the cards, newest first
 	cards    []*inboxCard    // in the order written
 	shown    bool
+	unread   int    // messages that arrived while the window was hidden
+	onUnread func() // the banner's button shows unread
 	closed   bool
 	reading  bool
 	inflight int // reads whose results have not been applied
@@ -74,10 +78,10 @@ func NewDemoInbox(a fyne.App, dir string, log *slog.Logger) *DemoInbox {
 	// Closing the window only hides it, so that the banner's button can
 	// open it again with the messages so far.
 	d.win.SetCloseIntercept(d.hide)
-	d.win.SetContent(container.NewBorder(
+	d.win.SetContent(container.NewPadded(container.NewBorder(
 		container.NewVBox(d.intro, d.problem, widget.NewSeparator()), nil, nil, nil,
 		container.NewVScroll(container.NewVBox(d.empty, d.list)),
-	))
+	)))
 	d.win.Resize(fyne.NewSize(520, 640))
 	d.refresh()
 	return d
@@ -100,6 +104,14 @@ func (d *DemoInbox) Show() {
 	d.start()
 	d.shown = true
 	d.win.Show()
+	d.setUnread(0)
+}
+
+func (d *DemoInbox) setUnread(n int) {
+	d.unread = n
+	if d.onUnread != nil {
+		d.onUnread()
+	}
 }
 
 func (d *DemoInbox) hide() {
@@ -154,8 +166,10 @@ func (d *DemoInbox) poll() {
 	}()
 }
 
-// apply adds the messages not shown yet, and opens the window when there
-// are any.
+// apply adds the messages not shown yet. It does not open the window:
+// a new window takes the keyboard from the wizard, whose field would then
+// complain that it was left empty; the banner's button counts them
+// instead.
 func (d *DemoInbox) apply(msgs []delivery.OutboxMessage, err error) {
 	if err != nil {
 		if d.problem.Hidden {
@@ -183,7 +197,7 @@ func (d *DemoInbox) apply(msgs []delivery.OutboxMessage, err error) {
 	d.list.Refresh()
 	d.refreshEmpty()
 	if !d.shown {
-		d.Show()
+		d.setUnread(d.unread + len(added))
 	}
 }
 
@@ -246,7 +260,10 @@ func newInboxCard(d *DemoInbox, m delivery.OutboxMessage, received time.Time) *i
 	c.body.SetText(m.Body)
 	c.body.Selectable = true
 
-	icon := widget.NewIcon(theme.MailSendIcon())
+	icon := widget.NewIcon(theme.MailComposeIcon())
+	if m.Channel == api.ChannelSMS {
+		icon.SetResource(theme.MailSendIcon())
+	}
 	parts := []fyne.CanvasObject{container.NewBorder(nil, nil, icon, c.when, c.heading)}
 	if m.Subject != "" {
 		parts = append(parts, c.subject)
@@ -295,4 +312,61 @@ func (c *inboxCard) copyCode() {
 	c.d.app.Clipboard().SetContent(c.msg.Code)
 	c.copied = true
 	c.refresh()
+}
+
+// PreviewDemoInbox shows the Demo inbox holding sample messages (a code
+// by SMS and one by e-mail, rendered as the service renders them), for
+// screenshots and documentation. Nothing in it was sent.
+func PreviewDemoInbox(a fyne.App, language string) *DemoInbox {
+	log := slog.Default()
+	if language == "" {
+		language = lang.SystemLocale().String()
+	}
+	useAppTheme(a, supportedLang(language))
+	d := NewDemoInbox(a, "", log)
+	smsLang := delivery.LangEnglish
+	if supportedLang(language) == langChinese {
+		smsLang = delivery.LangChinese
+	}
+	org := delivery.Org{Name: "HKU SPACE", HelpEmail: "ithelp@example.edu.hk", Location: sampleNow.Location(), SMSLang: smsLang}
+	expires := sampleNow.Add(10 * time.Minute).Format(time.RFC3339)
+	var msgs []delivery.OutboxMessage
+	for _, m := range []service.Message{
+		{Kind: service.MessageCode, Channel: api.ChannelSMS, To: "+85291234534", Params: map[string]string{"code": "730514", "expires_at": expires}},
+		{Kind: service.MessageCode, Channel: api.ChannelEmail, To: "chan.tai.man@example.edu.hk", Params: map[string]string{"code": "482913", "expires_at": expires, "name": "CHAN Tai Man"}},
+	} {
+		r, err := delivery.Render(m, org)
+		if err != nil {
+			log.Error("preview message", "err", err)
+			continue
+		}
+		msgs = append(msgs, delivery.OutboxMessage{Channel: r.Channel, To: r.To, Subject: r.Subject, Body: r.Body, Code: r.Code})
+	}
+	d.read = func() ([]delivery.OutboxMessage, error) { return msgs, nil }
+	d.now = func() time.Time { return sampleNow }
+	d.follow(language)
+	d.Show()
+	return d
+}
+
+// newQuietInbox is an inbox over an outbox that stays empty: the wizard's
+// preview in demo mode has the banner's button but no message arrives.
+func newQuietInbox(a fyne.App) *DemoInbox {
+	d := NewDemoInbox(a, "", slog.Default())
+	d.read = func() ([]delivery.OutboxMessage, error) { return nil, nil }
+	return d
+}
+
+// refreshInboxButton names the banner's button, with the count of
+// messages not seen yet, drawn to stand out while there are any.
+func (h *chrome) refreshInboxButton() {
+	n := h.c.deps.DemoInbox.unread
+	if n > 0 {
+		h.inboxBtn.SetText(h.c.tr.N("chrome.demo_inbox_new", n))
+		h.inboxBtn.Importance = widget.HighImportance
+	} else {
+		h.inboxBtn.SetText(h.c.t("chrome.demo_inbox"))
+		h.inboxBtn.Importance = widget.MediumImportance
+	}
+	h.inboxBtn.Refresh()
 }

@@ -173,8 +173,17 @@ func TestEmbeddedDefaultCompletesAFlowWithTheCodeFromTheDemoInbox(t *testing.T) 
 	s3 := current[*step3](e)
 
 	e.waitForMessages(1)
-	if !e.inbox.shown {
-		t.Error("the Demo inbox did not open when the message arrived")
+	// The inbox does not take the keyboard from step 3: the banner's
+	// button counts the message instead.
+	if e.inbox.shown || e.win.Canvas().Focused() != s3.code {
+		t.Error("the arriving message opened the Demo inbox over step 3")
+	}
+	if ch.inboxBtn.Text != "Demo inbox: 1 new" || ch.inboxBtn.Importance != widget.HighImportance {
+		t.Errorf("the banner's button says %q (importance %v) with a message unseen", ch.inboxBtn.Text, ch.inboxBtn.Importance)
+	}
+	e.tap(ch.inboxBtn)
+	if !e.inbox.shown || ch.inboxBtn.Text != "Demo inbox" || ch.inboxBtn.Importance == widget.HighImportance {
+		t.Errorf("after opening the inbox: shown %v, button %q", e.inbox.shown, ch.inboxBtn.Text)
 	}
 	card := e.inbox.cards[0]
 	if card.heading.Text != "SMS to "+embedded.Accounts[0].Mobile {
@@ -290,24 +299,32 @@ func TestDemoInboxShowsEachMessageAsWritten(t *testing.T) {
 		t.Fatal("an empty outbox opened the inbox or showed messages")
 	}
 
+	notified := 0
+	d.onUnread = func() { notified++ }
 	outbox = []delivery.OutboxMessage{{Channel: api.ChannelSMS, To: "+85291234534", Body: "HKU SPACE: your code is 111111", Code: "111111"}}
 	step()
-	if !d.shown || d.empty.Visible() || len(d.list.Objects) != 1 {
-		t.Fatalf("after the first message: shown %v, empty note %v, %d cards", d.shown, d.empty.Visible(), len(d.list.Objects))
+	if d.shown || d.unread != 1 || notified != 1 || d.empty.Visible() || len(d.list.Objects) != 1 {
+		t.Fatalf("after the first message: shown %v, unread %d (told %d times), empty note %v, %d cards",
+			d.shown, d.unread, notified, d.empty.Visible(), len(d.list.Objects))
+	}
+	d.Show()
+	if d.unread != 0 {
+		t.Errorf("%d unread after the inbox was opened", d.unread)
 	}
 	if d.cards[0].when.Text != "Received 09:50:00" {
 		t.Errorf("received time %q", d.cards[0].when.Text)
 	}
 
-	// Closing the window hides it; the next message opens it again.
+	// Closing the window hides it; messages arriving meanwhile count as
+	// unread.
 	d.hide()
 	outbox = append(outbox,
 		delivery.OutboxMessage{Channel: api.ChannelEmail, To: "a@example.edu.hk", Subject: "Your code", Body: "long text", Code: "222222"},
 		delivery.OutboxMessage{Channel: api.ChannelEmail, To: "a@example.edu.hk", Subject: "Your staff number", Body: "12345678"},
 	)
 	step()
-	if !d.shown || len(d.cards) != 3 {
-		t.Fatalf("after two more: shown %v, %d cards", d.shown, len(d.cards))
+	if d.shown || d.unread != 2 || len(d.cards) != 3 {
+		t.Fatalf("after two more: shown %v, unread %d, %d cards", d.shown, d.unread, len(d.cards))
 	}
 	if d.list.Objects[0] != d.cards[2].box || d.list.Objects[2] != d.cards[0].box {
 		t.Error("the newest message is not on top")

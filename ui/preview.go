@@ -25,6 +25,9 @@ func Preview(a fyne.App, w fyne.Window, s Settings, name string) (fyne.CanvasObj
 		return nil, fmt.Errorf("no screen %q; choose one of %v", name, PreviewScreens)
 	}
 	d := Deps{Backend: newSampleBackend(), Clock: sampleClock{}, Audio: silentPlayer{}, Settings: s}
+	if s.DemoMode {
+		d.DemoInbox = newQuietInbox(a)
+	}
 	c := install(a, w, d)
 	showSample(c, name)
 	return c.root, nil

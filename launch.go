@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+
+	"casreset/client"
+	"casreset/desktop/config"
+	"casreset/desktop/embedded"
+	"casreset/service/delivery"
+	"casreset/ui"
+)
+
+// launchOptions are what tests change about a launch.
+type launchOptions struct {
+	// Embedded adjusts the embedded service's options (its cache
+	// directory, the test switch).
+	Embedded func(*embedded.Options)
+	// Log receives the app's log; nil means slog.Default().
+	Log *slog.Logger
+	// ShowWizard and ShowError fill the window: ui.New and
+	// ui.ShowStartError unless a test looks at what they are given.
+	ShowWizard func(a fyne.App, w fyne.Window, d ui.Deps)
+	ShowError  func(a fyne.App, w fyne.Window, language string, p ui.StartProblem, details string)
+}
+
+// launch reads the configuration and makes w the wizard: over the
+// configured service, or over the embedded demonstration with its Demo
+// inbox when no server is configured. When the configuration cannot be
+// used or the demonstration cannot start, w says so instead (file, line
+// and key for IT) and the wizard is not shown. It returns what to run once
+// the app has quit.
+func launch(a fyne.App, w fyne.Window, flags config.Flags, locations []string, opts launchOptions) (stop func()) {
+	log := opts.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	showWizard, showError := opts.ShowWizard, opts.ShowError
+	if showWizard == nil {
+		showWizard = func(a fyne.App, w fyne.Window, d ui.Deps) { ui.New(a, w, d) }
+	}
+	if showError == nil {
+		showError = ui.ShowStartError
+	}
+	cfg, err := config.Load(flags, locations)
+	if err != nil {
+		log.Error("configuration", "err", err)
+		showError(a, w, flags.Lang, ui.BadConfiguration, err.Error())
+		return func() {}
+	}
+	settings := wizardSettings(cfg)
+	deps := ui.Deps{Settings: settings, Log: log}
+	stop = func() {}
+
+	clientCfg := cfg.Client(version)
+	if cfg.Demo() {
+		eo := embedded.Options{Org: demoOrg(settings), Version: version, Log: log}
+		if opts.Embedded != nil {
+			opts.Embedded(&eo)
+		}
+		demo, err := embedded.Start(context.Background(), eo)
+		if err != nil {
+			log.Error("demonstration service", "err", err)
+			showError(a, w, settings.Language, ui.DemoUnavailable, err.Error())
+			return stop
+		}
+		log.Info("demonstration service", "url", demo.Client.BaseURL, "database", demo.DataDir, "outbox", demo.Outbox)
+		clientCfg = demo.Client
+		deps.DemoInbox = ui.NewDemoInbox(a, demo.Outbox, log)
+		stop = func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := demo.Shutdown(ctx); err != nil {
+				log.Warn("demonstration service shutdown", "err", err)
+			}
+		}
+	} else {
+		// Only the real service's staff numbers are worth remembering:
+		// the demonstration's would be offered later to the real one.
+		deps.Staff = client.NewKeyring()
+		log.Info("configuration", "file", cfg.File, "server", cfg.Server)
+	}
+
+	backend, err := client.New(clientCfg)
+	if err != nil {
+		// Load checked everything client.New checks; this is a defect.
+		log.Error("client", "err", err)
+		showError(a, w, settings.Language, ui.BadConfiguration, err.Error())
+		return stop
+	}
+	deps.Backend = backend
+	showWizard(a, w, deps)
+	return stop
+}
+
+// wizardSettings are the wizard's defaults with what IT configured over
+// them. A configured organisation or IT Help replaces the built-in one
+// whole, so that no default of another college is left showing.
+func wizardSettings(c config.Config) ui.Settings {
+	s := ui.DefaultSettings()
+	s.Language = c.Language
+	if c.IdleTimeout > 0 {
+		s.IdleTimeout = c.IdleTimeout
+	}
+	if o := c.Org; o != nil {
+		s.Organisation, s.OrganisationZH, s.Copyright = o.Name, o.NameZH, o.Copyright
+	}
+	if h := c.Help; h != nil {
+		s.HelpEmail, s.HelpPhone, s.HelpHours = h.Email, h.Phone, h.Hours
+	}
+	s.DemoMode = c.Demo()
+	return s
+}
+
+// demoOrg is the organisation as the demonstration's messages present
+// it; the SMS are in the language the app starts in.
+func demoOrg(s ui.Settings) delivery.Org {
+	language := s.Language
+	if language == "" {
+		language = lang.SystemLocale().String()
+	}
+	smsLang := delivery.LangEnglish
+	if strings.HasPrefix(strings.ToLower(language), "zh") {
+		smsLang = delivery.LangChinese
+	}
+	return delivery.Org{
+		Name: s.Organisation, HelpEmail: s.HelpEmail, HelpPhone: s.HelpPhone, HelpHours: s.HelpHours,
+		Copyright: s.Copyright, SMSLang: smsLang,
+	}
+}

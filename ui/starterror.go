@@ -1,0 +1,79 @@
+package ui
+
+import (
+	"log/slog"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+)
+
+// StartProblem is why the app cannot show the wizard.
+type StartProblem int
+
+const (
+	// BadConfiguration: the configuration file or the command line has
+	// a mistake.
+	BadConfiguration StartProblem = iota
+	// DemoUnavailable: no server is configured and the embedded
+	// demonstration service could not start.
+	DemoUnavailable
+)
+
+// ShowStartError makes w say that the app cannot start, instead of
+// showing the wizard: a dialog in language ("en", "zh-HK" or empty for the
+// system's) tells staff to contact IT Help and shows details for IT (for a
+// bad configuration: the file, the line and the key). Its button quits
+// the app.
+func ShowStartError(a fyne.App, w fyne.Window, language string, problem StartProblem, details string) {
+	if language == "" {
+		language = lang.SystemLocale().String()
+	}
+	language = supportedLang(language)
+	useAppTheme(a, language)
+	showStartDialog(a, w, language, problem, details)
+}
+
+// startDialog is what ShowStartError shows, kept for tests.
+type startDialog struct {
+	dialog  dialog.Dialog
+	what    *widget.Label
+	details *widget.Label
+}
+
+func showStartDialog(a fyne.App, w fyne.Window, language string, problem StartProblem, details string) *startDialog {
+	tr := newTranslator(language, slog.Default())
+	title := widget.NewLabel(tr.T("app.title"))
+	title.TextStyle.Bold = true
+	w.SetContent(container.NewPadded(title))
+
+	key := "start.config"
+	if problem == DemoUnavailable {
+		key = "start.demo"
+	}
+	what := newWrapLabel()
+	what.SetText(tr.T(key))
+	forIT := widget.NewLabel(tr.T("start.details"))
+	forIT.TextStyle.Bold = true
+	// Selectable, so that IT can copy the details into a ticket.
+	detail := newWrapLabel()
+	detail.SetText(details)
+	detail.Selectable = true
+	body := container.NewVBox(what, forIT, detail)
+
+	d := dialog.NewCustom(tr.T("start.title"), tr.T("start.quit"), body, w)
+	d.SetOnClosed(a.Quit)
+	d.Resize(fyne.NewSize(min(w.Canvas().Size().Width-40, 680), 0))
+	d.Show()
+	return &startDialog{dialog: d, what: what, details: detail}
+}
+
+// useAppTheme sets the wizard's theme for a window shown without the
+// wizard, with the Chinese font once found.
+func useAppTheme(a fyne.App, language string) {
+	th := newAppTheme(language)
+	a.Settings().SetTheme(th)
+	go th.loadCJK(func() { fyne.Do(func() { a.Settings().SetTheme(th.forLang(language)) }) })
+}
