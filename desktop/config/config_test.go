@@ -262,3 +262,38 @@ func TestUnreadableFileIsAProblemNotSkipped(t *testing.T) {
 		t.Errorf("problems %v, want %s cannot be read", ps, path)
 	}
 }
+
+// TestTheExamplesAreValid: the commented example IT copies, in
+// packaging/ and in the README, is accepted and sets every key.
+func TestTheExamplesAreValid(t *testing.T) {
+	example, err := os.ReadFile("../../packaging/casreset.example.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(readme, append(append([]byte("```toml\n"), example...), "```"...)) {
+		t.Error("README.md does not show packaging/casreset.example.toml as it is")
+	}
+	dir := t.TempDir()
+	writeFile(t, dir, "ca.pem", string(caPEM))
+	path := writeFile(t, dir, FileName, string(example))
+	c, err := Load(Flags{Config: path}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Server == "" || c.CAFile == "" || c.Language == "" || c.IdleTimeout == 0 ||
+		c.Org == nil || c.Org.Name == "" || c.Org.NameZH == "" || c.Org.Copyright == "" ||
+		c.Help == nil || c.Help.Email == "" || c.Help.Phone == "" || c.Help.Hours == "" {
+		t.Errorf("the example leaves keys unset: %+v", c)
+	}
+	// The pin is commented out in the example; it must be valid once
+	// uncommented.
+	uncommented := strings.Replace(string(example), "# pin_sha256 = ", "pin_sha256 = ", 1)
+	path = writeFile(t, dir, FileName, uncommented)
+	if c, err := Load(Flags{Config: path}, nil); err != nil || c.PinSHA256 == "" {
+		t.Errorf("the example with its pin: %+v, %v", c, err)
+	}
+}
