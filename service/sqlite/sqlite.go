@@ -120,14 +120,16 @@ func openPool(path string, extra url.Values) (*sql.DB, error) {
 }
 
 // Update runs fn in a write transaction, committing when fn returns nil.
-// Updates are serialised; fn must not call Update itself.
+// Updates are serialised; fn must not call Update itself. Failures of the
+// disk or the file (full, read-only, I/O errors) wrap service.ErrUnavailable.
 func (db *DB) Update(ctx context.Context, fn func(service.Tx) error) error {
-	return runTx(ctx, db.write, nil, fn)
+	return markUnavailable(runTx(ctx, db.write, nil, fn), false)
 }
 
-// View runs fn in a read-only transaction; writes in it fail.
+// View runs fn in a read-only transaction; writes in it fail (as a bug,
+// not as service.ErrUnavailable).
 func (db *DB) View(ctx context.Context, fn func(service.Tx) error) error {
-	return runTx(ctx, db.read, &sql.TxOptions{ReadOnly: true}, fn)
+	return markUnavailable(runTx(ctx, db.read, &sql.TxOptions{ReadOnly: true}, fn), true)
 }
 
 func runTx(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(service.Tx) error) error {
@@ -149,7 +151,7 @@ func runTx(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(servi
 func (db *DB) Ping(ctx context.Context) error {
 	var one int
 	if err := db.read.QueryRowContext(ctx, "SELECT 1 FROM schema_migrations LIMIT 1").Scan(&one); err != nil {
-		return fmt.Errorf("sqlite: ping: %w", err)
+		return markUnavailable(fmt.Errorf("sqlite: ping: %w", err), true)
 	}
 	return nil
 }
