@@ -22,6 +22,33 @@ const (
 // captchaLangs are the languages the audio CAPTCHA speaks.
 var captchaLangs = map[string]bool{"en": true, "zh": true}
 
+// Bounds of a CAPTCHA id's length. crypto/rand.Text gives 26 characters
+// today and may give more in a later Go release.
+const (
+	minCaptchaID = 26
+	maxCaptchaID = 64
+)
+
+// newCaptchaID returns a fresh CAPTCHA id: at least 128 random bits in the
+// RFC 4648 base32 alphabet (A-Z, 2-7).
+func newCaptchaID() string { return rand.Text() }
+
+// validCaptchaID reports whether id has the shape of newCaptchaID's ids.
+// Anything else (empty, too long, lower case, NUL, bytes that are not
+// UTF-8) cannot name a CAPTCHA and is refused before the store sees it:
+// PostgreSQL refuses such text with an error rather than finding nothing.
+func validCaptchaID(id string) bool {
+	if len(id) < minCaptchaID || len(id) > maxCaptchaID {
+		return false
+	}
+	for i := range len(id) {
+		if c := id[i]; !(c >= 'A' && c <= 'Z' || c >= '2' && c <= '7') {
+			return false
+		}
+	}
+	return true
+}
+
 // NewCaptcha creates a CAPTCHA. The URLs of the answer are left for the
 // HTTP adapter to fill in.
 //
@@ -31,7 +58,7 @@ var captchaLangs = map[string]bool{"en": true, "zh": true}
 func (s *Service) NewCaptcha(ctx context.Context, c Client) (api.Captcha, error) {
 	now := s.clock.Now()
 	cp := Captcha{
-		ID:        rand.Text(),
+		ID:        newCaptchaID(),
 		Digits:    captcha.RandomDigits(s.cfg.CaptchaLength),
 		CreatedAt: now,
 		ExpiresAt: now.Add(s.cfg.CaptchaTTL),
@@ -74,6 +101,10 @@ func (s *Service) CaptchaAudio(ctx context.Context, id, lang string) ([]byte, er
 
 // liveCaptcha reads a CAPTCHA that exists and has not expired.
 func (s *Service) liveCaptcha(ctx context.Context, id string) (Captcha, error) {
+	gone := refuse(api.CodeNotFound, "This CAPTCHA does not exist or has expired; please refresh the image.")
+	if !validCaptchaID(id) {
+		return Captcha{}, gone
+	}
 	var cp Captcha
 	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
@@ -82,7 +113,7 @@ func (s *Service) liveCaptcha(ctx context.Context, id string) (Captcha, error) {
 	})
 	switch {
 	case errors.Is(err, ErrNotFound) || err == nil && !s.clock.Now().Before(cp.ExpiresAt):
-		return Captcha{}, refuse(api.CodeNotFound, "This CAPTCHA does not exist or has expired; please refresh the image.")
+		return Captcha{}, gone
 	case err != nil:
 		return Captcha{}, s.public(Client{}, "captcha", err)
 	}
@@ -95,6 +126,9 @@ func (s *Service) liveCaptcha(ctx context.Context, id string) (Captcha, error) {
 // caller must commit the transaction even when refused.
 func (s *Service) useCaptcha(tx Tx, id, answer string) (*api.Error, error) {
 	wrong := refuse(api.CodeCaptchaInvalid, "The CAPTCHA answer is wrong or the CAPTCHA has expired. Please try the new image.")
+	if !validCaptchaID(id) {
+		return wrong, nil
+	}
 	cp, err := tx.Captcha(id)
 	if errors.Is(err, ErrNotFound) {
 		return wrong, nil

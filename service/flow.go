@@ -39,6 +39,18 @@ func newToken() (token, id string, err error) {
 	return token, flowID(token), nil
 }
 
+// validToken reports whether token has the shape of newToken's tokens:
+// tokenBytes in unpadded base64url, nothing more or less. Only its hash
+// reaches the store, but a token that cannot be one of ours is refused
+// without a lookup.
+func validToken(token string) bool {
+	if len(token) != base64.RawURLEncoding.EncodedLen(tokenBytes) {
+		return false
+	}
+	b, err := base64.RawURLEncoding.Strict().DecodeString(token)
+	return err == nil && len(b) == tokenBytes
+}
+
 // flowID is the hex SHA-256 of token: the store keeps only this, so a copy
 // of the database does not hand out live tokens.
 func flowID(token string) string {
@@ -51,6 +63,9 @@ const detailTokenInvalid = "This reset session is unknown, finished or expired. 
 // loadFlow reads the flow of token, refusing with token_invalid when there
 // is none, when it has expired or ended, or when its token was spent.
 func loadFlow(tx Tx, token string, now time.Time) (Flow, *refusal, error) {
+	if !validToken(token) {
+		return Flow{}, refuseWhy(api.CodeTokenInvalid, detailTokenInvalid, "malformed token"), nil
+	}
 	f, err := tx.Flow(flowID(token))
 	switch {
 	case errors.Is(err, ErrNotFound):
