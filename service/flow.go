@@ -60,24 +60,33 @@ func flowID(token string) string {
 
 const detailTokenInvalid = "This reset session is unknown, finished or expired. Please start again."
 
-// loadFlow reads the flow of token, refusing with token_invalid when there
-// is none, when it has expired or ended, or when its token was spent.
-func loadFlow(tx Tx, token string, now time.Time) (Flow, *refusal, error) {
+// loadFlow reads the flow of token (and in an Update locks it), refusing
+// with token_invalid when there is none, when it has expired or ended, or
+// when its token was spent. It also returns the time of the transaction,
+// read once the flow is held: a time read before waiting for the lock can
+// predate what the previous holder wrote (an end of the flow, a code sent),
+// and judging the flow by it would undo that.
+func (s *Service) loadFlow(tx Tx, token string) (Flow, time.Time, *refusal, error) {
 	if !validToken(token) {
-		return Flow{}, refuseWhy(api.CodeTokenInvalid, detailTokenInvalid, "malformed token"), nil
+		return Flow{}, s.clock.Now(), refuseWhy(api.CodeTokenInvalid, detailTokenInvalid, "malformed token"), nil
 	}
 	f, err := tx.Flow(flowID(token))
+	now := s.clock.Now()
 	switch {
 	case errors.Is(err, ErrNotFound):
-		return Flow{}, refuseWhy(api.CodeTokenInvalid, detailTokenInvalid, "unknown token"), nil
+		return Flow{}, now, refuseWhy(api.CodeTokenInvalid, detailTokenInvalid, "unknown token"), nil
 	case err != nil:
-		return Flow{}, nil, err
+		return Flow{}, now, nil, err
 	case !now.Before(f.ExpiresAt):
-		return f, refuseWhy(api.CodeTokenInvalid, detailTokenInvalid, "flow expired or ended"), nil
+		return f, now, refuseWhy(api.CodeTokenInvalid, detailTokenInvalid, "flow expired or ended"), nil
+	case f.WrongCodes >= s.cfg.MaxWrongCodes:
+		// Verify also ends the flow's time, but the count says it whatever
+		// the clocks of the instances say.
+		return f, now, refuseWhy(api.CodeTokenInvalid, detailTokenInvalid, "flow ended by wrong codes"), nil
 	case f.Step == api.StepChanged:
-		return f, refuseWhy(api.CodeTokenInvalid, detailTokenInvalid, "token spent"), nil
+		return f, now, refuseWhy(api.CodeTokenInvalid, detailTokenInvalid, "token spent"), nil
 	}
-	return f, nil, nil
+	return f, now, nil, nil
 }
 
 // channelsOf lists the ways account a can receive a code, masked.
@@ -131,16 +140,16 @@ func (s *Service) account(ctx context.Context, staffNumber string) (Account, *re
 
 // Flow describes the flow of token.
 func (s *Service) Flow(ctx context.Context, c Client, token string) (api.Flow, error) {
-	now := s.clock.Now()
 	var (
 		f     Flow
+		now   time.Time
 		no    *refusal
 		msg   Message
 		sends int
 	)
 	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
-		if f, no, err = loadFlow(tx, token, now); err != nil || no != nil {
+		if f, now, no, err = s.loadFlow(tx, token); err != nil || no != nil {
 			return err
 		}
 		if f.MessageID != 0 {

@@ -40,7 +40,7 @@ func (s *Service) SetPassword(ctx context.Context, c Client, token, password str
 	)
 	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
-		if f, no, err = s.changeableFlow(tx, token, s.clock.Now()); err != nil || no != nil {
+		if f, no, err = s.changeableFlow(tx, token); err != nil || no != nil {
 			return err
 		}
 		if s.cfg.Policy.History > 0 {
@@ -83,7 +83,7 @@ func (s *Service) SetPassword(ctx context.Context, c Client, token, password str
 	// Take the flow: only one concurrent caller gets past this point.
 	err = s.store.Update(ctx, func(tx Tx) error {
 		var err error
-		if f, no, err = s.changeableFlow(tx, token, s.clock.Now()); err != nil || no != nil {
+		if f, no, err = s.changeableFlow(tx, token); err != nil || no != nil {
 			return err
 		}
 		f.Step = StepChanging
@@ -156,8 +156,8 @@ func (s *Service) SetPassword(ctx context.Context, c Client, token, password str
 // changeableFlow reads the flow of token and refuses unless it is verified.
 // A flow being changed by another call is token_invalid: for this caller
 // the token is as good as spent.
-func (s *Service) changeableFlow(tx Tx, token string, now time.Time) (Flow, *refusal, error) {
-	f, no, err := loadFlow(tx, token, now)
+func (s *Service) changeableFlow(tx Tx, token string) (Flow, *refusal, error) {
+	f, _, no, err := s.loadFlow(tx, token)
 	switch {
 	case err != nil || no != nil:
 		return f, no, err

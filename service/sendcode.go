@@ -22,8 +22,6 @@ func (s *Service) SendCode(ctx context.Context, c Client, token string, channel 
 		no := refuseWhy(api.CodeInvalidRequest, `The channel must be "sms" or "email".`, "channel")
 		return api.SendCodeResponse{}, s.refused(ctx, c, op, "", no.err, no.why)
 	}
-	now := s.clock.Now()
-
 	// Who is this flow for? The directory is asked outside any write
 	// transaction; the flow is checked again under the lock below.
 	var (
@@ -32,7 +30,7 @@ func (s *Service) SendCode(ctx context.Context, c Client, token string, channel 
 	)
 	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
-		if f, no, err = loadFlow(tx, token, now); err != nil || no != nil {
+		if f, _, no, err = s.loadFlow(tx, token); err != nil || no != nil {
 			return err
 		}
 		no = sendableStep(f)
@@ -70,8 +68,11 @@ func (s *Service) SendCode(ctx context.Context, c Client, token string, channel 
 		out api.SendCodeResponse
 	)
 	err = s.store.Update(ctx, func(tx Tx) error {
-		var err error
-		if f, no, err = loadFlow(tx, token, now); err != nil {
+		var (
+			now time.Time
+			err error
+		)
+		if f, now, no, err = s.loadFlow(tx, token); err != nil {
 			return err
 		}
 		if no == nil {

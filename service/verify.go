@@ -25,13 +25,12 @@ func (s *Service) Verify(ctx context.Context, c Client, token, code string) erro
 	if err != nil {
 		return s.public(c, op, err)
 	}
-	now := s.clock.Now()
 	var (
 		no *refusal
 		ev AuditEvent
 	)
 	err = s.store.Update(ctx, func(tx Tx) error {
-		f, bad, err := loadFlow(tx, token, now)
+		f, now, bad, err := s.loadFlow(tx, token)
 		if err != nil {
 			return err
 		}
