@@ -5,7 +5,8 @@
 //
 // The service queues a message in the same transaction as the state it
 // belongs to; a Worker in every instance claims due messages under a lease,
-// renders them, hands them to a Sender and records the outcome. A message
+// renders them, hands them to a Sender (a few at a time, one recipient's
+// in order) and records the outcome. A message
 // whose code has expired is never sent, a permanent refusal is not retried,
 // and every other failure is retried with exponential backoff and full
 // jitter while the code is still valid. Sending is at least once: only a

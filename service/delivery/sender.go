@@ -23,7 +23,8 @@ type Rendered struct {
 
 // Sender hands one rendered message to a transport. An error wrapped with
 // Permanent means the transport refused the message for good; any other
-// error is worth retrying.
+// error is worth retrying. A Worker calls Send from several goroutines at once
+// (Worker.Concurrency).
 type Sender interface {
 	Send(ctx context.Context, r Rendered) error
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	mathrand "math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -21,6 +22,7 @@ const (
 	DefaultPollInterval = time.Second
 	DefaultLease        = 2 * time.Minute
 	DefaultBatchSize    = 10
+	DefaultConcurrency  = 4
 	DefaultRetryBase    = 2 * time.Second
 	DefaultRetryMax     = time.Minute
 	DefaultMaxAge       = 24 * time.Hour
@@ -41,6 +43,11 @@ type Worker struct {
 	RetryBase    time.Duration // the first retry waits up to this
 	RetryMax     time.Duration // no retry waits longer than this
 	MaxAge       time.Duration // a message without NotAfter is given up this long after it was queued
+	// Concurrency bounds the sends of a claimed batch in progress at
+	// once (at least 1): a slow mail server or gateway then delays a
+	// batch by about one send, not by one per message. Messages to one
+	// recipient still go one after another, in the order they were queued.
+	Concurrency int
 	// Jitter returns a duration in [0, d]: the full jitter of the
 	// backoff. Tests replace it to make retries predictable.
 	Jitter func(d time.Duration) time.Duration
@@ -67,6 +74,7 @@ func NewWorker(store service.Store, senders map[api.Channel]Sender, org Org, clo
 		PollInterval: DefaultPollInterval,
 		Lease:        DefaultLease,
 		BatchSize:    DefaultBatchSize,
+		Concurrency:  DefaultConcurrency,
 		RetryBase:    DefaultRetryBase,
 		RetryMax:     DefaultRetryMax,
 		MaxAge:       DefaultMaxAge,
@@ -124,8 +132,9 @@ func (w *Worker) Run(ctx context.Context) error {
 }
 
 // RunOnce claims the messages that are due, up to BatchSize, and tries
-// each once. It returns how many it claimed. Tests drive the worker with
-// it, moving the clock in between.
+// each once, up to Concurrency at a time; it returns once every attempt
+// has ended, with how many it claimed. Tests drive the worker with it,
+// moving the clock in between.
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	now := w.clock.Now()
 	var msgs []service.Message
@@ -137,13 +146,52 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("claim messages: %w", err)
 	}
-	for _, m := range msgs {
-		if ctx.Err() != nil {
-			break // the leases run out and another instance takes over
-		}
-		w.attempt(ctx, m)
-	}
+	w.attemptAll(ctx, msgs)
 	return len(msgs), nil
+}
+
+// recipient is where a message goes.
+type recipient struct {
+	channel api.Channel
+	to      string
+}
+
+// attemptAll tries each claimed message once, up to Concurrency at a
+// time. The messages of one recipient form one queue, tried in the order
+// they were claimed (oldest first), so that nobody receives an older code
+// after a newer one; separate queues run side by side.
+func (w *Worker) attemptAll(ctx context.Context, msgs []service.Message) {
+	var queues [][]service.Message
+	index := map[recipient]int{}
+	for _, m := range msgs {
+		r := recipient{m.Channel, m.To}
+		i, ok := index[r]
+		if !ok {
+			i = len(queues)
+			index[r] = i
+			queues = append(queues, nil)
+		}
+		queues[i] = append(queues[i], m)
+	}
+
+	slots := make(chan struct{}, max(w.Concurrency, 1))
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for _, q := range queues {
+		slots <- struct{}{}
+		if ctx.Err() != nil {
+			return // the leases run out and another instance takes over
+		}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			for _, m := range q {
+				if ctx.Err() != nil {
+					return
+				}
+				w.attempt(ctx, m)
+			}
+		})
+	}
 }
 
 // attempt tries to send one claimed message and records the outcome.
