@@ -11,7 +11,7 @@ LDFLAGS := -X main.version=$(VERSION)
 PURE_PKGS = $(shell $(GO) list ./... | grep -v -e '^casreset$$' -e '^casreset/ui')
 GUI_PKGS = $(shell $(GO) list ./... | grep -e '^casreset$$' -e '^casreset/ui')
 
-.PHONY: deps run build resetd test test-short bench lint screenshots clean load
+.PHONY: deps run build resetd test test-short bench lint screenshots clean load package windows
 
 deps:
 	@scripts/deps.sh
@@ -45,6 +45,16 @@ load: deps
 
 screenshots: deps
 	scripts/screenshots.sh
+
+# Release files in dist/ with SHA-256 sums (scripts/package.sh): the Windows
+# and Linux wizard, static resetd for linux/amd64, linux/arm64, windows/amd64.
+# The first Windows build takes several minutes.
+package: deps
+	scripts/package.sh
+
+# The Windows wizard alone, with its icon and version resource, in dist/.
+windows: deps
+	scripts/package.sh windows
 
 clean:
 	rm -rf bin dist

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the real casreset under Xvfb and saves a PNG of every screen, in
-# English and Traditional Chinese, to docs/screenshots/. Each screen is shown
-# with sample data (CASRESET_PREVIEW=<screen>), so no service is needed.
+# English and Traditional Chinese, to docs/screenshots/, and of the demo
+# mode's banner and Demo inbox. Each screen is shown with sample data
+# (CASRESET_PREVIEW=<screen>), so no service is needed.
 # Needs Xvfb, ImageMagick's import and x11-utils (scripts/deps.sh installs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,25 +43,39 @@ xwininfo -root >/dev/null 2>&1 || { echo "screenshots: Xvfb did not start" >&2; 
 # The window as staff see it by default: light theme, scale 1.
 export FYNE_THEME=light FYNE_SCALE=1
 
+# shoot FILE TITLE VAR=VALUE... runs casreset with the variables and --lang
+# $lang, waits for its window titled TITLE and saves it as $out/FILE.png.
+shoot() {
+  local file=$1 title=$2 win=""
+  shift 2
+  env LANG=en_US.UTF-8 "$@" "$tmp/casreset" --lang "$lang" >"$tmp/app.log" 2>&1 &
+  app_pid=$!
+  for _ in $(seq 100); do
+    win=$(xwininfo -root -tree 2>/dev/null | awk -v t="\"$title\":" 'index($0, t) {print $1; exit}')
+    [ -n "$win" ] && break
+    sleep 0.1
+  done
+  [ -n "$win" ] || { echo "screenshots: no window for $file" >&2; cat "$tmp/app.log" >&2; exit 1; }
+  sleep 2 # the CAPTCHA loads and the Chinese font is found in the background
+  geometry=$(xwininfo -id "$win" | awk '/Absolute upper-left X/ {x=$NF} /Absolute upper-left Y/ {y=$NF} /Width/ {w=$NF} /Height/ {h=$NF} END {print w "x" h "+" x "+" y}')
+  import -window root -crop "$geometry" +repage -strip "$out/$file.png"
+  kill "$app_pid"
+  wait "$app_pid" 2>/dev/null || true
+  app_pid=""
+  echo "screenshots: $out/$file.png"
+}
+
 mkdir -p "$out"
 for lang in "${langs[@]}"; do
   for screen in "${screens[@]}"; do
-    LANG=en_US.UTF-8 CASRESET_PREVIEW=$screen "$tmp/casreset" --lang "$lang" >"$tmp/app.log" 2>&1 &
-    app_pid=$!
-    win=""
-    for _ in $(seq 100); do
-      win=$(xwininfo -root -tree 2>/dev/null | awk '/"CAS Password Reset"/ {print $1; exit}')
-      [ -n "$win" ] && break
-      sleep 0.1
-    done
-    [ -n "$win" ] || { echo "screenshots: no window for $screen ($lang)" >&2; cat "$tmp/app.log" >&2; exit 1; }
-    sleep 2 # the CAPTCHA loads and the Chinese font is found in the background
-    geometry=$(xwininfo -id "$win" | awk '/Absolute upper-left X/ {x=$NF} /Absolute upper-left Y/ {y=$NF} /Width/ {w=$NF} /Height/ {h=$NF} END {print w "x" h "+" x "+" y}')
-    import -window root -crop "$geometry" +repage -strip "$out/$screen-$lang.png"
-    kill "$app_pid"; wait "$app_pid" 2>/dev/null || true
-    app_pid=""
-    echo "screenshots: $out/$screen-$lang.png"
+    shoot "$screen-$lang" "CAS Password Reset" CASRESET_PREVIEW="$screen"
   done
+  # Demo mode: the banner with the Demo inbox's button (counting the code
+  # not seen yet), and the inbox with a code by SMS and one by e-mail.
+  shoot "demo-step3-$lang" "CAS Password Reset" CASRESET_PREVIEW=step3 CASRESET_PREVIEW_DEMO=1
+  inbox_title="Demo inbox"
+  [ "$lang" = zh-HK ] && inbox_title="示範收件匣"
+  shoot "demo-inbox-$lang" "$inbox_title" CASRESET_PREVIEW=demo-inbox
 done
 
 # An index to browse them.
@@ -71,8 +86,12 @@ done
   echo
   echo "| screen | English | 繁體中文 |"
   echo "| --- | --- | --- |"
-  for screen in "${screens[@]}"; do
+  for screen in "${screens[@]}" demo-step3 demo-inbox; do
     echo "| $screen | ![$screen, English]($screen-en.png) | ![$screen, 繁體中文]($screen-zh-HK.png) |"
   done
+  echo
+  echo "demo-step3 is step 3 in demo mode (no server configured): the banner and its"
+  echo "button to the Demo inbox, which counts the message not seen yet. demo-inbox is"
+  echo "the Demo inbox with a code sent by SMS and one by e-mail."
 } >"$out/README.md"
 echo "screenshots: done"

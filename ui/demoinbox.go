@@ -350,10 +350,14 @@ func PreviewDemoInbox(a fyne.App, language string) *DemoInbox {
 }
 
 // newQuietInbox is an inbox over an outbox that stays empty: the wizard's
-// preview in demo mode has the banner's button but no message arrives.
-func newQuietInbox(a fyne.App) *DemoInbox {
+// preview in demo mode has the banner's button but no window. From step 3
+// on, the button counts the code's message as not seen yet.
+func newQuietInbox(a fyne.App, screen string) *DemoInbox {
 	d := NewDemoInbox(a, "", slog.Default())
 	d.read = func() ([]delivery.OutboxMessage, error) { return nil, nil }
+	if screen == "step3" || screen == "step4" {
+		d.unread = 1
+	}
 	return d
 }
 

@@ -26,7 +26,7 @@ func Preview(a fyne.App, w fyne.Window, s Settings, name string) (fyne.CanvasObj
 	}
 	d := Deps{Backend: newSampleBackend(), Clock: sampleClock{}, Audio: silentPlayer{}, Settings: s}
 	if s.DemoMode {
-		d.DemoInbox = newQuietInbox(a)
+		d.DemoInbox = newQuietInbox(a, name)
 	}
 	c := install(a, w, d)
 	showSample(c, name)

@@ -1,0 +1,252 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"debug/pe"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"casreset/desktop/config"
+	"casreset/desktop/embedded"
+	"casreset/ui"
+)
+
+// launched is what launch put into the window: the wizard's
+// dependencies, or the start error.
+type launched struct {
+	stop  func()
+	cache string // the embedded service's cache directory
+	tmp   string // where its outbox goes
+
+	wizard   *ui.Deps
+	problem  ui.StartProblem
+	details  string
+	language string
+	failed   bool
+}
+
+func launchForTest(t *testing.T, flags config.Flags, locations []string) *launched {
+	t.Helper()
+	a := test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	l := &launched{cache: t.TempDir(), tmp: t.TempDir()}
+	t.Setenv("TMPDIR", l.tmp)
+	l.stop = launch(a, w, flags, locations, launchOptions{
+		Embedded: func(o *embedded.Options) { o.CacheDir = l.cache },
+		Log:      slog.New(slog.DiscardHandler),
+		ShowWizard: func(_ fyne.App, _ fyne.Window, d ui.Deps) {
+			l.wizard = &d
+		},
+		ShowError: func(_ fyne.App, _ fyne.Window, language string, p ui.StartProblem, details string) {
+			l.failed, l.language, l.problem, l.details = true, language, p, details
+		},
+	})
+	t.Cleanup(func() {
+		if l.wizard != nil && l.wizard.DemoInbox != nil {
+			l.wizard.DemoInbox.Close()
+		}
+		l.stop()
+	})
+	return l
+}
+
+func TestNoConfigurationRunsTheEmbeddedDefault(t *testing.T) {
+	l := launchForTest(t, config.Flags{Lang: "en"}, []string{filepath.Join(t.TempDir(), config.FileName)})
+	if l.failed || l.wizard == nil {
+		t.Fatalf("no wizard: %s", l.details)
+	}
+	d := l.wizard
+	if !d.Settings.DemoMode || d.DemoInbox == nil {
+		t.Errorf("demo mode %v, Demo inbox %v: want both", d.Settings.DemoMode, d.DemoInbox != nil)
+	}
+	if d.Staff != nil {
+		t.Error("the demonstration would remember its staff numbers in the OS keyring")
+	}
+	// The wizard's backend reaches the embedded service over TLS.
+	ctx := context.Background()
+	if _, err := d.Backend.NewCaptcha(ctx); err != nil {
+		t.Fatalf("the wizard cannot reach the embedded service: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(l.cache, "demo", "resetd.db")); err != nil {
+		t.Errorf("no demonstration database in the cache directory: %v", err)
+	}
+	outboxes, _ := filepath.Glob(filepath.Join(l.tmp, "casreset-outbox-*"))
+	if len(outboxes) != 1 {
+		t.Fatalf("outboxes %v, want one", outboxes)
+	}
+
+	// Quitting shuts the embedded service down.
+	l.stop()
+	if _, err := os.Stat(outboxes[0]); !os.IsNotExist(err) {
+		t.Errorf("the outbox is still there after the app quit: %v", err)
+	}
+	if _, err := d.Backend.NewCaptcha(ctx); err == nil {
+		t.Error("the embedded service still answers after the app quit")
+	}
+}
+
+func TestAConfiguredServerRunsTheWizardWithoutDemo(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, config.FileName)
+	os.WriteFile(path, []byte(`server = "https://127.0.0.1:1"
+language = "zh-HK"
+[organisation]
+name = "Example College"
+`), 0o644)
+	l := launchForTest(t, config.Flags{Config: path}, nil)
+	if l.failed || l.wizard == nil {
+		t.Fatalf("no wizard: %s", l.details)
+	}
+	d := l.wizard
+	if d.Settings.DemoMode || d.DemoInbox != nil || d.Staff == nil {
+		t.Errorf("demo mode %v, Demo inbox %v, keyring %v: want the real service's wizard", d.Settings.DemoMode, d.DemoInbox != nil, d.Staff != nil)
+	}
+	if d.Settings.Organisation != "Example College" || d.Settings.Language != "zh-HK" {
+		t.Errorf("settings %+v do not follow the file", d.Settings)
+	}
+	if entries, _ := os.ReadDir(l.tmp); len(entries) > 0 {
+		t.Errorf("the embedded service started although a server is configured: %s", entries[0].Name())
+	}
+}
+
+func TestABadConfigurationSaysWhereAndGoesNoFurther(t *testing.T) {
+	tests := []struct {
+		name, file string
+		want       []string
+	}{
+		{"http server", "# IT\n\nserver = \"http://reset.example.edu.hk\"\n", []string{"line 3", `key "server"`, "https://"}},
+		{"typo in a key", "[it_help]\nemial = \"ithelp@example.edu.hk\"\n", []string{"line 2", `key "it_help.emial"`, `did you mean "email"`}},
+		{"not TOML", "language = zh-HK\n", []string{"line 1", "not valid TOML"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), config.FileName)
+			os.WriteFile(path, []byte(tc.file), 0o644)
+			l := launchForTest(t, config.Flags{Config: path, Lang: "zh-HK"}, nil)
+			if !l.failed || l.problem != ui.BadConfiguration || l.wizard != nil {
+				t.Fatalf("failed %v (problem %v), wizard shown %v", l.failed, l.problem, l.wizard != nil)
+			}
+			for _, want := range append(tc.want, path) {
+				if !strings.Contains(l.details, want) {
+					t.Errorf("the details do not say %q: %s", want, l.details)
+				}
+			}
+			if l.language != "zh-HK" {
+				t.Errorf("the start error is in %q, want the --lang given", l.language)
+			}
+			if entries, _ := os.ReadDir(l.tmp); len(entries) > 0 {
+				t.Errorf("the embedded service started despite the bad configuration")
+			}
+		})
+	}
+}
+
+func TestADemoThatCannotStartSaysSo(t *testing.T) {
+	cache := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(cache, nil, 0o600) // a file where the cache directory should be
+	a := test.NewTempApp(t)
+	var problem ui.StartProblem
+	var details string
+	stop := launch(a, test.NewTempWindow(t, widget.NewLabel("")), config.Flags{}, nil, launchOptions{
+		Embedded:   func(o *embedded.Options) { o.CacheDir = cache },
+		Log:        slog.New(slog.DiscardHandler),
+		ShowWizard: func(fyne.App, fyne.Window, ui.Deps) { t.Error("the wizard is shown without a service") },
+		ShowError: func(_ fyne.App, _ fyne.Window, _ string, p ui.StartProblem, d string) {
+			problem, details = p, d
+		},
+	})
+	stop()
+	if problem != ui.DemoUnavailable || !strings.Contains(details, cache) {
+		t.Errorf("problem %v, details %q", problem, details)
+	}
+}
+
+func TestWizardSettingsFromConfiguration(t *testing.T) {
+	c := config.Config{
+		Server: "https://reset.example.edu.hk", Language: "zh-HK", IdleTimeout: 3 * time.Minute,
+		Org:  &config.Organisation{Name: "Example College", NameZH: "示例學院"},
+		Help: &config.ITHelp{Phone: "2345 6789"},
+	}
+	s := wizardSettings(c)
+	if s.Organisation != "Example College" || s.OrganisationZH != "示例學院" || s.Copyright != "" ||
+		s.HelpPhone != "2345 6789" || s.HelpEmail != "" || s.Language != "zh-HK" || s.IdleTimeout != 3*time.Minute || s.DemoMode {
+		t.Errorf("settings %+v", s)
+	}
+	s = wizardSettings(config.Config{})
+	if !s.DemoMode || s.Organisation == "" || s.HelpEmail == "" || s.IdleTimeout == 0 {
+		t.Errorf("settings without configuration %+v: want the defaults in demo mode", s)
+	}
+	if o := demoOrg(s); o.Validate() != nil || o.Name != s.Organisation {
+		t.Errorf("the demonstration's organisation %+v: %v", o, o.Validate())
+	}
+	s.Language = "zh-HK"
+	if demoOrg(s).SMSLang != "zh-HK" {
+		t.Error("a Chinese app's demonstration SMS are not in Chinese")
+	}
+}
+
+func TestFlags(t *testing.T) {
+	f, err := parseFlags([]string{"--config", "a.toml", "--server", "https://x.example", "--ca", "ca.pem", "--pin", "p", "--lang", "en"}, io.Discard)
+	if err != nil || f != (config.Flags{Config: "a.toml", Server: "https://x.example", CA: "ca.pem", Pin: "p", Lang: "en"}) {
+		t.Errorf("parseFlags = %+v, %v", f, err)
+	}
+	for _, args := range [][]string{{"--sever", "https://x"}, {"stray"}} {
+		if _, err := parseFlags(args, io.Discard); err == nil {
+			t.Errorf("parseFlags(%q) accepted", args)
+		}
+	}
+}
+
+// TestREADMEListsTheDemoAccounts: the README's demo section names every
+// demonstration account, as the help page does (tested in ui).
+func TestREADMEListsTheDemoAccounts(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range embedded.Accounts {
+		if !bytes.Contains(readme, []byte("`"+a.StaffNumber+"`")) {
+			t.Errorf("README.md does not list the demo account %s", a.StaffNumber)
+		}
+	}
+}
+
+// TestWindowsBuildCompiles cross-compiles the app for Windows x86-64 with
+// mingw-w64, as `make package` does, and checks that the result is a GUI
+// executable (no console window). The first build takes minutes; later
+// ones come from the build cache.
+func TestWindowsBuildCompiles(t *testing.T) {
+	const cc = "x86_64-w64-mingw32-gcc"
+	if _, err := exec.LookPath(cc); err != nil {
+		t.Fatalf("%s is missing, so the Windows build cannot be checked: install gcc-mingw-w64-x86-64 (scripts/deps.sh does)", cc)
+	}
+	out := filepath.Join(t.TempDir(), "casreset.exe")
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-H=windowsgui", "-o", out, ".")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=1", "GOOS=windows", "GOARCH=amd64", "CC="+cc)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("the Windows build failed: %v\n%s", err, msg)
+	}
+	f, err := pe.Open(out)
+	if err != nil {
+		t.Fatalf("not a Windows executable: %v", err)
+	}
+	defer f.Close()
+	oh, ok := f.OptionalHeader.(*pe.OptionalHeader64)
+	if !ok || f.Machine != pe.IMAGE_FILE_MACHINE_AMD64 {
+		t.Fatalf("not an x86-64 executable (machine %#x)", f.Machine)
+	}
+	if oh.Subsystem != pe.IMAGE_SUBSYSTEM_WINDOWS_GUI {
+		t.Errorf("subsystem %d, want the GUI subsystem (%d): it would open a console window", oh.Subsystem, pe.IMAGE_SUBSYSTEM_WINDOWS_GUI)
+	}
+}
