@@ -269,7 +269,8 @@ func newInboxCard(d *DemoInbox, m delivery.OutboxMessage, received time.Time) *i
 		parts = append(parts, c.subject)
 	}
 	if m.Code != "" {
-		parts = append(parts, container.NewHBox(c.codeName, c.code, container.NewCenter(c.copyBtn)))
+		// Centred on the large code, not on its top edge.
+		parts = append(parts, container.NewHBox(container.NewCenter(c.codeName), c.code, container.NewCenter(c.copyBtn)))
 	}
 	if m.Channel == api.ChannelSMS {
 		// An SMS is short: shown whole.
