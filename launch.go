@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"strings"
 	"time"
@@ -50,7 +51,7 @@ func launch(a fyne.App, w fyne.Window, flags config.Flags, locations []string, o
 	cfg, err := config.Load(flags, locations)
 	if err != nil {
 		log.Error("configuration", "err", err)
-		showError(a, w, flags.Lang, ui.BadConfiguration, err.Error())
+		showError(a, w, flags.Lang, ui.BadConfiguration, problemList(err))
 		return func() {}
 	}
 	settings := wizardSettings(cfg)
@@ -96,6 +97,19 @@ func launch(a fyne.App, w fyne.Window, flags config.Flags, locations []string, o
 	deps.Backend = backend
 	showWizard(a, w, deps)
 	return stop
+}
+
+// problemList is a configuration error as a list, one problem a line.
+func problemList(err error) string {
+	var ce *config.Error
+	if !errors.As(err, &ce) {
+		return err.Error()
+	}
+	lines := make([]string, len(ce.Problems))
+	for i, p := range ce.Problems {
+		lines[i] = "• " + p.String()
+	}
+	return strings.Join(lines, "\n")
 }
 
 // wizardSettings are the wizard's defaults with what IT configured over

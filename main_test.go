@@ -142,6 +142,9 @@ func TestABadConfigurationSaysWhereAndGoesNoFurther(t *testing.T) {
 					t.Errorf("the details do not say %q: %s", want, l.details)
 				}
 			}
+			if !strings.HasPrefix(l.details, "• "+path+", line ") {
+				t.Errorf("the details are not a list of problems: %s", l.details)
+			}
 			if l.language != "zh-HK" {
 				t.Errorf("the start error is in %q, want the --lang given", l.language)
 			}
