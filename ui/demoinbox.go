@@ -24,8 +24,9 @@ const inboxPoll = 500 * time.Millisecond
 // written, newest first, with the validation code apart, so that a
 // newcomer can walk a whole reset without a phone or a mailbox.
 //
-// It follows the wizard's language when given to it in Deps.DemoInbox,
-// opens by itself when a message arrives, and closes with the wizard.
+// Given to the wizard in Deps.DemoInbox, it is opened by a button in the
+// demo banner that counts the messages not seen yet, follows the wizard's
+// language and closes with it.
 type DemoInbox struct {
 	app fyne.App
 	win fyne.Window
@@ -55,7 +56,7 @@ type DemoInbox struct {
 }
 
 // NewDemoInbox returns the Demo inbox of the outbox directory dir. Its
-// window stays hidden until Show or the first message.
+// window stays hidden until Show.
 func NewDemoInbox(a fyne.App, dir string, log *slog.Logger) *DemoInbox {
 	if log == nil {
 		log = slog.Default()
