@@ -45,7 +45,7 @@ func newForgotPage(c *controller, from screen) *forgotPage {
 		result:   newWrapLabel(),
 	}
 	p.label.TextStyle.Bold = true
-	p.contact.Validator = validate.Contact
+	p.contact.Validator = quietWhenEmpty(validate.Contact)
 	p.contact.OnChanged = func(string) {
 		c.touch()
 		if !p.fieldErrText.empty() {

@@ -56,7 +56,7 @@ func newStep1(c *controller) *step1 {
 	}
 	s.noticeLbl, s.noticeRow = newNotice()
 	s.staffLabel.TextStyle.Bold = true
-	s.staff.Validator = validate.StaffNumber
+	s.staff.Validator = quietWhenEmpty(validate.StaffNumber)
 	s.staff.OnChanged = func(string) {
 		c.touch()
 		if !s.staffErrText.empty() || !s.formErrText.empty() {

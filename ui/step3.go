@@ -64,7 +64,7 @@ func newStep3(c *controller, r api.SendCodeResponse) *step3 {
 		countdown:  newWrapLabel(),
 	}
 	s.codeLabel.TextStyle.Bold = true
-	s.code.Validator = validate.Code
+	s.code.Validator = quietWhenEmpty(validate.Code)
 	s.code.OnChanged = func(string) {
 		c.touch()
 		if !s.codeErrText.empty() {

@@ -77,7 +77,7 @@ func newStep4(c *controller) *step4 {
 		e.OnChanged = func(string) { c.touch(); s.refused = nil; s.serverErrText = text{}; s.refresh() }
 		e.OnSubmitted = func(string) { s.onSubmit() }
 	}
-	s.pw.Validator = validate.Password(s.policy)
+	s.pw.Validator = quietWhenEmpty(validate.Password(s.policy))
 	// The re-typed field has no Validator: it would turn red at the first
 	// character. The "match" line of the checklist says it instead.
 	s.newLabel.TextStyle.Bold = true

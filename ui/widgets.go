@@ -364,3 +364,15 @@ func newNotice() (*widget.Label, *fyne.Container) {
 	top := max(0, theme.InnerPadding()+(theme.TextSize()*1.35-theme.IconInlineSize())/2)
 	return l, container.NewBorder(nil, nil, container.NewVBox(container.New(layout.NewCustomPaddedLayout(top, 0, 0, 0), icon)), nil, l)
 }
+
+// quietWhenEmpty keeps a field that nothing was typed into from turning red
+// when the focus leaves it (to open the Demo inbox, say); submitting the
+// step still checks it in full.
+func quietWhenEmpty(v fyne.StringValidator) fyne.StringValidator {
+	return func(s string) error {
+		if s == "" {
+			return nil
+		}
+		return v(s)
+	}
+}
