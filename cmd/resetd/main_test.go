@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"casreset/api"
-	"casreset/service/delivery"
+	"casreset/service/delivery/deliverytest"
 )
 
 const testCSV = "staff_number,name,mobile,email,contract_end_date\n" +
@@ -167,26 +167,6 @@ func (s *serving) call(t *testing.T, method, path, token string, body any, want 
 	return resp.Header
 }
 
-// waitForOutbox waits for the delivery worker, which runs on its own, to
-// have written n messages.
-func waitForOutbox(t *testing.T, dir string, n int) []delivery.OutboxMessage {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		msgs, err := delivery.ReadOutbox(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(msgs) >= n {
-			return msgs
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d message(s) in the outbox after 10 s, want %d", len(msgs), n)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // TestEndToEnd imports accounts, runs `resetd serve` with the test switch,
 // walks the whole flow over HTTPS trusting DATA/ca.pem, reads the code from
 // the outbox, and finds the change in the audit log and in `accounts show`.
@@ -217,7 +197,7 @@ func TestEndToEnd(t *testing.T) {
 	var sent api.SendCodeResponse
 	s.call(t, "POST", "/v1/resets/current/code", st.ResetToken, api.SendCodeRequest{Channel: api.ChannelSMS}, http.StatusAccepted, &sent)
 
-	msg := waitForOutbox(t, outbox, 1)[0]
+	msg := deliverytest.WaitForOutbox(t, outbox, 1, 10*time.Second)[0]
 	if msg.Channel != api.ChannelSMS || msg.To != "+85291234534" || len(msg.Code) != 6 || !strings.Contains(msg.Body, msg.Code) {
 		t.Fatalf("outbox message = %+v", msg)
 	}

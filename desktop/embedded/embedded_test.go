@@ -13,6 +13,7 @@ import (
 	"casreset/client"
 	"casreset/service"
 	"casreset/service/delivery"
+	"casreset/service/delivery/deliverytest"
 	"casreset/service/server"
 	"casreset/service/tlsgen"
 )
@@ -151,7 +152,7 @@ func TestAFlowThroughTheService(t *testing.T) {
 	if _, err := c.SendCode(ctx, resp.ResetToken, api.ChannelEmail); err != nil {
 		t.Fatal(err)
 	}
-	msgs := waitForOutbox(t, d.Outbox, 1)
+	msgs := deliverytest.WaitForOutbox(t, d.Outbox, 1, 10*time.Second)
 	if msgs[0].To != "lee.ka.yan@example.edu.hk" || len(msgs[0].Code) != 6 || !strings.Contains(msgs[0].Body, "Example College") {
 		t.Fatalf("outbox message %+v", msgs[0])
 	}
@@ -223,24 +224,4 @@ func captchaAnswer(t *testing.T, d *Demo, id string) string {
 		b.WriteByte('0' + digit)
 	}
 	return b.String()
-}
-
-// waitForOutbox waits for the delivery worker, which runs on its own, to
-// have written n messages.
-func waitForOutbox(t *testing.T, dir string, n int) []delivery.OutboxMessage {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		msgs, err := delivery.ReadOutbox(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(msgs) >= n {
-			return msgs
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d message(s) in the outbox after 10 s, want %d", len(msgs), n)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }

@@ -10,7 +10,7 @@ import (
 	"casreset/api"
 	"casreset/client"
 	"casreset/service"
-	"casreset/service/delivery"
+	"casreset/service/delivery/deliverytest"
 	"casreset/service/pgtest"
 	"casreset/service/server"
 )
@@ -72,7 +72,7 @@ func TestTwoResetdOnOneDatabase(t *testing.T) {
 	if _, err := nodes[0].SendCode(ctx, token, api.ChannelSMS); err != nil {
 		t.Fatalf("SendCode on instance 0: %v", err)
 	}
-	code := waitForOutbox(t, outbox, 1)[0].Code
+	code := deliverytest.WaitForOutbox(t, outbox, 1, 15*time.Second)[0].Code
 	if _, err := nodes[1].Verify(ctx, token, code); err != nil {
 		t.Fatalf("Verify on instance 1 of the code instance 0 queued: %v", err)
 	}
@@ -82,7 +82,7 @@ func TestTwoResetdOnOneDatabase(t *testing.T) {
 
 	// The code, then the change notice by SMS and by e-mail: each sent
 	// once, although two workers watch the queue.
-	msgs := waitForOutbox(t, outbox, 3)
+	msgs := deliverytest.WaitForOutbox(t, outbox, 3, 15*time.Second)
 	if len(msgs) != 3 {
 		t.Errorf("the outbox holds %d messages, want 3 (code, SMS and e-mail notices)", len(msgs))
 	}
@@ -98,25 +98,5 @@ func TestTwoResetdOnOneDatabase(t *testing.T) {
 	}
 	if len(events) == 0 || events[0].Event != service.EventPasswordChanged {
 		t.Errorf("the newest audit event of the account is %+v, want %s", events, service.EventPasswordChanged)
-	}
-}
-
-// waitForOutbox waits for the delivery workers, which run on their own, to
-// have written at least n messages, and returns what is there.
-func waitForOutbox(t *testing.T, dir string, n int) []delivery.OutboxMessage {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		msgs, err := delivery.ReadOutbox(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(msgs) >= n {
-			return msgs
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d message(s) in the outbox after 15 s, want %d", len(msgs), n)
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }

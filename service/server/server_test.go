@@ -19,7 +19,7 @@ import (
 
 	"casreset/api"
 	"casreset/service"
-	"casreset/service/delivery"
+	"casreset/service/delivery/deliverytest"
 	"casreset/service/server"
 )
 
@@ -418,7 +418,7 @@ func TestCodesReachTheOutbox(t *testing.T) {
 	call(t, c, "POST", r.URL+"/v1/resets", "", api.StartRequest{StaffNumber: "12345678", CaptchaID: cp.CaptchaID, CaptchaAnswer: "424242"}, http.StatusCreated, &st)
 	call(t, c, "POST", r.URL+"/v1/resets/current/code", st.ResetToken, api.SendCodeRequest{Channel: api.ChannelEmail}, http.StatusAccepted, nil)
 
-	msg := waitForOutbox(t, cfg.Outbox, 1)[0]
+	msg := deliverytest.WaitForOutbox(t, cfg.Outbox, 1, 10*time.Second)[0]
 	if msg.Channel != api.ChannelEmail || msg.To != "chan.tai.man@example.edu.hk" || len(msg.Code) != 6 {
 		t.Fatalf("outbox message = %+v", msg)
 	}
@@ -452,25 +452,5 @@ func call(t *testing.T, c *http.Client, method, url, token string, body any, wan
 		if err := json.Unmarshal(b, out); err != nil {
 			t.Fatal(err)
 		}
-	}
-}
-
-// waitForOutbox waits for the delivery worker, which runs on its own, to
-// have written n messages.
-func waitForOutbox(t *testing.T, dir string, n int) []delivery.OutboxMessage {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		msgs, err := delivery.ReadOutbox(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(msgs) >= n {
-			return msgs
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d message(s) in the outbox after 10 s, want %d", len(msgs), n)
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }
