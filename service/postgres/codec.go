@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -30,41 +29,5 @@ func (c timeCol) ScanTimestamptz(v pgtype.Timestamptz) error {
 	default:
 		*c.t = v.Time.UTC()
 	}
-	return nil
-}
-
-// dbParams encodes message parameters as a JSON object; none is NULL.
-func dbParams(p map[string]string) (any, error) {
-	if len(p) == 0 {
-		return nil, nil
-	}
-	b, err := json.Marshal(p)
-	if err != nil {
-		return nil, err
-	}
-	return string(b), nil
-}
-
-// paramsCol scans a jsonb column written by dbParams.
-type paramsCol struct{ p *map[string]string }
-
-func (c paramsCol) Scan(v any) error {
-	var text []byte
-	switch v := v.(type) {
-	case nil:
-		*c.p = nil
-		return nil
-	case string:
-		text = []byte(v)
-	case []byte:
-		text = v
-	default:
-		return fmt.Errorf("params column holds %T, want JSON", v)
-	}
-	var p map[string]string
-	if err := json.Unmarshal(text, &p); err != nil {
-		return fmt.Errorf("params column: %w", err)
-	}
-	*c.p = p
 	return nil
 }

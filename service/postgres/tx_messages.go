@@ -7,6 +7,7 @@ import (
 
 	"casreset/api"
 	"casreset/service"
+	"casreset/service/internal/paramscodec"
 )
 
 const messageColumns = `id, kind, channel, recipient, params, status, attempts, next_attempt_at,
@@ -14,7 +15,7 @@ const messageColumns = `id, kind, channel, recipient, params, status, attempts, 
 
 func scanMessage(row pgx.Row) (service.Message, error) {
 	var m service.Message
-	err := row.Scan(&m.ID, &m.Kind, &m.Channel, &m.To, paramsCol{&m.Params}, &m.Status, &m.Attempts,
+	err := row.Scan(&m.ID, &m.Kind, &m.Channel, &m.To, paramscodec.Column{P: &m.Params}, &m.Status, &m.Attempts,
 		timeCol{&m.NextAttemptAt}, &m.LeaseOwner, timeCol{&m.LeaseUntil}, timeCol{&m.NotAfter},
 		&m.LastError, timeCol{&m.CreatedAt}, timeCol{&m.SentAt})
 	return m, err
@@ -22,7 +23,7 @@ func scanMessage(row pgx.Row) (service.Message, error) {
 
 // InsertMessage ignores m.ID and returns the id the database gave it.
 func (t *tx) InsertMessage(m service.Message) (int64, error) {
-	params, err := dbParams(m.Params)
+	params, err := paramscodec.Value(m.Params)
 	if err != nil {
 		return 0, dbError("insert message", err)
 	}
@@ -82,7 +83,7 @@ func (t *tx) ClaimMessages(owner string, now, leaseUntil time.Time, limit int) (
 
 // UpdateMessage writes every field of m but its ID and CreatedAt.
 func (t *tx) UpdateMessage(m service.Message) error {
-	params, err := dbParams(m.Params)
+	params, err := paramscodec.Value(m.Params)
 	if err != nil {
 		return dbError("update message", err)
 	}

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -32,42 +31,6 @@ func (c timeCol) Scan(v any) error {
 	default:
 		return fmt.Errorf("time column holds %T, want integer", v)
 	}
-	return nil
-}
-
-// dbParams encodes message parameters as a JSON object; none is NULL.
-func dbParams(p map[string]string) (any, error) {
-	if len(p) == 0 {
-		return nil, nil
-	}
-	b, err := json.Marshal(p)
-	if err != nil {
-		return nil, err
-	}
-	return string(b), nil
-}
-
-// paramsCol scans a column written by dbParams.
-type paramsCol struct{ p *map[string]string }
-
-func (c paramsCol) Scan(v any) error {
-	var text []byte
-	switch v := v.(type) {
-	case nil:
-		*c.p = nil
-		return nil
-	case string:
-		text = []byte(v)
-	case []byte:
-		text = v
-	default:
-		return fmt.Errorf("params column holds %T, want text", v)
-	}
-	var p map[string]string
-	if err := json.Unmarshal(text, &p); err != nil {
-		return fmt.Errorf("params column: %w", err)
-	}
-	*c.p = p
 	return nil
 }
 

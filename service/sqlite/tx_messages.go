@@ -8,6 +8,7 @@ import (
 
 	"casreset/api"
 	"casreset/service"
+	"casreset/service/internal/paramscodec"
 )
 
 const messageColumns = `id, kind, channel, recipient, params, status, attempts, next_attempt_at,
@@ -15,7 +16,7 @@ const messageColumns = `id, kind, channel, recipient, params, status, attempts, 
 
 func scanMessage(row interface{ Scan(...any) error }) (service.Message, error) {
 	var m service.Message
-	err := row.Scan(&m.ID, &m.Kind, &m.Channel, &m.To, paramsCol{&m.Params}, &m.Status, &m.Attempts,
+	err := row.Scan(&m.ID, &m.Kind, &m.Channel, &m.To, paramscodec.Column{P: &m.Params}, &m.Status, &m.Attempts,
 		timeCol{&m.NextAttemptAt}, &m.LeaseOwner, timeCol{&m.LeaseUntil}, timeCol{&m.NotAfter},
 		&m.LastError, timeCol{&m.CreatedAt}, timeCol{&m.SentAt})
 	return m, err
@@ -23,7 +24,7 @@ func scanMessage(row interface{ Scan(...any) error }) (service.Message, error) {
 
 // InsertMessage ignores m.ID and returns the id the database gave it.
 func (t *tx) InsertMessage(m service.Message) (int64, error) {
-	params, err := dbParams(m.Params)
+	params, err := paramscodec.Value(m.Params)
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: insert message: %w", err)
 	}
@@ -91,7 +92,7 @@ func (t *tx) ClaimMessages(owner string, now, leaseUntil time.Time, limit int) (
 
 // UpdateMessage writes every field of m but its ID and CreatedAt.
 func (t *tx) UpdateMessage(m service.Message) error {
-	params, err := dbParams(m.Params)
+	params, err := paramscodec.Value(m.Params)
 	if err != nil {
 		return fmt.Errorf("sqlite: update message: %w", err)
 	}
