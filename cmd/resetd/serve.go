@@ -113,7 +113,7 @@ func defineServeFlags(c *command, cfg *server.Config, sf *serveFlags) {
 	fs.StringVar(&cfg.LDAP.MobileAttr, "ldap-mobile-attr", "mobile", "`attribute` of the mobile number")
 	fs.StringVar(&cfg.LDAP.MailAttr, "ldap-mail-attr", "mail", "`attribute` of the e-mail address")
 	fs.StringVar(&cfg.LDAP.NameAttr, "ldap-name-attr", "cn", "`attribute` of the person's name")
-	fs.StringVar(&cfg.LDAP.EndDateAttr, "ldap-end-date-attr", "", "`attribute` of the contract end date (none by default)")
+	fs.StringVar(&cfg.LDAP.EndDateAttr, "ldap-end-date-attr", "", "`attribute` of the contract end date: YYYY-MM-DD, generalizedTime, or AD's accountExpires (none by default)")
 	fs.DurationVar(&cfg.LDAP.Timeout, "ldap-timeout", 5*time.Second, "bound on each directory `operation`")
 
 	fs.StringVar(&cfg.Org.Name, "org-name", "", "the organisation's `name` as messages show it (required)")

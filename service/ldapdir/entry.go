@@ -2,6 +2,8 @@ package ldapdir
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -69,7 +71,15 @@ func firstMobile(values []string) string {
 // YYYY-MM-DD. It takes a date as written (YYYY-MM-DD, or YYYYMMDD) or an
 // LDAP generalizedTime, an instant, whose date is the one in loc:
 // 20240831160000Z is 2024-09-01 in Hong Kong.
+//
+// Active Directory's accountExpires is a FILETIME instead (100-ns intervals
+// since 1601, in decimal): the instant the account stops working, which AD's
+// tools set to midnight after the last day. The last day is the one before
+// that instant; 0 and the largest value mean "never".
 func contractEnd(value string, loc *time.Location) (string, error) {
+	if isFileTime(value) {
+		return fileTimeEnd(value, loc)
+	}
 	for _, layout := range []string{time.DateOnly, "20060102"} {
 		if t, err := time.Parse(layout, value); err == nil {
 			return t.Format(time.DateOnly), nil
@@ -80,6 +90,42 @@ func contractEnd(value string, loc *time.Location) (string, error) {
 		return "", fmt.Errorf("%q is neither YYYY-MM-DD nor a generalizedTime", value)
 	}
 	return t.In(loc).Format(time.DateOnly), nil
+}
+
+// isFileTime tells a FILETIME (digits only; 0 for "never") from YYYYMMDD,
+// the only other form that is all digits.
+func isFileTime(value string) bool {
+	if value == "" || len(value) == len("20060102") {
+		return false
+	}
+	for _, r := range value {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// fileTimeEnd reads an accountExpires value as the last day of the contract.
+func fileTimeEnd(value string, loc *time.Location) (string, error) {
+	const (
+		unixEpoch  = 116444736000000000 // 1970-01-01 in FILETIME units
+		perSecond  = 10_000_000
+		neverValue = math.MaxInt64
+	)
+	v, err := strconv.ParseInt(value, 10, 64)
+	if err != nil {
+		return "", fmt.Errorf("%q is not a FILETIME", value)
+	}
+	if v == 0 || v == neverValue {
+		return "", nil
+	}
+	if v < unixEpoch {
+		return "", fmt.Errorf("%q is a FILETIME before 1970", value)
+	}
+	v -= unixEpoch
+	expires := time.Unix(v/perSecond, (v%perSecond)*100)
+	return expires.Add(-time.Nanosecond).In(loc).Format(time.DateOnly), nil
 }
 
 // mobileFilter finds entries whose mobile attribute may hold e164 in a

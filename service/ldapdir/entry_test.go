@@ -26,6 +26,16 @@ func TestContractEnd(t *testing.T) {
 		{"31/08/2024", "", true},
 		{"20240831160000", "", true}, // generalizedTime needs a time zone
 		{"next year", "", true},
+		// Active Directory's accountExpires: AD's "end of 31/08/2024" in
+		// Hong Kong is midnight starting 1 September, 2024-08-31T16:00Z.
+		{"133695936000000000", "2024-08-31", false},
+		{"133695936000000001", "2024-09-01", false},
+		{"133695935990000000", "2024-08-31", false}, // one second earlier
+		{"0", "", false},                   // never expires
+		{"00000000000", "", false},         // never expires
+		{"9223372036854775807", "", false}, // never expires
+		{"99999999999999999999", "", true}, // out of range
+		{"10000000000", "", true},          // before 1970
 	}
 	for _, tt := range tests {
 		got, err := contractEnd(tt.value, hk)
