@@ -76,17 +76,7 @@ func newHarness(tb testing.TB, configure ...func(*service.Config)) *harness {
 
 func (h *harness) addAccounts(accounts ...service.Account) {
 	h.tb.Helper()
-	err := h.store.Update(context.Background(), func(tx service.Tx) error {
-		for _, a := range accounts {
-			if err := tx.UpsertAccount(a); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		h.tb.Fatalf("add accounts: %v", err)
-	}
+	storetest.AddAccounts(h.tb, h.store, accounts...)
 }
 
 // captcha creates a CAPTCHA and returns its id and right answer, read from

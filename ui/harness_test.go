@@ -153,17 +153,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 
 func (e *env) addAccounts(accounts ...service.Account) {
 	e.t.Helper()
-	err := e.store.Update(context.Background(), func(tx service.Tx) error {
-		for _, a := range accounts {
-			if err := tx.UpsertAccount(a); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		e.t.Fatalf("add accounts: %v", err)
-	}
+	storetest.AddAccounts(e.t, e.store, accounts...)
 }
 
 // settle waits until every call the wizard made has been applied, applying

@@ -119,17 +119,7 @@ func (h *harness) serve(configure ...func(*service.Config, *httpapi.Options)) *h
 
 func (h *harness) addAccounts(accounts ...service.Account) {
 	h.t.Helper()
-	err := h.store.Update(context.Background(), func(tx service.Tx) error {
-		for _, a := range accounts {
-			if err := tx.UpsertAccount(a); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		h.t.Fatalf("add accounts: %v", err)
-	}
+	storetest.AddAccounts(h.t, h.store, accounts...)
 }
 
 // response is an answer with its body read.

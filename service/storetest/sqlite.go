@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"path/filepath"
 	"testing"
 
@@ -22,4 +23,21 @@ func SQLite(tb testing.TB) service.Store {
 		}
 	})
 	return db
+}
+
+// AddAccounts upserts accounts into store in one transaction, failing the
+// test on error.
+func AddAccounts(tb testing.TB, store service.Store, accounts ...service.Account) {
+	tb.Helper()
+	err := store.Update(context.Background(), func(tx service.Tx) error {
+		for _, a := range accounts {
+			if err := tx.UpsertAccount(a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatalf("add accounts: %v", err)
+	}
 }
