@@ -3,16 +3,12 @@ package postgres
 import (
 	"context"
 	"embed"
-	"fmt"
-	"io/fs"
-	"path"
-	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"casreset/service/internal/schema"
 )
 
 // migrationFiles are the schema changes, applied in the order of the number
@@ -24,94 +20,60 @@ import (
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-// migrations lists the embedded migrations in order.
-func migrations() ([]migration, error) {
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	var list []migration
-	for _, name := range names {
-		base := path.Base(name)
-		prefix, _, ok := strings.Cut(base, "_")
-		version, err := strconv.Atoi(prefix)
-		if !ok || err != nil || version <= 0 {
-			return nil, fmt.Errorf("migration %s: name must start with a positive number and _", base)
-		}
-		text, err := migrationFiles.ReadFile(name)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, migration{version: version, name: base, sql: string(text)})
-	}
-	if len(list) == 0 {
-		return nil, fmt.Errorf("no migrations embedded")
-	}
-	slices.SortFunc(list, func(a, b migration) int { return a.version - b.version })
-	for i := 1; i < len(list); i++ {
-		if list[i].version == list[i-1].version {
-			return nil, fmt.Errorf("migrations %s and %s share a version", list[i-1].name, list[i].name)
-		}
-	}
-	return list, nil
-}
-
 // migrate applies the migrations the database has not seen, each in its own
 // transaction under an advisory lock, so that instances starting together
 // take turns and the later ones find the work done. The lock is released
 // with the transaction, even if the instance dies mid-way.
 func migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	list, err := migrations()
+	list, err := schema.List(migrationFiles, "migrations/*.sql")
 	if err != nil {
-		return fmt.Errorf("postgres: %w", err)
+		return dbError("list migrations", err)
 	}
-	for _, m := range list {
-		if err := apply(ctx, pool, m, list[len(list)-1].version); err != nil {
-			return dbError("migration "+m.name, err)
-		}
+	inTx := func(ctx context.Context, fn func(schema.Tx) error) error {
+		return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", lockMigrations); err != nil {
+				return err
+			}
+			// Created under the lock: concurrent CREATE TABLE IF NOT
+			// EXISTS can still collide in PostgreSQL's catalogue.
+			if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+				version    integer PRIMARY KEY,
+				name       text NOT NULL,
+				applied_at timestamptz NOT NULL
+			)`); err != nil {
+				return err
+			}
+			return fn(migrationTx{tx})
+		})
+	}
+	if err := schema.Run(ctx, list, inTx); err != nil {
+		return dbError("schema", err)
 	}
 	return nil
 }
 
-// apply runs m unless it was applied already. newest is the newest version
-// this program knows: a database past it belongs to a newer program.
-func apply(ctx context.Context, pool *pgxpool.Pool, m migration, newest int) error {
-	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", lockMigrations); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-			version    integer PRIMARY KEY,
-			name       text NOT NULL,
-			applied_at timestamptz NOT NULL
-		)`); err != nil {
-			return err
-		}
-		var have int
-		if err := tx.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM schema_migrations").Scan(&have); err != nil {
-			return err
-		}
-		if have > newest {
-			return fmt.Errorf("the database has schema version %d, newer than this program's %d; use a newer program", have, newest)
-		}
-		var done bool
-		if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)", m.version).Scan(&done); err != nil {
-			return err
-		}
-		if done {
-			return nil
-		}
-		if _, err := tx.Exec(ctx, m.sql); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-			m.version, m.name, time.Now())
-		return err
-	})
+// migrationTx is schema.Tx in PostgreSQL's dialect.
+type migrationTx struct{ tx pgx.Tx }
+
+func (t migrationTx) Newest(ctx context.Context) (int, error) {
+	var have int
+	err := t.tx.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM schema_migrations").Scan(&have)
+	return have, err
+}
+
+func (t migrationTx) Applied(ctx context.Context, version int) (bool, error) {
+	var done bool
+	err := t.tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)", version).Scan(&done)
+	return done, err
+}
+
+func (t migrationTx) Exec(ctx context.Context, sql string) error {
+	_, err := t.tx.Exec(ctx, sql)
+	return err
+}
+
+func (t migrationTx) Record(ctx context.Context, m schema.Migration) error {
+	_, err := t.tx.Exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+		m.Version, m.Name, time.Now())
+	return err
 }

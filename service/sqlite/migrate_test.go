@@ -16,8 +16,8 @@ func TestMigrationsAreNumberedOneByOne(t *testing.T) {
 		t.Fatal("no migrations embedded")
 	}
 	for i, m := range list {
-		if m.version != i+1 {
-			t.Errorf("migration %s has version %d, want %d", m.name, m.version, i+1)
+		if m.Version != i+1 {
+			t.Errorf("migration %s has version %d, want %d", m.Name, m.Version, i+1)
 		}
 	}
 }
