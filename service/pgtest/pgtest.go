@@ -1,7 +1,8 @@
-// Package pgtest starts throw-away PostgreSQL servers for tests, from the
-// binaries of Debian's postgresql package (/usr/lib/postgresql/*/bin). A
-// server lives in a temporary directory, listens on 127.0.0.1 on a free port
-// with trust authentication, runs without fsync, and is removed afterwards.
+// Package pgtest starts throw-away PostgreSQL servers (package pgserver) for
+// tests, from the binaries of Debian's postgresql package
+// (/usr/lib/postgresql/*/bin). A server lives in a temporary directory,
+// listens on 127.0.0.1 on a free port with trust authentication, runs
+// without fsync, and is removed afterwards.
 // When the binaries are missing the tests fail, naming the package to
 // install; they are never skipped.
 //
@@ -84,7 +85,7 @@ func NewServer(tb testing.TB) *Server {
 // stay valid for when Start brings it back.
 func (s *Server) Stop(tb testing.TB) {
 	tb.Helper()
-	if err := s.stop(); err != nil {
+	if err := s.srv.Stop(); err != nil {
 		tb.Fatal(err)
 	}
 }
@@ -92,15 +93,9 @@ func (s *Server) Stop(tb testing.TB) {
 // Start starts a stopped server again, on the same port with the same data.
 func (s *Server) Start(tb testing.TB) {
 	tb.Helper()
-	if err := s.start(); err != nil {
+	if err := s.srv.Start(); err != nil {
 		tb.Fatal(err)
 	}
-}
-
-func (s *Server) running() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.cmd != nil
 }
 
 var notIdentifier = regexp.MustCompile(`[^a-z0-9_]+`)
@@ -123,17 +118,4 @@ func (s *Server) CreateDatabase(tb testing.TB) string {
 		}
 	})
 	return s.url(name)
-}
-
-// admin runs one statement on the maintenance database.
-func (s *Server) admin(statement string) error {
-	ctx, cancel := withTimeout()
-	defer cancel()
-	conn, err := pgx.Connect(ctx, s.adminURL())
-	if err != nil {
-		return err
-	}
-	defer conn.Close(ctx)
-	_, err = conn.Exec(ctx, statement)
-	return err
 }

@@ -1,6 +1,7 @@
-package pgtest
+package pgserver
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,9 @@ func TestMissingBinariesNameTheDebianPackage(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), `"postgresql"`) {
 		t.Errorf("the error %q does not name the Debian package postgresql", err)
+	}
+	if !errors.Is(err, ErrNotInstalled) {
+		t.Errorf("the error %q does not wrap ErrNotInstalled", err)
 	}
 }
 
