@@ -85,6 +85,25 @@ func (p *captchaPanel) check() bool {
 
 // reload asks for a new CAPTCHA: a person who cannot read one, or one the
 // service has used up (every answer uses it, right or wrong).
+// checkWith checks a page's own field (whose error the caller has just
+// worked out) together with the CAPTCHA, and focuses the first one that is
+// wrong. The message it returns is for the form, when the CAPTCHA never
+// loaded.
+func (p *captchaPanel) checkWith(field fyne.Focusable, fieldErr text) (formErr text, ok bool) {
+	captchaOK := p.check()
+	switch {
+	case !fieldErr.empty():
+		p.c.win.Canvas().Focus(field)
+	case !captchaOK:
+		p.c.win.Canvas().Focus(p.answer)
+	case p.id == "":
+		return msg("captcha.not_loaded"), false
+	default:
+		return text{}, true
+	}
+	return text{}, false
+}
+
 func (p *captchaPanel) reload() {
 	p.c.touch()
 	p.load()

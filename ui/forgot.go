@@ -104,20 +104,11 @@ func (p *forgotPage) onSubmit() {
 	if c.busy || p.sent {
 		return
 	}
-	p.resultText = text{}
 	p.fieldErrText = fieldText("contact", validate.Contact(p.contact.Text))
-	captchaOK := p.captcha.check()
+	var ok bool
+	p.resultText, ok = p.captcha.checkWith(p.contact, p.fieldErrText)
 	p.refresh()
-	switch {
-	case !p.fieldErrText.empty():
-		c.win.Canvas().Focus(p.contact)
-		return
-	case !captchaOK:
-		c.win.Canvas().Focus(p.captcha.answer)
-		return
-	case p.captcha.id == "":
-		p.resultText = msg("captcha.not_loaded")
-		p.refresh()
+	if !ok {
 		return
 	}
 	req := api.ReminderRequest{

@@ -192,20 +192,11 @@ func (s *step1) onSubmit() {
 	if c.busy {
 		return
 	}
-	s.formErrText = text{}
 	s.staffErrText = fieldText("staff", validate.StaffNumber(s.staff.Text))
-	captchaOK := s.captcha.check()
+	var ok bool
+	s.formErrText, ok = s.captcha.checkWith(s.staff, s.staffErrText)
 	s.refresh()
-	switch {
-	case !s.staffErrText.empty():
-		c.win.Canvas().Focus(s.staff)
-		return
-	case !captchaOK:
-		c.win.Canvas().Focus(s.captcha.answer)
-		return
-	case s.captcha.id == "":
-		s.formErrText = msg("captcha.not_loaded")
-		s.refresh()
+	if !ok {
 		return
 	}
 	req := api.StartRequest{
