@@ -3,13 +3,15 @@
 # Both install what they need first (scripts/deps.sh skips what is there).
 
 SHELL := /bin/bash
+# One toolchain for everything, defined in scripts/toolchain.sh.
+export GOTOOLCHAIN := $(shell sed -n 's/^export GOTOOLCHAIN=//p' scripts/toolchain.sh)
 GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
 # Packages that build without cgo: they run under the race detector.
-PURE_PKGS = $(shell $(GO) list ./... | grep -v -e '^casreset$$' -e '^casreset/ui')
-GUI_PKGS = $(shell $(GO) list ./... | grep -e '^casreset$$' -e '^casreset/ui')
+PURE_PKGS = $(shell GOTOOLCHAIN=$(GOTOOLCHAIN) $(GO) list ./... | grep -v -e '^casreset$$' -e '^casreset/ui')
+GUI_PKGS = $(shell GOTOOLCHAIN=$(GOTOOLCHAIN) $(GO) list ./... | grep -e '^casreset$$' -e '^casreset/ui')
 
 .PHONY: deps run build resetd test test-short bench lint screenshots clean load package windows
 

@@ -2,6 +2,8 @@
 # Installs on Debian or Ubuntu whatever building, running and testing casreset
 # needs, and skips what is already there. Safe to run again.
 set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/toolchain.sh
 
 # Debian packages:
 #   gcc pkg-config libgl1-mesa-dev xorg-dev libasound2-dev  cgo builds of Fyne and oto

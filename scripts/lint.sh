@@ -6,6 +6,7 @@
 # module (its OSV files, indexed by the module's own indexdb command).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/toolchain.sh
 
 STATICCHECK_VERSION=v0.8.2
 GOVULNCHECK_VERSION=v1.9.0

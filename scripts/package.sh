@@ -21,6 +21,7 @@
 # takes several minutes; later ones come from Go's build cache.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/toolchain.sh
 root=$(pwd)
 
 GO=${GO:-go}

@@ -6,6 +6,7 @@
 # Needs Xvfb, ImageMagick's import and x11-utils (scripts/deps.sh installs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/toolchain.sh
 
 out=docs/screenshots
 screens=(step1 step2 step3 step4 success error help forgot) # ui.PreviewScreens
