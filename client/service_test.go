@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"casreset/api"
+	"casreset/internal/testkit/storetest"
 	"casreset/service"
 	"casreset/service/httpapi"
-	"casreset/service/storetest"
 	"casreset/service/tlsgen"
 )
 

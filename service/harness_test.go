@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"casreset/api"
+	"casreset/internal/testkit/storetest"
 	"casreset/service"
-	"casreset/service/storetest"
 )
 
 // Accounts every harness starts with.

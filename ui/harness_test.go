@@ -19,9 +19,9 @@ import (
 
 	"casreset/api"
 	"casreset/client"
+	"casreset/internal/testkit/storetest"
 	"casreset/service"
 	"casreset/service/httpapi"
-	"casreset/service/storetest"
 	"casreset/service/tlsgen"
 )
 

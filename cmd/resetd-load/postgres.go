@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"casreset/service/pgserver"
+	"casreset/internal/testkit/pgserver"
 )
 
 // loadOptions keep fsync on, so that the figures are those of a durable

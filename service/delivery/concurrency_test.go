@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"casreset/api"
+	"casreset/internal/testkit/storetest"
 	"casreset/service"
-	"casreset/service/storetest"
 )
 
 // barrierWait bounds how long a barrierSender waits for the other sends;

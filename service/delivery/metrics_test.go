@@ -11,8 +11,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"casreset/api"
+	"casreset/internal/testkit/storetest"
 	"casreset/service"
-	"casreset/service/storetest"
 )
 
 // gather reads every sample of the registry as "name{label=value,…}" →

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"casreset/api"
+	"casreset/internal/testkit/storetest"
 	"casreset/service"
-	"casreset/service/storetest"
 )
 
 func newTestWorker(t *testing.T, store service.Store, clock service.Clock, senders map[api.Channel]Sender) *Worker {

@@ -6,8 +6,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"casreset/internal/testkit/storetest"
 	"casreset/service"
-	"casreset/service/storetest"
 )
 
 // brokenStore is a real store that can be made to fail as a damaged

@@ -9,9 +9,9 @@ import (
 	"testing"
 
 	"casreset/api"
+	"casreset/internal/testkit/storetest"
 	"casreset/service"
 	"casreset/service/httpapi"
-	"casreset/service/storetest"
 )
 
 // The fuzz tests send arbitrary bodies to every route that takes one,

@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"casreset/api"
+	"casreset/internal/testkit/slapdtest"
 	"casreset/service"
 	"casreset/service/ldapdir"
-	"casreset/service/ldapdir/slapdtest"
 )
 
 func wantUnavailable(t *testing.T, what string, err error) {

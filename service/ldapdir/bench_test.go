@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"casreset/internal/testkit/slapdtest"
 	"casreset/service/ldapdir"
-	"casreset/service/ldapdir/slapdtest"
 )
 
 func benchDirectory(b *testing.B, people int) *ldapdir.Directory {

@@ -10,9 +10,9 @@ import (
 	"github.com/go-ldap/ldap/v3"
 
 	"casreset/api"
+	"casreset/internal/testkit/slapdtest"
+	"casreset/internal/testkit/storetest"
 	"casreset/service"
-	"casreset/service/ldapdir/slapdtest"
-	"casreset/service/storetest"
 )
 
 const testCaptchaAnswer = "424242"

@@ -10,8 +10,8 @@ import (
 
 	"github.com/go-ldap/ldap/v3"
 
+	"casreset/internal/testkit/slapdtest"
 	"casreset/service/ldapdir"
-	"casreset/service/ldapdir/slapdtest"
 )
 
 // logBuffer collects a directory's log lines, so that tests can check what

@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"casreset/api"
+	"casreset/internal/testkit/slapdtest"
 	"casreset/service"
-	"casreset/service/ldapdir/slapdtest"
 )
 
 func TestAccountMapsTheEntry(t *testing.T) {

@@ -8,9 +8,9 @@ import (
 	"github.com/go-ldap/ldap/v3"
 
 	"casreset/api"
+	"casreset/internal/testkit/slapdtest"
 	"casreset/service"
 	"casreset/service/ldapdir"
-	"casreset/service/ldapdir/slapdtest"
 )
 
 // transports are the ways to reach the test server.

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"casreset/api"
+	"casreset/internal/testkit/pgtest"
 	"casreset/service"
-	"casreset/service/pgtest"
 )
 
 // BenchmarkCompleteFlows measures whole resets (CAPTCHA, start, send code,

@@ -13,9 +13,9 @@ import (
 
 	"casreset/api"
 	"casreset/client"
+	"casreset/internal/testkit/pgtest"
 	"casreset/service"
 	"casreset/service/httpapi"
-	"casreset/service/pgtest"
 	"casreset/service/postgres"
 	"casreset/service/tlsgen"
 )

@@ -13,8 +13,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"casreset/api"
+	"casreset/internal/testkit/pgtest"
 	"casreset/service"
-	"casreset/service/pgtest"
 	"casreset/service/postgres"
 )
 

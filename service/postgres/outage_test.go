@@ -9,8 +9,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"casreset/api"
+	"casreset/internal/testkit/pgtest"
 	"casreset/service"
-	"casreset/service/pgtest"
 )
 
 func TestOutageIsUnavailableAndTheStoreRecoversByItself(t *testing.T) {

@@ -3,10 +3,10 @@ package postgres_test
 import (
 	"testing"
 
+	"casreset/internal/testkit/pgtest"
+	"casreset/internal/testkit/storetest"
 	"casreset/service"
-	"casreset/service/pgtest"
 	"casreset/service/postgres"
-	"casreset/service/storetest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }

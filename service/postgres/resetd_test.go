@@ -9,9 +9,9 @@ import (
 
 	"casreset/api"
 	"casreset/client"
+	"casreset/internal/testkit/pgtest"
 	"casreset/service"
 	"casreset/service/delivery/deliverytest"
-	"casreset/service/pgtest"
 	"casreset/service/server"
 )
 

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"casreset/internal/testkit/storetest"
 	"casreset/service"
-	"casreset/service/storetest"
 	"casreset/service/tlsgen"
 )
 

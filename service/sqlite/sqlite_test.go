@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"casreset/api"
+	"casreset/internal/testkit/storetest"
 	"casreset/service"
 	"casreset/service/sqlite"
-	"casreset/service/storetest"
 )
 
 var t0 = time.Date(2025, 3, 14, 9, 26, 53, 589793000, time.UTC)

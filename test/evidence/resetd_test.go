@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"casreset/client"
-	"casreset/service/pgtest"
+	"casreset/internal/testkit/pgtest"
 )
 
 // captchaAnswer is RESETD_TEST_CAPTCHA_ANSWER in every test.

@@ -7,7 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"casreset/service/pgserver"
+	"casreset/internal/testkit/pgserver"
 )
 
 // newServer starts a server that is destroyed when t ends.

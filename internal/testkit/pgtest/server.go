@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"casreset/service/pgserver"
+	"casreset/internal/testkit/pgserver"
 )
 
 // testOptions trade durability for speed: the data is thrown away. The

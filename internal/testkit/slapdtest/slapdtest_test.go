@@ -8,7 +8,7 @@ import (
 
 	"github.com/go-ldap/ldap/v3"
 
-	"casreset/service/ldapdir/slapdtest"
+	"casreset/internal/testkit/slapdtest"
 )
 
 func TestServerServesTheTreeOverEveryTransport(t *testing.T) {
