@@ -28,8 +28,9 @@ build: deps
 resetd:
 	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o bin/resetd ./cmd/resetd
 
-test: deps
-	$(GO) vet ./...
+# lint first: a reachable vulnerability, a vet or staticcheck finding or
+# unformatted code fails the tests as a failing test does.
+test: deps lint
 	CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/resetd
 	$(GO) test -race -timeout 30m $(PURE_PKGS)
 	$(GO) test -timeout 30m $(GUI_PKGS)

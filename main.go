@@ -5,6 +5,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -22,14 +23,15 @@ import (
 	"casreset/ui"
 )
 
-// version is set at build time (-ldflags "-X main.version=…").
-var version = "dev"
-
 // appID is the same as FyneApp.toml's.
 const appID = "hk.edu.casreset"
 
 func main() {
 	flags, flagErr := parseFlags(os.Args[1:], os.Stderr)
+	if errors.Is(flagErr, errShowVersion) {
+		fmt.Println(versionString())
+		return
+	}
 
 	// Fyne's own texts (the entries' context menu) follow the system's
 	// language from the same files; the wizard switches its own at runtime.
@@ -93,8 +95,12 @@ func parseFlags(args []string, stderr io.Writer) (config.Flags, error) {
 	fs.StringVar(&f.CA, "ca", "", "PEM `file` of the certificate authority that signed the service's certificate (default: the system's)")
 	fs.StringVar(&f.Pin, "pin", "", "base64 SHA-256 `pin` of the service's or its CA's public key")
 	fs.StringVar(&f.Lang, "lang", "", "`language`: en or zh-HK (default: the system's)")
+	showVersion := fs.Bool("version", false, "print the version and the Go toolchain it was built with, and exit")
 	if err := fs.Parse(args); err != nil {
 		return f, err
+	}
+	if *showVersion {
+		return f, errShowVersion
 	}
 	if fs.NArg() > 0 {
 		return f, fmt.Errorf("unexpected argument %q", fs.Arg(0))

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"debug/pe"
+	"errors"
 	"io"
 	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -208,6 +210,19 @@ func TestFlags(t *testing.T) {
 		if _, err := parseFlags(args, io.Discard); err == nil {
 			t.Errorf("parseFlags(%q) accepted", args)
 		}
+	}
+}
+
+// TestVersionNamesTheGoToolchain: --version stops before any window and
+// names the release and the Go that built it, so IT can tell whether a
+// build carries a standard library with known vulnerabilities.
+func TestVersionNamesTheGoToolchain(t *testing.T) {
+	if _, err := parseFlags([]string{"--version"}, io.Discard); !errors.Is(err, errShowVersion) {
+		t.Fatalf("parseFlags(--version) = %v, want errShowVersion", err)
+	}
+	v := versionString()
+	if !strings.HasPrefix(v, "casreset "+version+" ") || !strings.Contains(v, runtime.Version()) {
+		t.Errorf("versionString() = %q, want the release %q and %s", v, version, runtime.Version())
 	}
 }
 

@@ -11,7 +11,15 @@ cd "$(dirname "$0")/.."
 STATICCHECK_VERSION=v0.8.2
 GOVULNCHECK_VERSION=v1.9.0
 VULNDB_VERSION=v0.0.0-20261105234957-e22db6528018
-GOBIN=$(go env GOPATH)/bin
+# The tools are built by the toolchain they check with (govulncheck fails on
+# modules that need a newer Go than its own), into a folder named after both
+# versions, so that a stale binary built by another Go is never used.
+tools=${XDG_CACHE_HOME:-$HOME/.cache}/casreset-tools/$(go env GOVERSION)
+install_tool() { # package version
+  local dir="$tools/$(basename "$1")-$2"
+  [ -x "$dir/$(basename "$1")" ] || GOBIN="$dir" go install "$1@$2"
+  echo "$dir/$(basename "$1")"
+}
 
 unformatted=$(gofmt -l $(git ls-files '*.go'))
 if [ -n "$unformatted" ]; then
@@ -19,10 +27,10 @@ if [ -n "$unformatted" ]; then
 fi
 go vet ./...
 
-[ -x "$GOBIN/staticcheck" ] || go install "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION"
-"$GOBIN/staticcheck" ./...
+staticcheck=$(install_tool honnef.co/go/tools/cmd/staticcheck "$STATICCHECK_VERSION")
+"$staticcheck" ./...
 
-[ -x "$GOBIN/govulncheck" ] || go install "golang.org/x/vuln/cmd/govulncheck@$GOVULNCHECK_VERSION"
+govulncheck=$(install_tool golang.org/x/vuln/cmd/govulncheck "$GOVULNCHECK_VERSION")
 db=""
 if ! curl -fsS --max-time 5 -o /dev/null https://vuln.go.dev/index/db.json 2>/dev/null; then
   cache=$(go env GOCACHE)/casreset-vulndb-$VULNDB_VERSION
@@ -34,4 +42,4 @@ if ! curl -fsS --max-time 5 -o /dev/null https://vuln.go.dev/index/db.json 2>/de
   db="-db file://$cache"
 fi
 # shellcheck disable=SC2086
-"$GOBIN/govulncheck" $db ./...
+"$govulncheck" $db ./...
