@@ -1,6 +1,7 @@
 // Package api holds the wire types and error codes of the reset service's
-// HTTP contract (v1). It is shared by the service and the client and has no
-// dependencies beyond the standard library.
+// HTTP contract (v1), and the rules both ends apply alike (the staff
+// number). It is shared by the service and the client and has no
+// dependencies beyond the standard library and golang.org/x/text.
 package api
 
 import "time"
@@ -87,6 +88,9 @@ type StartResponse struct {
 	ResetToken string        `json:"reset_token"`
 	ExpiresAt  time.Time     `json:"expires_at"`
 	Channels   []ChannelInfo `json:"channels"`
+	// StaffNumber is the account's number as the service knows it (see
+	// NormalizeStaffNumber): what the wizard remembers and shows next time.
+	StaffNumber string `json:"staff_number,omitempty"`
 }
 
 // Flow is the answer to GET /v1/resets/current.
