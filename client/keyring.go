@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"os"
 	"os/user"
-	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/zalando/go-keyring"
+
+	"casreset/api"
 )
 
 // KeyringService is the service name of the keyring entry; the account is
@@ -95,17 +95,17 @@ func (k *Keyring) Get() (string, error) {
 	return staff, nil
 }
 
-// maxStaffNumber bounds what Remember stores: a staff number is short.
-const maxStaffNumber = 64
-
-// Remember stores the staff number, replacing any remembered one.
+// Remember stores the staff number, replacing any remembered one. It
+// stores the number normalised (api.ParseStaffNumber, keeping the case,
+// which is the service's to fold), so that step 1 shows it the way the
+// service reads it; anything that is not a staff number is refused.
 func (k *Keyring) Remember(staff string) error {
-	staff = strings.TrimSpace(staff)
-	if staff == "" || utf8.RuneCountInString(staff) > maxStaffNumber {
-		return errors.New("client: not a staff number")
+	staff, err := api.ParseStaffNumber(staff, api.StaffNumberCaseSensitive)
+	if err != nil {
+		return fmt.Errorf("client: not remembered: %w", err)
 	}
 	store, account := k.backend()
-	_, err := k.run(func() (string, error) { return "", store.Set(KeyringService, account, staff) })
+	_, err = k.run(func() (string, error) { return "", store.Set(KeyringService, account, staff) })
 	return err
 }
 

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/zalando/go-keyring"
+
+	"casreset/api"
 )
 
 // rememberForget runs the life of a remembered staff number against k.
@@ -24,6 +26,15 @@ func rememberForget(t *testing.T, k *Keyring) {
 	}
 	if got, err := k.Get(); err != nil || got != "12345" {
 		t.Fatalf("Get = %q, %v; want the trimmed staff number", got, err)
+	}
+	// Stored normalised, as the service reads it: step 1 shows it so.
+	for typed, want := range map[string]string{" Ｔ４８２１３ ": "T48213", "1234 5678": "12345678", "t-1234": "t-1234"} {
+		if err := k.Remember(typed); err != nil {
+			t.Fatalf("Remember(%q): %v", typed, err)
+		}
+		if got, err := k.Get(); err != nil || got != want {
+			t.Fatalf("Remember(%q), then Get = %q, %v; want %q", typed, got, err, want)
+		}
 	}
 	if err := k.Remember("T0678"); err != nil {
 		t.Fatalf("Remember again: %v", err)
@@ -58,7 +69,7 @@ func TestKeyringWithGoKeyringMock(t *testing.T) {
 	}
 	rememberForget(t, k)
 
-	for _, bad := range []string{"", "   ", strings.Repeat("9", maxStaffNumber+1)} {
+	for _, bad := range []string{"", "   ", "T/1234", "my password!", strings.Repeat("9", api.StaffNumberMaxLength+1)} {
 		if err := k.Remember(bad); err == nil {
 			t.Errorf("Remember(%q) was accepted", bad)
 		}

@@ -1,6 +1,10 @@
 package service
 
-import "time"
+import (
+	"time"
+
+	"casreset/api"
+)
 
 // Config holds every limit of the rules table. DefaultConfig gives the
 // values of DESIGN.md.
@@ -32,6 +36,10 @@ type Config struct {
 	Location            *time.Location // the organisation's time zone
 	PasswordHash        HashParams
 	MaxConcurrentHashes int
+
+	// StaffNumberCase says whether staff numbers tell upper from lower
+	// case (api.NormalizeStaffNumber); the default keeps the case.
+	StaffNumberCase api.StaffNumberCase
 }
 
 // PolicyConfig is the password policy.
@@ -92,5 +100,6 @@ func DefaultConfig() Config {
 		Location:            hk,
 		PasswordHash:        HashParams{MemoryKiB: 19 * 1024, Time: 2, Threads: 1},
 		MaxConcurrentHashes: 4,
+		StaffNumberCase:     api.StaffNumberCaseSensitive,
 	}
 }

@@ -3,6 +3,8 @@ package service
 import (
 	"errors"
 	"fmt"
+
+	"casreset/api"
 )
 
 // Validate reports the settings that would make the service misbehave:
@@ -48,5 +50,6 @@ func (c Config) Validate() error {
 	check(h.MemoryKiB >= 8*uint32(h.Threads) && h.MemoryKiB <= maxStoredMemoryKiB,
 		"Argon2id memory %d KiB: must be at least 8 KiB per thread and at most %d KiB", h.MemoryKiB, maxStoredMemoryKiB)
 	check(c.MaxConcurrentHashes >= 1, "concurrent hashes %d: must be at least 1", c.MaxConcurrentHashes)
+	check(c.StaffNumberCase.Valid(), "staff number case %q: must be %s or %s", string(c.StaffNumberCase), api.StaffNumberCaseSensitive, api.StaffNumberCaseInsensitive)
 	return errors.Join(errs...)
 }

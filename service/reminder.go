@@ -85,7 +85,9 @@ func (s *Service) RemindStaffNumber(ctx context.Context, c Client, req api.Remin
 			Channel: channel,
 			To:      destination(a, channel),
 			Params: map[string]string{
-				"staff_number": a.StaffNumber,
+				// As the wizard takes it: a directory may hold the
+				// number with spaces or in another case.
+				"staff_number": api.NormalizeStaffNumber(a.StaffNumber, s.cfg.StaffNumberCase),
 				"name":         a.Name,
 				"reference":    c.Reference,
 			},

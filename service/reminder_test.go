@@ -62,6 +62,20 @@ func TestReminderGoesToTheOneEligibleAccount(t *testing.T) {
 	}
 }
 
+// A directory may hold the number unlike the way the wizard takes it; the
+// reminder gives it the way the wizard takes it.
+func TestReminderGivesTheNumberNormalised(t *testing.T) {
+	h := newHarness(t, func(c *service.Config) { c.StaffNumberCase = api.StaffNumberCaseInsensitive })
+	h.addAccounts(service.Account{StaffNumber: "t 48213", Name: "YIP Wing", Email: "yip.wing@example.edu.hk"})
+	if err := h.remind("yip.wing@example.edu.hk"); err != nil {
+		t.Fatal(err)
+	}
+	msgs := h.queued(service.MessageReminder)
+	if len(msgs) != 1 || msgs[0].Params["staff_number"] != "T48213" {
+		t.Fatalf("reminders = %+v, want one giving T48213", msgs)
+	}
+}
+
 func TestReminderSaysNothingWhenNoSingleEligibleAccountMatches(t *testing.T) {
 	h := newHarness(t)
 	h.addAccounts(

@@ -2,29 +2,10 @@ package service
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"casreset/api"
 )
-
-// maxStaffNumber bounds the length of a staff / teacher number.
-const maxStaffNumber = 32
-
-// validStaffNumber accepts what staff numbers look like in every directory
-// we know (letters, digits and - _ .), and nothing that could be markup or
-// a directory filter.
-func validStaffNumber(s string) bool {
-	if s == "" || len(s) > maxStaffNumber {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-' || r == '_' || r == '.') {
-			return false
-		}
-	}
-	return true
-}
 
 // Start checks the CAPTCHA and the account and begins a flow.
 //
@@ -32,11 +13,13 @@ func validStaffNumber(s string) bool {
 // counts), the CAPTCHA (consumed whatever the outcome), the staff number's
 // format, the account, its eligibility and its contacts. The limit and the
 // CAPTCHA are committed before the directory is asked, so that a slow
-// directory never holds the store's write lock.
+// directory never holds the store's write lock. The account is looked up
+// by the number api.ParseStaffNumber makes of what was typed, under the
+// configured case setting.
 func (s *Service) Start(ctx context.Context, c Client, req api.StartRequest) (api.StartResponse, error) {
 	const op = "start"
 	now := s.clock.Now()
-	staff := strings.TrimSpace(req.StaffNumber)
+	staff, staffErr := api.ParseStaffNumber(req.StaffNumber, s.cfg.StaffNumberCase)
 
 	var (
 		no *refusal
@@ -55,13 +38,15 @@ func (s *Service) Start(ctx context.Context, c Client, req api.StartRequest) (ap
 			return err
 		} else if wrong != nil {
 			no = &refusal{err: wrong, why: "captcha"}
-		} else if !validStaffNumber(staff) {
-			no = refuseWhy(api.CodeInvalidRequest, "Please enter your staff / teacher number (letters and digits only).", "staff number format")
+		} else if staffErr != nil {
+			no = refuseWhy(api.CodeInvalidRequest, "Please enter your staff / teacher number (letters, digits and - _ . only).", "staff number format")
 		}
 		if no == nil {
 			return nil // the account checks follow outside this transaction
 		}
-		ev = s.refusalEvent(c, staffForAudit(staff), no.err, no.why)
+		// staff is empty unless it is a staff number: the audit never
+		// keeps arbitrary input (someone may type a password here).
+		ev = s.refusalEvent(c, staff, no.err, no.why)
 		return tx.InsertAudit(ev)
 	})
 	if err != nil {
@@ -119,15 +104,8 @@ func (s *Service) beginFlow(ctx context.Context, c Client, a Account, channels [
 		return api.StartResponse{}, s.public(c, "start", err)
 	}
 	s.notify(ev)
-	return api.StartResponse{ResetToken: token, ExpiresAt: f.ExpiresAt, Channels: channels}, nil
-}
-
-// staffForAudit keeps what the caller typed as a staff number only when it
-// has the format of one, so that the audit never stores arbitrary input
-// (someone may type a password into the wrong box).
-func staffForAudit(s string) string {
-	if validStaffNumber(s) {
-		return s
-	}
-	return ""
+	return api.StartResponse{
+		ResetToken: token, ExpiresAt: f.ExpiresAt, Channels: channels,
+		StaffNumber: api.NormalizeStaffNumber(a.StaffNumber, s.cfg.StaffNumberCase),
+	}, nil
 }

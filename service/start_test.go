@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -150,6 +151,65 @@ func TestStartEligibilityAroundTheLastDay(t *testing.T) {
 			continue
 		}
 		wantCode(t, err, tc.want)
+	}
+}
+
+func TestStartFindsTheAccountByTheNormalisedNumber(t *testing.T) {
+	hyphen := service.Account{StaffNumber: "T-1234", Name: "TAM Ka Ho", Email: "tam.ka.ho@example.edu.hk"}
+	letter := service.Account{StaffNumber: "T48213", Name: "YIP Wing", Mobile: "+85291110000"}
+	tests := []struct {
+		caseRule    api.StaffNumberCase
+		typed, want string // want "": no account
+	}{
+		{api.StaffNumberCaseInsensitive, "T-1234", "T-1234"},
+		{api.StaffNumberCaseInsensitive, " t48213 ", "T48213"},
+		{api.StaffNumberCaseInsensitive, "Ｔ４８２１３", "T48213"},
+		{api.StaffNumberCaseInsensitive, "ｔ－１２３４", "T-1234"},
+		{api.StaffNumberCaseInsensitive, "1234 5678", acctBoth.StaffNumber},
+		{api.StaffNumberCaseSensitive, "Ｔ４８２１３", "T48213"},
+		{api.StaffNumberCaseSensitive, "1234 5678", acctBoth.StaffNumber},
+		// The database compares exactly: the default keeps the case.
+		{api.StaffNumberCaseSensitive, " t48213 ", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.caseRule.String()+"/"+tt.typed, func(t *testing.T) {
+			h := newHarness(t, func(c *service.Config) { c.StaffNumberCase = tt.caseRule })
+			h.addAccounts(hyphen, letter)
+			res, err := h.startErr(tt.typed)
+			if tt.want == "" {
+				wantCode(t, err, api.CodeAccountNotFound)
+				// The audit keeps the number as it was looked up.
+				if evs := h.audit(api.NormalizeStaffNumber(tt.typed, tt.caseRule)); len(evs) != 1 {
+					t.Errorf("audit of the normalised number: %d events, want 1", len(evs))
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Start(%q): %v", tt.typed, err)
+			}
+			if f := h.flow(res.ResetToken); f.StaffNumber != tt.want {
+				t.Errorf("Start(%q) began a flow for %q, want %q", tt.typed, f.StaffNumber, tt.want)
+			}
+			if res.StaffNumber != tt.want {
+				t.Errorf("Start(%q) answers staff_number %q, want %q", tt.typed, res.StaffNumber, tt.want)
+			}
+		})
+	}
+}
+
+func TestStartRefusesAndDoesNotAuditAnInvalidNumber(t *testing.T) {
+	h := newHarness(t)
+	for _, typed := range []string{"T/1234", "my password 1!", "<b>1</b>"} {
+		_, err := h.startErr(typed)
+		e := wantCode(t, err, api.CodeInvalidRequest)
+		if !strings.Contains(e.Detail, "letters, digits and - _ .") {
+			t.Errorf("Start(%q) says %q, want the characters named", typed, e.Detail)
+		}
+	}
+	for _, e := range h.hookEvents() {
+		if e.StaffNumber != "" {
+			t.Errorf("a refused number reached the audit as %q", e.StaffNumber)
+		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"casreset/api"
 	"casreset/client"
 	"casreset/service"
 	"casreset/service/accounts"
@@ -124,7 +125,7 @@ func importAccounts(ctx context.Context, store service.Store, n int) error {
 	for i := range n {
 		fmt.Fprintf(&csv, "%s,Staff Member,%s,%s,\n", staffNumber(i), mobile(i), email(i))
 	}
-	list, err := accounts.ParseCSV(strings.NewReader(csv.String()))
+	list, err := accounts.ParseCSV(strings.NewReader(csv.String()), api.StaffNumberCaseSensitive)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"casreset/api"
 	"casreset/service"
 	"casreset/service/accounts"
 	"casreset/service/server"
@@ -40,16 +41,38 @@ func (s *storeFlags) open(ctx context.Context, mustExist bool) (service.Store, e
 	return store, err
 }
 
+// defineStaffNumberCase defines --staff-number-case. Every command that
+// reads staff numbers has it, under one environment variable, so that the
+// import, the look-ups of serve and the look-ups of IT read them alike.
+func defineStaffNumberCase(c *command, v *api.StaffNumberCase) {
+	c.fs.TextVar(v, "staff-number-case", api.StaffNumberCaseSensitive,
+		"`sensitive|insensitive`: whether staff numbers tell upper from lower case; insensitive turns their letters "+
+			"to upper case wherever a number comes in (import, step 1, look-ups). Give every resetd command the same value")
+}
+
+// staffNumberArg reads a staff number given on the command line the way the
+// service reads one typed at step 1.
+func staffNumberArg(what, s string, staffCase api.StaffNumberCase) (string, error) {
+	n, err := api.ParseStaffNumber(s, staffCase)
+	if err != nil {
+		return "", usageError{fmt.Errorf("%s %q is not a staff number (letters, digits and - _ ., at most %d)", what, s, api.StaffNumberMaxLength)}
+	}
+	return n, nil
+}
+
 func importAccounts(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var sf storeFlags
+	var staffCase api.StaffNumberCase
 	c := newCommand("accounts import", "resetd accounts import --data DIR FILE.csv",
 		"Upserts accounts (by staff number) from a CSV file with the header\n"+
 			"  staff_number,name,mobile,email,contract_end_date\n"+
-			"contract_end_date is YYYY-MM-DD or empty; mobile numbers without a country code\n"+
-			"are Hong Kong (+852). All or nothing: if any line is bad, nothing is imported and\n"+
-			"every bad line is listed with its number and reason.",
+			"Staff numbers are letters, digits and - _ . (spaces and full-width characters are\n"+
+			"normalised as at step 1); contract_end_date is YYYY-MM-DD or empty; mobile numbers\n"+
+			"without a country code are Hong Kong (+852). All or nothing: if any line is bad,\n"+
+			"nothing is imported and every bad line is listed with its number and reason.",
 		stderr)
 	sf.define(c)
+	defineStaffNumberCase(c, &staffCase)
 	if err := c.parse(args, getenv); err != nil {
 		return err
 	}
@@ -61,7 +84,7 @@ func importAccounts(ctx context.Context, args []string, getenv func(string) stri
 		return err
 	}
 	defer f.Close()
-	list, err := accounts.ParseCSV(f)
+	list, err := accounts.ParseCSV(f, staffCase)
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.fs.Arg(0), err)
 	}
@@ -101,12 +124,16 @@ func showAccount(ctx context.Context, args []string, getenv func(string) string,
 	var sf storeFlags
 	var timeZone string
 	var months int
+	var staffCase api.StaffNumberCase
 	def := service.DefaultConfig()
 	c := newCommand("accounts show", "resetd accounts show --data DIR STAFF_NUMBER",
 		"Shows one account: masked contacts, eligibility (with the last eligible day) and\n"+
-			"the last password change made through the service.",
+			"the last password change made through the service. STAFF_NUMBER is read as step 1\n"+
+			"reads it: spaces and full-width characters do not matter, nor letter case with\n"+
+			"--staff-number-case insensitive.",
 		stderr)
 	sf.define(c)
+	defineStaffNumberCase(c, &staffCase)
 	c.fs.StringVar(&timeZone, "time-zone", "Asia/Hong_Kong", "the organisation's time `zone` (as resetd serve)")
 	c.fs.IntVar(&months, "eligibility-months", def.EligibilityMonths, "`months` after the contract end date (as resetd serve)")
 	if err := c.parse(args, getenv); err != nil {
@@ -114,6 +141,10 @@ func showAccount(ctx context.Context, args []string, getenv func(string) string,
 	}
 	if c.fs.NArg() != 1 {
 		return usageError{errors.New("accounts show takes one staff number")}
+	}
+	staff, err := staffNumberArg("accounts show:", c.fs.Arg(0), staffCase)
+	if err != nil {
+		return err
 	}
 	loc, err := time.LoadLocation(timeZone)
 	if err != nil {
@@ -127,11 +158,11 @@ func showAccount(ctx context.Context, args []string, getenv func(string) string,
 	var a service.Account
 	err = store.View(ctx, func(tx service.Tx) error {
 		var err error
-		a, err = tx.Account(c.fs.Arg(0))
+		a, err = tx.Account(staff)
 		return err
 	})
 	if errors.Is(err, service.ErrNotFound) {
-		return fmt.Errorf("no account has staff number %q", c.fs.Arg(0))
+		return fmt.Errorf("no account has staff number %q", staff)
 	}
 	if err != nil {
 		return err

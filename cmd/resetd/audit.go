@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"casreset/api"
 	"casreset/service"
 )
 
@@ -16,12 +17,14 @@ func audit(ctx context.Context, args []string, getenv func(string) string, stdou
 	var sf storeFlags
 	var filter service.AuditFilter
 	var asJSON bool
+	var staffCase api.StaffNumberCase
 	c := newCommand("audit", "resetd audit --data DIR [--staff N] [--ref R]",
 		"Prints audit events, newest first: all of them, or those of one staff number\n"+
 			"or one reference (the id error screens show).",
 		stderr)
 	sf.define(c)
-	c.fs.StringVar(&filter.StaffNumber, "staff", "", "only the events of this staff `number`")
+	c.fs.StringVar(&filter.StaffNumber, "staff", "", "only the events of this staff `number` (read as step 1 reads it)")
+	defineStaffNumberCase(c, &staffCase)
 	c.fs.StringVar(&filter.Reference, "ref", "", "only the events of this `reference`")
 	c.fs.IntVar(&filter.Limit, "limit", 1000, "at most `N` events")
 	c.fs.BoolVar(&asJSON, "json", false, "one JSON object per line instead of a table")
@@ -33,6 +36,13 @@ func audit(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	if filter.Limit < 1 {
 		return usageError{errors.New("--limit must be positive")}
+	}
+	if filter.StaffNumber != "" {
+		staff, err := staffNumberArg("--staff", filter.StaffNumber, staffCase)
+		if err != nil {
+			return err
+		}
+		filter.StaffNumber = staff
 	}
 	store, err := sf.open(ctx, true)
 	if err != nil {

@@ -19,7 +19,9 @@ import (
 	"time"
 
 	"casreset/api"
+	"casreset/service"
 	"casreset/service/delivery/deliverytest"
+	"casreset/service/server"
 )
 
 const testCSV = "staff_number,name,mobile,email,contract_end_date\n" +
@@ -287,6 +289,55 @@ func TestImportIsAllOrNothing(t *testing.T) {
 	}
 }
 
+// recordAudit adds e to the audit log of the database in data.
+func recordAudit(t *testing.T, data string, e service.AuditEvent) {
+	t.Helper()
+	store, _, err := server.OpenStore(t.Context(), data, "", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if err := store.Update(t.Context(), func(tx service.Tx) error { return tx.InsertAudit(e) }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestStaffNumbersAreReadAlikeByEveryCommand imports numbers as HR writes
+// them and finds them the way IT types them, under one setting.
+func TestStaffNumbersAreReadAlikeByEveryCommand(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	csv := writeFile(t, dir, "staff.csv", "staff_number,name,mobile,email,contract_end_date\n"+
+		"t-1234,TAM Ka Ho,,tam@example.edu.hk,\nＴ４８２１３,YIP Wing,91110000,,\n")
+	insensitive := env{"RESETD_STAFF_NUMBER_CASE": "insensitive"}
+	if out, _, err := runCmd(t, insensitive, "accounts", "import", "--data", data, csv); err != nil || !strings.Contains(out, "2 new") {
+		t.Fatalf("import: %v %s", err, out)
+	}
+	for typed, want := range map[string]string{" T-1234 ": "T-1234", "t48213": "T48213", "Ｔ４８２１３": "T48213"} {
+		out, _, err := runCmd(t, insensitive, "accounts", "show", "--data", data, typed)
+		if err != nil || !regexp.MustCompile(`Staff number:\s+`+want+`\n`).MatchString(out) {
+			t.Errorf("accounts show %q: %v\n%s", typed, err, out)
+		}
+	}
+	if _, _, err := runCmd(t, insensitive, "accounts", "show", "--data", data, "T/1234"); !errors.As(err, new(usageError)) || !strings.Contains(err.Error(), "letters, digits and - _ .") {
+		t.Errorf("accounts show T/1234: %v, want a usage error naming the characters", err)
+	}
+	recordAudit(t, data, service.AuditEvent{Time: time.Now().UTC(), Event: "test_event", StaffNumber: "T48213", Reference: "ref-staffno"})
+	if out, _, err := runCmd(t, insensitive, "audit", "--data", data, "--staff", "t 48213"); err != nil || !strings.Contains(out, "ref-staffno") {
+		t.Errorf("audit --staff \"t 48213\": %v, want the event of T48213:\n%s", err, out)
+	}
+	if _, _, err := runCmd(t, insensitive, "audit", "--data", data, "--staff", "<b>"); !errors.As(err, new(usageError)) {
+		t.Errorf("audit --staff <b>: %v, want a usage error", err)
+	}
+	// The default keeps the case: the imported T-1234 is not t-1234.
+	if _, _, err := runCmd(t, nil, "accounts", "show", "--data", data, "t-1234"); err == nil || !strings.Contains(err.Error(), "no account") {
+		t.Errorf("accounts show t-1234, case sensitive: %v, want no account", err)
+	}
+	if _, _, err := runCmd(t, env{"RESETD_STAFF_NUMBER_CASE": "upper"}, "accounts", "show", "--data", data, "T-1234"); !errors.As(err, new(usageError)) {
+		t.Errorf("an unknown case setting: %v, want a usage error", err)
+	}
+}
+
 func TestFlagsFallBackToTheEnvironment(t *testing.T) {
 	dir := t.TempDir()
 	csv := writeFile(t, dir, "staff.csv", testCSV)
@@ -330,7 +381,7 @@ func TestServeHelpDocumentsEveryFlagAndItsVariable(t *testing.T) {
 		"smtp-addr", "smtp-from", "smtp-tls", "smtp-user", "sms-webhook", "sms-header",
 		"ldap-url", "ldap-bind-dn", "ldap-base-dn", "ldap-starttls", "ldap-staff-attr", "ldap-mobile-attr",
 		"ldap-mail-attr", "ldap-name-attr", "ldap-end-date-attr", "org-name", "help-email", "help-phone",
-		"help-hours", "sms-lang", "time-zone", "starts-per-addr", "max-wrong-codes", "resend-cooldown"} {
+		"help-hours", "sms-lang", "time-zone", "starts-per-addr", "max-wrong-codes", "resend-cooldown", "staff-number-case"} {
 		if !strings.Contains(stderr, "--"+name+" ") && !strings.Contains(stderr, "--"+name+"\n") {
 			t.Errorf("--help lacks --%s", name)
 		}

@@ -146,6 +146,7 @@ func defineServeFlags(c *command, cfg *server.Config, sf *serveFlags) {
 	fs.IntVar(&svc.RemindersPerAddr, "reminders-per-addr", svc.RemindersPerAddr, "staff-number reminders per client address per --reminder-window (`N`)")
 	fs.IntVar(&svc.RemindersContact, "reminders-per-contact", svc.RemindersContact, "staff-number reminders per contact per --reminder-window (`N`)")
 	fs.DurationVar(&svc.ReminderWindow, "reminder-window", svc.ReminderWindow, "`window` of the reminder limits")
+	defineStaffNumberCase(c, &svc.StaffNumberCase)
 	fs.IntVar(&svc.EligibilityMonths, "eligibility-months", svc.EligibilityMonths, "`months` after the contract end date during which resets are allowed")
 	fs.IntVar(&sf.argonMemory, "argon2-memory", int(svc.PasswordHash.MemoryKiB), "Argon2id memory in `KiB`")
 	fs.IntVar(&sf.argonTime, "argon2-time", int(svc.PasswordHash.Time), "Argon2id `passes`")

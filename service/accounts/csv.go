@@ -16,6 +16,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"casreset/api"
 	"casreset/service"
 )
 
@@ -27,8 +28,6 @@ var Columns = []string{"staff_number", "name", "mobile", "email", "contract_end_
 const (
 	MaxRows        = 200_000
 	MaxFieldLength = 256
-	// maxStaffNumber matches what the service accepts at step 1.
-	maxStaffNumber = 32
 	// maxReported bounds the report of a file that is wrong throughout
 	// (say, the wrong file), where every row would be listed.
 	maxReported = 1000
@@ -64,12 +63,15 @@ func (e *ImportError) Error() string {
 }
 
 // ParseCSV reads an import file: a header of Columns, then one account per
-// line. Mobile numbers are normalised to E.164 (+852 when no country code
-// is given) and e-mail addresses to lower case; contract_end_date is
+// line. Staff numbers are normalised as the service normalises what people
+// type (api.ParseStaffNumber, under staffCase), so that every imported
+// account can be reached at step 1. Mobile numbers are normalised to E.164
+// (+852 when no country code is given) and e-mail addresses to lower case;
+// contract_end_date is
 // YYYY-MM-DD or empty. A UTF-8 byte order mark (as spreadsheet programs
 // write) is ignored. Any bad line makes the result nil and the error an
 // *ImportError naming every bad line and why.
-func ParseCSV(r io.Reader) ([]service.Account, error) {
+func ParseCSV(r io.Reader, staffCase api.StaffNumberCase) ([]service.Account, error) {
 	rep := &report{}
 	cr := csv.NewReader(skipBOM(r))
 	cr.FieldsPerRecord = -1 // counted here, to report the line and go on
@@ -109,7 +111,7 @@ func ParseCSV(r io.Reader) ([]service.Account, error) {
 			rep.add(line, fmt.Sprintf("%d fields, want %d (%s)", len(rec), len(Columns), strings.Join(Columns, ",")))
 			continue
 		}
-		a, reasons := parseRow(rec, index)
+		a, reasons := parseRow(rec, index, staffCase)
 		if a.StaffNumber != "" {
 			if first, dup := firstLine[a.StaffNumber]; dup {
 				reasons = append(reasons, fmt.Sprintf("staff number %s is also on line %d", a.StaffNumber, first))
@@ -130,7 +132,7 @@ func ParseCSV(r io.Reader) ([]service.Account, error) {
 }
 
 // parseRow checks and normalises one record, returning every problem.
-func parseRow(rec []string, index map[string]int) (service.Account, []string) {
+func parseRow(rec []string, index map[string]int, staffCase api.StaffNumberCase) (service.Account, []string) {
 	var reasons []string
 	field := func(name string) string {
 		v := strings.TrimSpace(rec[index[name]])
@@ -144,17 +146,15 @@ func parseRow(rec []string, index map[string]int) (service.Account, []string) {
 		}
 		return v
 	}
-	a := service.Account{
-		StaffNumber: field("staff_number"),
-		Name:        field("name"),
-	}
-	switch {
-	case a.StaffNumber == "":
+	var a service.Account
+	if staff := field("staff_number"); staff == "" {
 		reasons = append(reasons, "missing staff number")
-	case !validStaffNumber(a.StaffNumber):
-		reasons = append(reasons, fmt.Sprintf("staff number %q: only letters, digits, - _ . and at most %d characters", a.StaffNumber, maxStaffNumber))
-		a.StaffNumber = ""
+	} else if n, err := api.ParseStaffNumber(staff, staffCase); err != nil {
+		reasons = append(reasons, fmt.Sprintf("staff number %q: only letters, digits, - _ . and at most %d characters", staff, api.StaffNumberMaxLength))
+	} else {
+		a.StaffNumber = n
 	}
+	a.Name = field("name")
 	if a.Name == "" {
 		reasons = append(reasons, "missing name")
 	}
@@ -179,20 +179,6 @@ func parseRow(rec []string, index map[string]int) (service.Account, []string) {
 		a.ContractEnd = d
 	}
 	return a, reasons
-}
-
-// validStaffNumber is the rule the service applies at step 1: an account
-// imported with any other staff number could never reset its password.
-func validStaffNumber(s string) bool {
-	if s == "" || len(s) > maxStaffNumber {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-' || r == '_' || r == '.') {
-			return false
-		}
-	}
-	return true
 }
 
 // columnIndex maps each column name to its position, or says what is wrong

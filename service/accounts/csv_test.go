@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"casreset/api"
 	"casreset/service"
 	"casreset/service/accounts"
 )
@@ -18,7 +19,7 @@ func TestParseCSVNormalisesContacts(t *testing.T) {
 		"T0001, LEE Ka Yan ,+44 7700 900123,,\r\n" +
 		"\n" + // blank lines are skipped
 		"T0002,\"HO, Wai\",,ho.wai@example.edu.hk,\n"
-	got, err := accounts.ParseCSV(strings.NewReader(in))
+	got, err := accounts.ParseCSV(strings.NewReader(in), api.StaffNumberCaseSensitive)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,9 +33,50 @@ func TestParseCSVNormalisesContacts(t *testing.T) {
 	}
 }
 
+// TestParseCSVNormalisesStaffNumbers checks that an import keeps each
+// number as step 1 will look it up, so that every imported account can
+// start a reset.
+func TestParseCSVNormalisesStaffNumbers(t *testing.T) {
+	in := header +
+		"T-1234,TAM Ka Ho,,tam@example.edu.hk,\n" +
+		"Ｔ４８２１３,YIP Wing,,yip@example.edu.hk,\n" +
+		"1234 5678,CHAN Tai Man,,chan@example.edu.hk,\n" +
+		"s.chan_2,CHAN Siu,,siu@example.edu.hk,\n"
+	for _, tt := range []struct {
+		caseRule api.StaffNumberCase
+		want     []string
+	}{
+		{api.StaffNumberCaseSensitive, []string{"T-1234", "T48213", "12345678", "s.chan_2"}},
+		{api.StaffNumberCaseInsensitive, []string{"T-1234", "T48213", "12345678", "S.CHAN_2"}},
+	} {
+		got, err := accounts.ParseCSV(strings.NewReader(in), tt.caseRule)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.caseRule, err)
+		}
+		var numbers []string
+		for _, a := range got {
+			numbers = append(numbers, a.StaffNumber)
+		}
+		if !slices.Equal(numbers, tt.want) {
+			t.Errorf("%s: staff numbers %q, want %q", tt.caseRule, numbers, tt.want)
+		}
+	}
+
+	// Two spellings of one number are one account twice.
+	twice := header + "T48213,YIP Wing,,yip@example.edu.hk,\nt48213,Yip Wing,,yip@example.edu.hk,\n"
+	_, err := accounts.ParseCSV(strings.NewReader(twice), api.StaffNumberCaseInsensitive)
+	var ie *accounts.ImportError
+	if !errors.As(err, &ie) || len(ie.Rows) != 1 || ie.Rows[0].Line != 3 || !strings.Contains(ie.Rows[0].Reason, "also on line 2") {
+		t.Errorf("insensitive, T48213 and t48213: %v, want line 3 reported as a duplicate of line 2", err)
+	}
+	if got, err := accounts.ParseCSV(strings.NewReader(twice), api.StaffNumberCaseSensitive); err != nil || len(got) != 2 {
+		t.Errorf("sensitive, T48213 and t48213: %d accounts, %v; want two", len(got), err)
+	}
+}
+
 func TestParseCSVAcceptsColumnsInAnyOrder(t *testing.T) {
 	in := "Email,Contract_End_Date,Staff_Number,Name,Mobile\nho@example.edu.hk,,T1,HO Wai,61234567\n"
-	got, err := accounts.ParseCSV(strings.NewReader(in))
+	got, err := accounts.ParseCSV(strings.NewReader(in), api.StaffNumberCaseSensitive)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,10 +98,10 @@ func TestParseCSVReportsEveryBadRowAndImportsNothing(t *testing.T) {
 		"T5,Bad Date,,t5@example.edu.hk,2024-02-30\n" + // 7
 		"T6,Day First,,t6@example.edu.hk,31/08/2024\n" + // 8
 		"T7,Too Few,,\n" + // 9
-		"T 8,Space,,t8@example.edu.hk,\n" + // 10
+		"T/8,Slash,,t8@example.edu.hk,\n" + // 10
 		"T9,,,t9@example.edu.hk,\n" + // 11
 		"T10,Good Too,,t10@example.edu.hk,\n" // 12: good
-	got, err := accounts.ParseCSV(strings.NewReader(in))
+	got, err := accounts.ParseCSV(strings.NewReader(in), api.StaffNumberCaseSensitive)
 	if got != nil {
 		t.Errorf("accounts returned despite bad rows: %+v", got)
 	}
@@ -75,7 +117,7 @@ func TestParseCSVReportsEveryBadRowAndImportsNothing(t *testing.T) {
 		7:  `contract_end_date "2024-02-30"`,
 		8:  `contract_end_date "31/08/2024"`,
 		9:  "4 fields, want 5",
-		10: `staff number "T 8"`,
+		10: `staff number "T/8": only letters, digits, - _ .`,
 		11: "missing name",
 	}
 	if len(ie.Rows) != len(want) {
@@ -101,7 +143,7 @@ func TestParseCSVRefusesBadHeaders(t *testing.T) {
 	}
 	for name, in := range tests {
 		t.Run(name, func(t *testing.T) {
-			got, err := accounts.ParseCSV(strings.NewReader(in))
+			got, err := accounts.ParseCSV(strings.NewReader(in), api.StaffNumberCaseSensitive)
 			var ie *accounts.ImportError
 			if got != nil || !errors.As(err, &ie) || len(ie.Rows) != 1 || ie.Rows[0].Line != 1 {
 				t.Fatalf("got %v, %v; want one error on line 1", got, err)
@@ -115,7 +157,7 @@ func TestParseCSVRefusesBadHeaders(t *testing.T) {
 
 func TestParseCSVStopsAtBrokenQuoting(t *testing.T) {
 	in := header + "T1,\"unterminated,,,\nT2,Fine,,t2@example.edu.hk,\n"
-	got, err := accounts.ParseCSV(strings.NewReader(in))
+	got, err := accounts.ParseCSV(strings.NewReader(in), api.StaffNumberCaseSensitive)
 	var ie *accounts.ImportError
 	if got != nil || !errors.As(err, &ie) || len(ie.Rows) != 1 || !strings.Contains(ie.Rows[0].Reason, "not valid CSV") {
 		t.Fatalf("got %v, %v", got, err)
@@ -124,7 +166,7 @@ func TestParseCSVStopsAtBrokenQuoting(t *testing.T) {
 
 func TestParseCSVRefusesInvalidUTF8(t *testing.T) {
 	in := header + "T1,CHAN \xe9,,t1@example.edu.hk,\n"
-	_, err := accounts.ParseCSV(strings.NewReader(in))
+	_, err := accounts.ParseCSV(strings.NewReader(in), api.StaffNumberCaseSensitive)
 	var ie *accounts.ImportError
 	if !errors.As(err, &ie) || len(ie.Rows) != 1 || ie.Rows[0].Line != 2 || !strings.Contains(ie.Rows[0].Reason, "UTF-8") {
 		t.Fatalf("got %v", err)
@@ -132,7 +174,7 @@ func TestParseCSVRefusesInvalidUTF8(t *testing.T) {
 }
 
 func TestParseCSVHeaderOnlyIsNoAccounts(t *testing.T) {
-	got, err := accounts.ParseCSV(strings.NewReader(header))
+	got, err := accounts.ParseCSV(strings.NewReader(header), api.StaffNumberCaseSensitive)
 	if err != nil || len(got) != 0 {
 		t.Fatalf("got %v, %v", got, err)
 	}
@@ -144,7 +186,7 @@ func TestParseCSVBoundsTheReport(t *testing.T) {
 	for range 5000 {
 		b.WriteString(",nobody,,,\n")
 	}
-	_, err := accounts.ParseCSV(strings.NewReader(b.String()))
+	_, err := accounts.ParseCSV(strings.NewReader(b.String()), api.StaffNumberCaseSensitive)
 	var ie *accounts.ImportError
 	if !errors.As(err, &ie) || !ie.Truncated || len(ie.Rows) >= 5000 {
 		t.Fatalf("report of %d rows, truncated %v", len(ie.Rows), ie.Truncated)

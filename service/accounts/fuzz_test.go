@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"casreset/api"
 	"casreset/service"
 	"casreset/service/accounts"
 )
@@ -18,12 +19,13 @@ func FuzzParseCSV(f *testing.F) {
 		header + "T1,\"broken,,,\n",
 		header + "T1,x,00852-6123-4567,X@Y.Z,2024-02-29\n",
 		"email,name,staff_number,mobile,contract_end_date\na@b.cd,N,1,,\n",
+		header + "Ｔ－１２３４,x,,,\nt-1234,y,,,\n",
 		"", "\n", "staff_number\n", "\xef\xbb",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		got, err := accounts.ParseCSV(strings.NewReader(in))
+		got, err := accounts.ParseCSV(strings.NewReader(in), api.StaffNumberCaseInsensitive)
 		if err != nil {
 			var ie *accounts.ImportError
 			if !errors.As(err, &ie) || len(ie.Rows) == 0 {
@@ -43,6 +45,9 @@ func FuzzParseCSV(f *testing.F) {
 		for _, a := range got {
 			if a.StaffNumber == "" || a.Name == "" || seen[a.StaffNumber] {
 				t.Fatalf("bad account %+v", a)
+			}
+			if n, err := api.ParseStaffNumber(a.StaffNumber, api.StaffNumberCaseInsensitive); err != nil || n != a.StaffNumber {
+				t.Fatalf("staff number %q is not one step 1 finds: %q, %v", a.StaffNumber, n, err)
 			}
 			seen[a.StaffNumber] = true
 			if a.Mobile != "" {

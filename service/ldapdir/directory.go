@@ -176,9 +176,12 @@ func (d *Directory) Ping(ctx context.Context) error {
 }
 
 // findStaff returns the one entry with staffNumber; none or several is
-// service.ErrNotFound.
+// service.ErrNotFound. The number is normalised as everywhere else
+// (api.NormalizeStaffNumber), keeping its case: the service has applied
+// its case setting already, and the attribute's matching rule decides the
+// rest (employeeNumber's ignores case).
 func (d *Directory) findStaff(s session, staffNumber string) (*ldap.Entry, error) {
-	staffNumber = strings.TrimSpace(staffNumber)
+	staffNumber = api.NormalizeStaffNumber(staffNumber, api.StaffNumberCaseSensitive)
 	if staffNumber == "" {
 		return nil, service.ErrNotFound
 	}

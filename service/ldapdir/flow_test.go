@@ -25,7 +25,7 @@ type flowHarness struct {
 	client service.Client
 }
 
-func newFlowHarness(t *testing.T, s *slapdtest.Server) *flowHarness {
+func newFlowHarness(t *testing.T, s *slapdtest.Server, configure ...func(*service.Config)) *flowHarness {
 	t.Helper()
 	cfg, _ := config(t, s)
 	cfg.EndDateAttr = slapdtest.EndTimeAttr
@@ -33,6 +33,9 @@ func newFlowHarness(t *testing.T, s *slapdtest.Server) *flowHarness {
 
 	scfg := service.DefaultConfig()
 	scfg.TestCaptchaAnswer = testCaptchaAnswer
+	for _, f := range configure {
+		f(&scfg)
+	}
 	store := storetest.SQLite(t)
 	clock := service.NewManualClock(time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC))
 	svc, err := service.New(scfg, store, dir, clock, slog.New(slog.NewTextHandler(t.Output(), nil)))
@@ -74,17 +77,30 @@ func (h *flowHarness) verified(staff, wantMobile string) string {
 	return res.ResetToken
 }
 
-// latestMessage is the code message of the flow of token, as queued for
-// delivery (the flow's id is the hex SHA-256 of its token).
-func (h *flowHarness) latestMessage(token string) service.Message {
+// flow is the stored flow of token (its id is the hex SHA-256 of the token).
+func (h *flowHarness) flow(token string) service.Flow {
 	h.t.Helper()
 	sum := sha256.Sum256([]byte(token))
+	var f service.Flow
+	err := h.store.View(h.t.Context(), func(tx service.Tx) error {
+		var err error
+		f, err = tx.Flow(hex.EncodeToString(sum[:]))
+		return err
+	})
+	if err != nil {
+		h.t.Fatalf("reading the flow: %v", err)
+	}
+	return f
+}
+
+// latestMessage is the code message of the flow of token, as queued for
+// delivery.
+func (h *flowHarness) latestMessage(token string) service.Message {
+	h.t.Helper()
+	f := h.flow(token)
 	var m service.Message
 	err := h.store.View(h.t.Context(), func(tx service.Tx) error {
-		f, err := tx.Flow(hex.EncodeToString(sum[:]))
-		if err != nil {
-			return err
-		}
+		var err error
 		m, err = tx.Message(f.MessageID)
 		return err
 	})

@@ -171,3 +171,54 @@ func TestAccountsByContact(t *testing.T) {
 		})
 	}
 }
+
+// TestAccountIsFoundByTheNormalisedNumber types numbers the way people do
+// and finds the entry: the number is normalised before the filter is built
+// (and still escaped), the service's case setting applies on top, and the
+// attribute's own matching rule (employeeNumber ignores case) decides the
+// rest.
+func TestAccountIsFoundByTheNormalisedNumber(t *testing.T) {
+	s := slapdtest.Start(t)
+	s.AddPeople(
+		slapdtest.Person{UID: "tam", StaffNumber: "T-1234", Mail: "tam@example.edu.hk"},
+		slapdtest.Person{UID: "yip", StaffNumber: "T48213", Mail: "yip@example.edu.hk"},
+		slapdtest.Person{UID: "chan", StaffNumber: "12345678", Mail: "chan@example.edu.hk"},
+	)
+	cfg, _ := config(t, s)
+	d := open(t, cfg)
+	tests := []struct{ typed, want string }{
+		{"T-1234", "T-1234"},
+		{"Ｔ－１２３４", "T-1234"},
+		{" t48213 ", "T48213"},
+		{"Ｔ４８２１３", "T48213"},
+		{"\u200bT48213\ufeff", "T48213"},
+		{"1234 5678", "12345678"},
+		{"1234\u30005678", "12345678"},
+	}
+	for _, tt := range tests {
+		t.Run("directory/"+tt.typed, func(t *testing.T) {
+			a, err := d.Account(t.Context(), tt.typed)
+			if err != nil || a.StaffNumber != tt.want {
+				t.Fatalf("Account(%q) = %q, %v; want %q", tt.typed, a.StaffNumber, err, tt.want)
+			}
+		})
+	}
+	for _, staffCase := range []api.StaffNumberCase{api.StaffNumberCaseSensitive, api.StaffNumberCaseInsensitive} {
+		h := newFlowHarness(t, s, func(c *service.Config) { c.StaffNumberCase = staffCase })
+		for _, tt := range tests {
+			t.Run("service/"+staffCase.String()+"/"+tt.typed, func(t *testing.T) {
+				res, err := h.start(tt.typed)
+				if err != nil {
+					t.Fatalf("Start(%q): %v", tt.typed, err)
+				}
+				if got := h.flow(res.ResetToken).StaffNumber; got != tt.want {
+					t.Errorf("Start(%q) began a flow for %q, want %q", tt.typed, got, tt.want)
+				}
+			})
+		}
+	}
+	// Normalising never takes escaping's place.
+	if _, err := d.Account(t.Context(), "T 4 8 2 1 *"); !errors.Is(err, service.ErrNotFound) {
+		t.Errorf("a spaced-out wildcard: %v, want ErrNotFound", err)
+	}
+}
