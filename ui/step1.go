@@ -199,8 +199,10 @@ func (s *step1) onSubmit() {
 	if !ok {
 		return
 	}
+	// Sent normalised but in the case typed: folding case is the
+	// service's setting.
 	req := api.StartRequest{
-		StaffNumber:   validate.Normalize(s.staff.Text),
+		StaffNumber:   api.NormalizeStaffNumber(s.staff.Text, api.StaffNumberCaseSensitive),
 		CaptchaID:     s.captcha.id,
 		CaptchaAnswer: s.captcha.value(),
 	}
@@ -215,8 +217,14 @@ func (s *step1) onSubmit() {
 			s.onStartError(err)
 			return
 		}
-		c.keepStaff(req.StaffNumber, remember)
-		c.token, c.staff, c.channels = resp.ResetToken, req.StaffNumber, resp.Channels
+		// The number as the service knows the account is what is
+		// remembered, and so what step 1 shows the next time.
+		staff := resp.StaffNumber
+		if staff == "" {
+			staff = req.StaffNumber
+		}
+		c.keepStaff(staff, remember)
+		c.token, c.staff, c.channels = resp.ResetToken, staff, resp.Channels
 		c.show(newStep2(c))
 	})
 }

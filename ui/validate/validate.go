@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"casreset/api"
 )
 
 // Errors returned by the field validators. Screens map each to a message.
@@ -16,7 +18,7 @@ var (
 	ErrEmpty        = errors.New("empty")
 	ErrNotDigits    = errors.New("not digits")
 	ErrLength       = errors.New("wrong length")
-	ErrStaffChars   = errors.New("staff number has characters other than letters and digits")
+	ErrStaffChars   = api.ErrStaffNumberChars
 	ErrContact      = errors.New("neither a mobile number nor an e-mail address")
 	ErrEmailAddress = errors.New("not an e-mail address")
 )
@@ -24,7 +26,6 @@ var (
 // Field limits. The service decides what is valid; these only catch typing
 // slips before a request is made.
 const (
-	MaxStaffNumber   = 32
 	MaxCaptchaAnswer = 12
 	CodeLength       = 6
 	MaxContact       = 254 // the longest e-mail address SMTP allows
@@ -58,21 +59,18 @@ func NormalizeCode(s string) string {
 	}, Normalize(s))
 }
 
-// StaffNumber accepts 1 to MaxStaffNumber ASCII letters and digits.
+// StaffNumber checks a staff number by its one definition,
+// api.ParseStaffNumber: ErrEmpty, ErrStaffChars or ErrLength. Letter case
+// never makes a number invalid; it is the service's to fold.
 func StaffNumber(s string) error {
-	s = Normalize(s)
-	if s == "" {
+	_, err := api.ParseStaffNumber(s, api.StaffNumberCaseSensitive)
+	switch {
+	case errors.Is(err, api.ErrStaffNumberEmpty):
 		return ErrEmpty
-	}
-	if len(s) > MaxStaffNumber {
+	case errors.Is(err, api.ErrStaffNumberTooLong):
 		return ErrLength
 	}
-	for _, r := range s {
-		if !isASCIILetter(r) && !isASCIIDigit(r) {
-			return ErrStaffChars
-		}
-	}
-	return nil
+	return err
 }
 
 // CaptchaAnswer accepts 1 to MaxCaptchaAnswer digits.

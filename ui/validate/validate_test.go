@@ -16,8 +16,11 @@ func TestStaffNumber(t *testing.T) {
 		{" 12345678 ", nil},
 		{"T0012345", nil},
 		{"１２３４５", nil}, // full-width digits from a Chinese input method
-		{"1234 5678", ErrStaffChars},
-		{"1234-5678", ErrStaffChars},
+		{"Ｔ４８２１３", nil},
+		{"1234 5678", nil}, // typed in groups
+		{"T-1234", nil},
+		{" t48213 ", nil}, // case is the service's to fold
+		{"T/1234", ErrStaffChars},
 		{"陳大文", ErrStaffChars},
 		{"123456789012345678901234567890123", ErrLength},
 	}
