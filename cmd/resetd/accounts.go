@@ -46,8 +46,8 @@ func (s *storeFlags) open(ctx context.Context, mustExist bool) (service.Store, e
 // import, the look-ups of serve and the look-ups of IT read them alike.
 func defineStaffNumberCase(c *command, v *api.StaffNumberCase) {
 	c.fs.TextVar(v, "staff-number-case", api.StaffNumberCaseSensitive,
-		"`sensitive|insensitive`: whether staff numbers tell upper from lower case; insensitive turns their letters "+
-			"to upper case wherever a number comes in (import, step 1, look-ups). Give every resetd command the same value")
+		"staff numbers' letter `case`: sensitive (kept as typed; the database compares exactly) or insensitive "+
+			"(turned to upper case wherever a number comes in: import, step 1, look-ups); give every resetd command the same value")
 }
 
 // staffNumberArg reads a staff number given on the command line the way the

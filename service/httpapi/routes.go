@@ -16,6 +16,9 @@ func (h *handler) routes(reg *prometheus.Registry) {
 	h.handle("GET /v1/captchas/{id}/image.png", h.captchaImage)
 	h.handle("GET /v1/captchas/{id}/audio.wav", h.captchaAudio) // ?lang=en|zh
 
+	// POST /v1/resets also answers "staff_number": the account's number as
+	// the service reads it (api.NormalizeStaffNumber under
+	// --staff-number-case), for the wizard to remember.
 	h.handle("POST /v1/resets", h.start)
 	h.handle("GET /v1/resets/current", h.flow)                 // Bearer
 	h.handle("POST /v1/resets/current/code", h.sendCode)       // Bearer
