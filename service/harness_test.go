@@ -2,8 +2,6 @@ package service_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"slices"
 	"sync"
@@ -127,17 +125,7 @@ func (h *harness) send(token string, ch api.Channel) api.SendCodeResponse {
 // token.
 func (h *harness) flow(token string) service.Flow {
 	h.tb.Helper()
-	sum := sha256.Sum256([]byte(token))
-	var f service.Flow
-	err := h.store.View(context.Background(), func(tx service.Tx) error {
-		var err error
-		f, err = tx.Flow(hex.EncodeToString(sum[:]))
-		return err
-	})
-	if err != nil {
-		h.tb.Fatalf("read flow: %v", err)
-	}
-	return f
+	return storetest.FlowOfToken(h.tb, h.store, token)
 }
 
 func (h *harness) message(id int64) service.Message {

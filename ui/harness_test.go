@@ -2,9 +2,7 @@ package ui
 
 import (
 	"context"
-	"crypto/sha256"
 	"crypto/tls"
-	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net/http/httptest"
@@ -282,17 +280,7 @@ func (e *env) flow() service.Flow {
 	if e.c.token == "" {
 		e.t.Fatal("no flow: the wizard holds no token")
 	}
-	sum := sha256.Sum256([]byte(e.c.token))
-	var f service.Flow
-	err := e.store.View(context.Background(), func(tx service.Tx) error {
-		var err error
-		f, err = tx.Flow(hex.EncodeToString(sum[:]))
-		return err
-	})
-	if err != nil {
-		e.t.Fatalf("read flow: %v", err)
-	}
-	return f
+	return storetest.FlowOfToken(e.t, e.store, e.c.token)
 }
 
 // code is the validation code the service queued for the current flow,

@@ -1,8 +1,6 @@
 package ldapdir_test
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"log/slog"
 	"testing"
 	"time"
@@ -77,27 +75,11 @@ func (h *flowHarness) verified(staff, wantMobile string) string {
 	return res.ResetToken
 }
 
-// flow is the stored flow of token (its id is the hex SHA-256 of the token).
-func (h *flowHarness) flow(token string) service.Flow {
-	h.t.Helper()
-	sum := sha256.Sum256([]byte(token))
-	var f service.Flow
-	err := h.store.View(h.t.Context(), func(tx service.Tx) error {
-		var err error
-		f, err = tx.Flow(hex.EncodeToString(sum[:]))
-		return err
-	})
-	if err != nil {
-		h.t.Fatalf("reading the flow: %v", err)
-	}
-	return f
-}
-
 // latestMessage is the code message of the flow of token, as queued for
 // delivery.
 func (h *flowHarness) latestMessage(token string) service.Message {
 	h.t.Helper()
-	f := h.flow(token)
+	f := storetest.FlowOfToken(h.t, h.store, token)
 	var m service.Message
 	err := h.store.View(h.t.Context(), func(tx service.Tx) error {
 		var err error

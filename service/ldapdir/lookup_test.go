@@ -7,6 +7,7 @@ import (
 
 	"casreset/api"
 	"casreset/internal/testkit/slapdtest"
+	"casreset/internal/testkit/storetest"
 	"casreset/service"
 )
 
@@ -211,7 +212,7 @@ func TestAccountIsFoundByTheNormalisedNumber(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Start(%q): %v", tt.typed, err)
 				}
-				if got := h.flow(res.ResetToken).StaffNumber; got != tt.want {
+				if got := storetest.FlowOfToken(t, h.store, res.ResetToken).StaffNumber; got != tt.want {
 					t.Errorf("Start(%q) began a flow for %q, want %q", tt.typed, got, tt.want)
 				}
 			})

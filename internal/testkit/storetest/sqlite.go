@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"path/filepath"
 	"testing"
 
@@ -40,4 +42,21 @@ func AddAccounts(tb testing.TB, store service.Store, accounts ...service.Account
 	if err != nil {
 		tb.Fatalf("add accounts: %v", err)
 	}
+}
+
+// FlowOfToken reads the flow whose reset token is token (the store keys
+// flows by the hex SHA-256 of the token), failing the test on error.
+func FlowOfToken(tb testing.TB, store service.Store, token string) service.Flow {
+	tb.Helper()
+	sum := sha256.Sum256([]byte(token))
+	var f service.Flow
+	err := store.View(context.Background(), func(tx service.Tx) error {
+		var err error
+		f, err = tx.Flow(hex.EncodeToString(sum[:]))
+		return err
+	})
+	if err != nil {
+		tb.Fatalf("read flow: %v", err)
+	}
+	return f
 }
