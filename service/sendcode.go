@@ -23,7 +23,47 @@ func (s *Service) SendCode(ctx context.Context, c Client, token string, channel 
 		return api.SendCodeResponse{}, s.refused(ctx, c, op, "", no.err, no.why)
 	}
 	// Who is this flow for? The directory is asked outside any write
-	// transaction; the flow is checked again under the lock below.
+	// transaction; the flow is checked again under the lock in commitSend.
+	f, no, err := s.loadFlowForSend(ctx, token)
+	if err != nil {
+		return api.SendCodeResponse{}, s.public(c, op, err)
+	}
+	if no != nil {
+		return api.SendCodeResponse{}, s.refused(ctx, c, op, f.StaffNumber, no.err, no.why)
+	}
+	send, no, err := s.prepareCode(ctx, f.StaffNumber, channel)
+	if err != nil {
+		return api.SendCodeResponse{}, s.public(c, op, err)
+	}
+	if no != nil {
+		return api.SendCodeResponse{}, s.refused(ctx, c, op, f.StaffNumber, no.err, no.why)
+	}
+
+	out, ev, no, err := s.commitSend(ctx, c, token, send)
+	if err != nil {
+		return api.SendCodeResponse{}, s.public(c, op, err)
+	}
+	s.notify(ev)
+	if no != nil {
+		return api.SendCodeResponse{}, s.public(c, op, no.err)
+	}
+	return out, nil
+}
+
+// codeToSend is what SendCode reads and makes before its write
+// transaction: the account, where its code goes, the code and the key of
+// the code's HMAC.
+type codeToSend struct {
+	account Account
+	channel api.Channel
+	to      string
+	code    string
+	key     []byte
+}
+
+// loadFlowForSend reads the flow of token and refuses unless codes may be
+// sent at its step.
+func (s *Service) loadFlowForSend(ctx context.Context, token string) (Flow, *refusal, error) {
 	var (
 		f  Flow
 		no *refusal
@@ -36,116 +76,131 @@ func (s *Service) SendCode(ctx context.Context, c Client, token string, channel 
 		no = sendableStep(f)
 		return nil
 	})
-	if err != nil {
-		return api.SendCodeResponse{}, s.public(c, op, err)
-	}
-	if no != nil {
-		return api.SendCodeResponse{}, s.refused(ctx, c, op, f.StaffNumber, no.err, no.why)
-	}
-	a, no, err := s.account(ctx, f.StaffNumber)
-	if err != nil {
-		return api.SendCodeResponse{}, s.public(c, op, err)
+	return f, no, err
+}
+
+// prepareCode looks the account up, refuses a channel it has no
+// destination for, and makes a new code.
+func (s *Service) prepareCode(ctx context.Context, staffNumber string, channel api.Channel) (codeToSend, *refusal, error) {
+	a, no, err := s.account(ctx, staffNumber)
+	if err != nil || no != nil {
+		return codeToSend{}, no, err
 	}
 	to := destination(a, channel)
-	if no == nil && to == "" {
-		no = refuseWhy(api.CodeChannelUnavailable, "This account has no registered destination for this channel. Please choose the other one or contact IT Help.", string(channel))
+	if to == "" {
+		return codeToSend{}, refuseWhy(api.CodeChannelUnavailable, "This account has no registered destination for this channel. Please choose the other one or contact IT Help.", string(channel)), nil
 	}
-	if no != nil {
-		return api.SendCodeResponse{}, s.refused(ctx, c, op, f.StaffNumber, no.err, no.why)
-	}
-
 	code, err := RandomDigits(s.cfg.CodeLength)
 	if err != nil {
-		return api.SendCodeResponse{}, s.public(c, op, err)
+		return codeToSend{}, nil, err
 	}
 	key, err := s.codeKey(ctx)
 	if err != nil {
-		return api.SendCodeResponse{}, s.public(c, op, err)
+		return codeToSend{}, nil, err
 	}
+	return codeToSend{account: a, channel: channel, to: to, code: code, key: key}, nil, nil
+}
 
+// commitSend, in one transaction, checks the flow again under its lock and
+// the send limits, then issues the code and records the outcome. It
+// returns the event to notify once committed, and the refusal if the
+// flow or a limit said no.
+func (s *Service) commitSend(ctx context.Context, c Client, token string, send codeToSend) (api.SendCodeResponse, AuditEvent, *refusal, error) {
 	var (
-		ev  AuditEvent
 		out api.SendCodeResponse
+		ev  AuditEvent
+		no  *refusal
 	)
-	err = s.store.Update(ctx, func(tx Tx) error {
-		var (
-			now time.Time
-			err error
-		)
-		if f, now, no, err = s.loadFlow(tx, token); err != nil {
+	err := s.store.Update(ctx, func(tx Tx) error {
+		f, now, refused, err := s.lockFlowForSend(tx, token)
+		if err != nil {
 			return err
 		}
-		if no == nil {
-			no = sendableStep(f)
-		}
-		if no == nil {
-			no, err = s.sendLimits(tx, f, now)
-			if err != nil {
-				return err
-			}
-		}
-		if no != nil {
+		if no = refused; no != nil {
 			ev = s.refusalEvent(c, f.StaffNumber, no.err, no.why)
 			return tx.InsertAudit(ev)
 		}
-		if err := tx.AddHit(sendKey(f.StaffNumber), now); err != nil {
+		if out, err = s.issueCode(tx, c, f, now, send); err != nil {
 			return err
 		}
-		if err := supersede(tx, f.MessageID); err != nil {
-			return err
-		}
-		expires := now.Add(s.cfg.CodeTTL)
-		msgID, err := tx.InsertMessage(Message{
-			Kind:    MessageCode,
-			Channel: channel,
-			To:      to,
-			Params: map[string]string{
-				"code":         code,
-				"expires_at":   expires.UTC().Format(time.RFC3339),
-				"name":         a.Name,
-				"staff_number": a.StaffNumber,
-				"reference":    c.Reference,
-			},
-			Status:        api.DeliveryQueued,
-			NextAttemptAt: now,
-			NotAfter:      expires,
-			CreatedAt:     now,
-		})
-		if err != nil {
-			return err
-		}
-		f.Step = api.StepCodeSent
-		f.Channel = channel
-		f.CodeHMAC = codeMAC(key, f.ID, code)
-		f.CodeExpiresAt = expires
-		f.CodeSentAt = now
-		f.Sends++
-		f.MessageID = msgID
-		if err := tx.UpdateFlow(f); err != nil {
-			return err
-		}
-		left, err := s.sendsLeft(tx, f, now)
-		if err != nil {
-			return err
-		}
-		out = api.SendCodeResponse{
-			Channel:       channel,
-			Destination:   maskDestination(channel, to),
-			CodeExpiresAt: expires,
-			ResendAfter:   now.Add(s.cfg.ResendCooldown),
-			SendsLeft:     left,
-		}
-		ev = s.event(c, EventCodeSent, f.StaffNumber, "code queued by "+string(channel))
+		ev = s.event(c, EventCodeSent, f.StaffNumber, "code queued by "+string(send.channel))
 		return tx.InsertAudit(ev)
 	})
+	return out, ev, no, err
+}
+
+// lockFlowForSend reads and locks the flow of token, and refuses unless
+// codes may be sent at its step and within the send limits. The time it
+// returns is the transaction's, read once the flow is held.
+func (s *Service) lockFlowForSend(tx Tx, token string) (Flow, time.Time, *refusal, error) {
+	f, now, no, err := s.loadFlow(tx, token)
+	if err != nil || no != nil {
+		return f, now, no, err
+	}
+	if no = sendableStep(f); no != nil {
+		return f, now, no, nil
+	}
+	no, err = s.sendLimits(tx, f, now)
+	return f, now, no, err
+}
+
+// issueCode counts the send against the account, stops the previous
+// code's message, queues the new code and makes it the flow's only valid
+// code.
+func (s *Service) issueCode(tx Tx, c Client, f Flow, now time.Time, send codeToSend) (api.SendCodeResponse, error) {
+	if err := tx.AddHit(sendKey(f.StaffNumber), now); err != nil {
+		return api.SendCodeResponse{}, err
+	}
+	if err := supersede(tx, f.MessageID); err != nil {
+		return api.SendCodeResponse{}, err
+	}
+	expires := now.Add(s.cfg.CodeTTL)
+	msgID, err := tx.InsertMessage(codeMessage(c, send, now, expires))
 	if err != nil {
-		return api.SendCodeResponse{}, s.public(c, op, err)
+		return api.SendCodeResponse{}, err
 	}
-	s.notify(ev)
-	if no != nil {
-		return api.SendCodeResponse{}, s.public(c, op, no.err)
+	f.Step = api.StepCodeSent
+	f.Channel = send.channel
+	f.CodeHMAC = codeMAC(send.key, f.ID, send.code)
+	f.CodeExpiresAt = expires
+	f.CodeSentAt = now
+	f.Sends++
+	f.MessageID = msgID
+	if err := tx.UpdateFlow(f); err != nil {
+		return api.SendCodeResponse{}, err
 	}
-	return out, nil
+	left, err := s.sendsLeft(tx, f, now)
+	if err != nil {
+		return api.SendCodeResponse{}, err
+	}
+	return api.SendCodeResponse{
+		Channel:       send.channel,
+		Destination:   maskDestination(send.channel, send.to),
+		CodeExpiresAt: expires,
+		ResendAfter:   now.Add(s.cfg.ResendCooldown),
+		SendsLeft:     left,
+	}, nil
+}
+
+// codeMessage is the queued message that carries send's code until it
+// expires.
+func codeMessage(c Client, send codeToSend, now, expires time.Time) Message {
+	return Message{
+		Kind:    MessageCode,
+		Channel: send.channel,
+		To:      send.to,
+		Params: map[string]string{
+			"code":         send.code,
+			"expires_at":   expires.UTC().Format(time.RFC3339),
+			"name":         send.account.Name,
+			"staff_number": send.account.StaffNumber,
+			"reference":    c.Reference,
+		},
+		Status:        api.DeliveryQueued,
+		NextAttemptAt: now,
+		NotAfter:      expires,
+		CreatedAt:     now,
+	}
 }
 
 // sendableStep refuses flows past the step where codes are sent.
