@@ -32,7 +32,73 @@ func (s *Service) SetPassword(ctx context.Context, c Client, token, password str
 		no := refuseWhy(api.CodeInvalidRequest, "The new password contains bytes that are not text.", "password encoding")
 		return api.PasswordResponse{}, s.refused(ctx, c, op, "", no.err, no.why)
 	}
+	change, no, err := s.preparePassword(ctx, token, password)
+	if err != nil {
+		return api.PasswordResponse{}, s.public(c, op, err)
+	}
+	if no != nil {
+		return api.PasswordResponse{}, s.refused(ctx, c, op, change.flow.StaffNumber, no.err, no.why)
+	}
+	f, no, err := s.takeFlowForChange(ctx, token)
+	if err != nil {
+		return api.PasswordResponse{}, s.public(c, op, err)
+	}
+	if no != nil {
+		return api.PasswordResponse{}, s.refused(ctx, c, op, f.StaffNumber, no.err, no.why)
+	}
 
+	// From here on the outcome must be recorded even if the caller hangs up.
+	ctx = context.WithoutCancel(ctx)
+	changedAt := s.clock.Now()
+	if err := s.setDirectoryPassword(ctx, change.account.StaffNumber, password, change.hash, changedAt); err != nil {
+		return api.PasswordResponse{}, s.changeFailed(ctx, c, f, err)
+	}
+	ev := s.event(c, EventPasswordChanged, f.StaffNumber, "password changed")
+	if err := s.commitChange(ctx, c, f.ID, change, changedAt, ev); err != nil {
+		// The directory has the new password; only our records lag. The
+		// flow stays "changing" and expires; the log has the reference.
+		return api.PasswordResponse{}, s.public(c, op, err)
+	}
+	s.notify(ev)
+	return api.PasswordResponse{ChangedAt: changedAt}, nil
+}
+
+// passwordChange is what SetPassword reads and computes before it takes
+// the flow: the flow as it was read, its account and the new password's
+// hash.
+type passwordChange struct {
+	flow    Flow
+	account Account
+	hash    string
+}
+
+// preparePassword does the slow part outside any write transaction: it
+// reads the flow and the account's password history, looks the account up,
+// checks the new password against the policy and the history, and hashes
+// it. On a refusal or error, the change holds the flow as far as it was
+// read.
+func (s *Service) preparePassword(ctx context.Context, token, password string) (passwordChange, *refusal, error) {
+	f, history, no, err := s.loadFlowForChange(ctx, token)
+	if err != nil || no != nil {
+		return passwordChange{flow: f}, no, err
+	}
+	a, no, err := s.account(ctx, f.StaffNumber)
+	if err != nil || no != nil {
+		return passwordChange{flow: f}, no, err
+	}
+	if no, err := s.checkNewPassword(ctx, password, a, history); err != nil || no != nil {
+		return passwordChange{flow: f}, no, err
+	}
+	hash, err := s.hasher.hash(ctx, password)
+	if err != nil {
+		return passwordChange{flow: f}, nil, err
+	}
+	return passwordChange{flow: f, account: a, hash: hash}, nil, nil
+}
+
+// loadFlowForChange reads the flow of token, refusing unless it is
+// verified, and the hashes of its account's recent passwords.
+func (s *Service) loadFlowForChange(ctx context.Context, token string) (Flow, []string, *refusal, error) {
 	var (
 		f       Flow
 		no      *refusal
@@ -48,40 +114,36 @@ func (s *Service) SetPassword(ctx context.Context, c Client, token, password str
 		}
 		return err
 	})
-	if err != nil {
-		return api.PasswordResponse{}, s.public(c, op, err)
-	}
-	if no != nil {
-		return api.PasswordResponse{}, s.refused(ctx, c, op, f.StaffNumber, no.err, no.why)
-	}
-	a, no, err := s.account(ctx, f.StaffNumber)
-	if err != nil {
-		return api.PasswordResponse{}, s.public(c, op, err)
-	}
-	if no != nil {
-		return api.PasswordResponse{}, s.refused(ctx, c, op, f.StaffNumber, no.err, no.why)
-	}
+	return f, history, no, err
+}
+
+// checkNewPassword refuses a password that breaks the policy for account
+// a or matches one of history, the hashes of a's recent passwords.
+func (s *Service) checkNewPassword(ctx context.Context, password string, a Account, history []string) (*refusal, error) {
 	if v := CheckPassword(s.cfg.Policy, password, a); len(v) > 0 {
 		e := refuse(api.CodePasswordPolicy, "The new password does not meet the rules.").WithViolations(v...)
-		return api.PasswordResponse{}, s.refused(ctx, c, op, f.StaffNumber, e, strings.Join(v, ","))
+		return &refusal{err: e, why: strings.Join(v, ",")}, nil
 	}
 	for _, old := range history {
 		same, err := s.hasher.verify(ctx, password, old)
 		if err != nil {
-			return api.PasswordResponse{}, s.public(c, op, err)
+			return nil, err
 		}
 		if same {
-			e := refuse(api.CodePasswordReused, "The new password must differ from your recent passwords.")
-			return api.PasswordResponse{}, s.refused(ctx, c, op, f.StaffNumber, e, "")
+			return refuseWhy(api.CodePasswordReused, "The new password must differ from your recent passwords.", ""), nil
 		}
 	}
-	hash, err := s.hasher.hash(ctx, password)
-	if err != nil {
-		return api.PasswordResponse{}, s.public(c, op, err)
-	}
+	return nil, nil
+}
 
-	// Take the flow: only one concurrent caller gets past this point.
-	err = s.store.Update(ctx, func(tx Tx) error {
+// takeFlowForChange moves the flow of token from verified to changing:
+// of concurrent callers, only one gets past this point.
+func (s *Service) takeFlowForChange(ctx context.Context, token string) (Flow, *refusal, error) {
+	var (
+		f  Flow
+		no *refusal
+	)
+	err := s.store.Update(ctx, func(tx Tx) error {
 		var err error
 		if f, no, err = s.changeableFlow(tx, token); err != nil || no != nil {
 			return err
@@ -89,28 +151,21 @@ func (s *Service) SetPassword(ctx context.Context, c Client, token, password str
 		f.Step = StepChanging
 		return tx.UpdateFlow(f)
 	})
-	if err != nil {
-		return api.PasswordResponse{}, s.public(c, op, err)
-	}
-	if no != nil {
-		return api.PasswordResponse{}, s.refused(ctx, c, op, f.StaffNumber, no.err, no.why)
-	}
+	return f, no, err
+}
 
-	// From here on the outcome must be recorded even if the caller hangs up.
-	ctx = context.WithoutCancel(ctx)
-	changedAt := s.clock.Now()
-	if err := s.setDirectoryPassword(ctx, a.StaffNumber, password, hash, changedAt); err != nil {
-		return api.PasswordResponse{}, s.changeFailed(ctx, c, f, err)
-	}
-
-	ev := s.event(c, EventPasswordChanged, f.StaffNumber, "password changed")
-	err = s.store.Update(ctx, func(tx Tx) error {
-		cur, err := tx.Flow(f.ID)
+// commitChange records a change the directory has made, in one
+// transaction: the new hash in the history, the flow changed (its token
+// spent), a notice to every contact of the account, and ev.
+func (s *Service) commitChange(ctx context.Context, c Client, flowID string, change passwordChange, changedAt time.Time, ev AuditEvent) error {
+	a := change.account
+	return s.store.Update(ctx, func(tx Tx) error {
+		cur, err := tx.Flow(flowID)
 		if err != nil {
 			return err
 		}
 		if s.cfg.Policy.History > 0 {
-			if err := tx.AddPasswordHistory(a.StaffNumber, hash, changedAt, s.cfg.Policy.History); err != nil {
+			if err := tx.AddPasswordHistory(a.StaffNumber, change.hash, changedAt, s.cfg.Policy.History); err != nil {
 				return err
 			}
 		}
@@ -118,39 +173,41 @@ func (s *Service) SetPassword(ctx context.Context, c Client, token, password str
 		if err := tx.UpdateFlow(cur); err != nil {
 			return err
 		}
-		for _, ch := range []api.Channel{api.ChannelSMS, api.ChannelEmail} {
-			to := destination(a, ch)
-			if to == "" {
-				continue
-			}
-			_, err := tx.InsertMessage(Message{
-				Kind:    MessageNotice,
-				Channel: ch,
-				To:      to,
-				Params: map[string]string{
-					"changed_at":   changedAt.UTC().Format(time.RFC3339),
-					"client_addr":  c.Addr,
-					"reference":    c.Reference,
-					"name":         a.Name,
-					"staff_number": a.StaffNumber,
-				},
-				Status:        api.DeliveryQueued,
-				NextAttemptAt: changedAt,
-				CreatedAt:     changedAt,
-			})
-			if err != nil {
-				return err
-			}
+		if err := queueChangeNotices(tx, c, a, changedAt); err != nil {
+			return err
 		}
 		return tx.InsertAudit(ev)
 	})
-	if err != nil {
-		// The directory has the new password; only our records lag. The
-		// flow stays "changing" and expires; the log has the reference.
-		return api.PasswordResponse{}, s.public(c, op, err)
+}
+
+// queueChangeNotices queues a notice of the change to every contact of a,
+// so that an owner who did not ask for it hears of it.
+func queueChangeNotices(tx Tx, c Client, a Account, changedAt time.Time) error {
+	for _, ch := range []api.Channel{api.ChannelSMS, api.ChannelEmail} {
+		to := destination(a, ch)
+		if to == "" {
+			continue
+		}
+		_, err := tx.InsertMessage(Message{
+			Kind:    MessageNotice,
+			Channel: ch,
+			To:      to,
+			Params: map[string]string{
+				"changed_at":   changedAt.UTC().Format(time.RFC3339),
+				"client_addr":  c.Addr,
+				"reference":    c.Reference,
+				"name":         a.Name,
+				"staff_number": a.StaffNumber,
+			},
+			Status:        api.DeliveryQueued,
+			NextAttemptAt: changedAt,
+			CreatedAt:     changedAt,
+		})
+		if err != nil {
+			return err
+		}
 	}
-	s.notify(ev)
-	return api.PasswordResponse{ChangedAt: changedAt}, nil
+	return nil
 }
 
 // changeableFlow reads the flow of token and refuses unless it is verified.
