@@ -49,25 +49,11 @@ type Running struct {
 // Cancelling ctx shuts the service down gracefully (as Shutdown does, within
 // cfg.ShutdownTimeout); Wait reports when it has stopped.
 func Start(ctx context.Context, cfg Config) (*Running, error) {
-	if err := cfg.Validate(); err != nil {
+	cfg, err := withDefaults(cfg)
+	if err != nil {
 		return nil, err
 	}
-	if err := cfg.Org.Validate(); err != nil {
-		return nil, fmt.Errorf("organisation: %w", err)
-	}
-	log := cfg.Log
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	clock := cfg.Clock
-	if clock == nil {
-		clock = service.SystemClock{}
-	}
-	if cfg.Org.Location == nil {
-		cfg.Org.Location = cfg.Service.Location
-	}
-
-	r := &Running{log: log, stopping: make(chan struct{}), done: make(chan struct{})}
+	r := &Running{log: cfg.Log, stopping: make(chan struct{}), done: make(chan struct{})}
 	ok := false
 	defer func() {
 		if !ok {
@@ -75,53 +61,113 @@ func Start(ctx context.Context, cfg Config) (*Running, error) {
 		}
 	}()
 
-	certs, err := newCertSource(cfg, clock.Now())
+	certs, err := newCertSource(cfg, cfg.Clock.Now())
 	if err != nil {
 		return nil, err
 	}
 	r.CAPEM = certs.caPEM
-
-	store, desc, err := OpenStore(ctx, cfg.DataDir, cfg.DB, false)
-	if err != nil {
-		return nil, fmt.Errorf("database: %w", err)
+	if err := r.openService(ctx, cfg); err != nil {
+		return nil, err
 	}
-	r.Store = store
-	r.closers = append(r.closers, store.Close)
-	log.Info("database open", "store", desc)
-
-	var dir service.Directory
-	if cfg.LDAP.URL != "" {
-		lc := cfg.LDAP
-		if lc.Location == nil {
-			lc.Location = cfg.Service.Location
-		}
-		if lc.Logger == nil {
-			lc.Logger = log.With("component", "ldap")
-		}
-		d, err := ldapdir.New(lc)
-		if err != nil {
-			return nil, fmt.Errorf("directory: %w", err)
-		}
-		r.closers = append(r.closers, d.Close)
-		dir = d
-		log.Info("accounts and passwords in LDAP", "url", lc.URL, "base", lc.BaseDN)
-	}
-
-	svc, err := service.New(cfg.Service, store, dir, clock, log)
+	worker, err := newWorker(cfg, r.Store)
 	if err != nil {
 		return nil, err
 	}
-	r.Service = svc
+	if r.srv, err = newHTTPServer(ctx, cfg, newAPIHandler(cfg, r.Service, worker), certs); err != nil {
+		return nil, err
+	}
+	ln, err := r.listen(cfg)
+	if err != nil {
+		return nil, err
+	}
+	r.startBackground(ctx, cfg, worker, certs)
+	r.serve(ctx, cfg, ln)
+	ok = true
+	return r, nil
+}
 
-	snd, err := senders(cfg, log)
+// withDefaults checks cfg and fills what may be left out: the log, the
+// clock and the organisation's time zone.
+func withDefaults(cfg Config) (Config, error) {
+	if err := cfg.Validate(); err != nil {
+		return cfg, err
+	}
+	if err := cfg.Org.Validate(); err != nil {
+		return cfg, fmt.Errorf("organisation: %w", err)
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = service.SystemClock{}
+	}
+	if cfg.Org.Location == nil {
+		cfg.Org.Location = cfg.Service.Location
+	}
+	return cfg, nil
+}
+
+// openService opens the store and, when one is configured, the LDAP
+// directory, and builds the domain on them. What it opens is closed by
+// closeAll.
+func (r *Running) openService(ctx context.Context, cfg Config) error {
+	store, desc, err := OpenStore(ctx, cfg.DataDir, cfg.DB, false)
+	if err != nil {
+		return fmt.Errorf("database: %w", err)
+	}
+	r.Store = store
+	r.closers = append(r.closers, store.Close)
+	cfg.Log.Info("database open", "store", desc)
+
+	dir, err := r.openDirectory(cfg)
+	if err != nil {
+		return err
+	}
+	svc, err := service.New(cfg.Service, store, dir, cfg.Clock, cfg.Log)
+	if err != nil {
+		return err
+	}
+	r.Service = svc
+	return nil
+}
+
+// openDirectory opens the LDAP directory of cfg.LDAP, or returns nil when
+// accounts and passwords are kept in the service's database.
+func (r *Running) openDirectory(cfg Config) (service.Directory, error) {
+	if cfg.LDAP.URL == "" {
+		return nil, nil
+	}
+	lc := cfg.LDAP
+	if lc.Location == nil {
+		lc.Location = cfg.Service.Location
+	}
+	if lc.Logger == nil {
+		lc.Logger = cfg.Log.With("component", "ldap")
+	}
+	d, err := ldapdir.New(lc)
+	if err != nil {
+		return nil, fmt.Errorf("directory: %w", err)
+	}
+	r.closers = append(r.closers, d.Close)
+	cfg.Log.Info("accounts and passwords in LDAP", "url", lc.URL, "base", lc.BaseDN)
+	return d, nil
+}
+
+// newWorker builds the delivery worker with the senders cfg configures.
+func newWorker(cfg Config, store service.Store) (*delivery.Worker, error) {
+	snd, err := senders(cfg, cfg.Log)
 	if err != nil {
 		return nil, fmt.Errorf("delivery: %w", err)
 	}
-	worker := delivery.NewWorker(store, snd, cfg.Org, clock, log)
+	return delivery.NewWorker(store, snd, cfg.Org, cfg.Clock, cfg.Log), nil
+}
 
+// newAPIHandler is the HTTP API of svc. Every committed audit event pokes
+// the worker and reaches cfg.OnEvent.
+func newAPIHandler(cfg Config, svc *service.Service, worker *delivery.Worker) http.Handler {
 	onEvent := cfg.OnEvent
-	handler := httpapi.New(svc, httpapi.Options{
-		Log:            log,
+	return httpapi.New(svc, httpapi.Options{
+		Log:            cfg.Log,
 		TrustedProxies: cfg.TrustedProxies,
 		Collectors:     worker.Collectors(),
 		OnEvent: func(ev service.AuditEvent) {
@@ -132,13 +178,38 @@ func Start(ctx context.Context, cfg Config) (*Running, error) {
 			}
 		},
 	})
+}
 
+// newHTTPServer is the HTTPS server of handler, with cfg's limits and
+// certificates from certs. Its requests' contexts keep ctx's values but
+// are not cancelled with it: shutdown lets them finish.
+func newHTTPServer(ctx context.Context, cfg Config, handler http.Handler, certs *certSource) (*http.Server, error) {
 	tlsCfg, err := TLSConfig(cfg.TLSMin)
 	if err != nil {
 		return nil, err
 	}
 	tlsCfg.GetCertificate = certs.get
+	return &http.Server{
+		Handler:           handler,
+		TLSConfig:         tlsCfg,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		ReadTimeout:       cfg.ReadTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		MaxHeaderBytes:    cfg.MaxHeaderBytes,
+		// TLS handshake failures (a client that does not trust the CA, a
+		// scanner) are the server's own complaints; keep them quiet.
+		ErrorLog: slog.NewLogLogger(cfg.Log.With("component", "http").Handler(), slog.LevelDebug),
+		BaseContext: func(net.Listener) context.Context {
+			return context.WithoutCancel(ctx)
+		},
+	}, nil
+}
 
+// listen opens cfg.Addr and sets r.Addr and r.URL. The CAPTCHA test switch
+// is refused on anything but a loopback address, whatever the name in
+// cfg.Addr resolved to.
+func (r *Running) listen(cfg Config) (net.Listener, error) {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return nil, err
@@ -154,41 +225,34 @@ func Start(ctx context.Context, cfg Config) (*Running, error) {
 		host = "localhost"
 	}
 	r.URL = "https://" + net.JoinHostPort(host, strconv.Itoa(tcp.Port))
+	return ln, nil
+}
 
-	r.srv = &http.Server{
-		Handler:           handler,
-		TLSConfig:         tlsCfg,
-		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
-		ReadTimeout:       cfg.ReadTimeout,
-		WriteTimeout:      cfg.WriteTimeout,
-		IdleTimeout:       cfg.IdleTimeout,
-		MaxHeaderBytes:    cfg.MaxHeaderBytes,
-		// TLS handshake failures (a client that does not trust the CA, a
-		// scanner) are the server's own complaints; keep them quiet.
-		ErrorLog: slog.NewLogLogger(log.With("component", "http").Handler(), slog.LevelDebug),
-		BaseContext: func(net.Listener) context.Context {
-			return context.WithoutCancel(ctx)
-		},
-	}
-
+// startBackground starts the delivery worker and the maintenance job;
+// closeAll stops them.
+func (r *Running) startBackground(ctx context.Context, cfg Config, worker *delivery.Worker, certs *certSource) {
 	bgCtx, stopBg := context.WithCancel(context.WithoutCancel(ctx))
 	r.stopBg = stopBg
 	r.goBackground(func() {
 		if err := worker.Run(bgCtx); err != nil {
-			log.Error("delivery worker stopped", "error", err)
+			cfg.Log.Error("delivery worker stopped", "error", err)
 		}
 	})
-	r.goBackground(func() { maintain(bgCtx, svc, certs, clock, cfg, log) })
+	r.goBackground(func() { maintain(bgCtx, r.Service, certs, cfg.Clock, cfg, cfg.Log) })
+}
 
+// serve serves HTTPS on ln until Shutdown, which a failure of the server
+// or the end of ctx (within cfg.ShutdownTimeout) also calls.
+func (r *Running) serve(ctx context.Context, cfg Config, ln net.Listener) {
 	if cfg.Service.TestCaptchaAnswer != "" {
-		log.Warn("TEST SWITCH ON: every CAPTCHA accepts the answer set in RESETD_TEST_CAPTCHA_ANSWER; for automated tests only, never in production", "addr", tcp.String())
+		r.log.Warn("TEST SWITCH ON: every CAPTCHA accepts the answer set in RESETD_TEST_CAPTCHA_ANSWER; for automated tests only, never in production", "addr", r.Addr.String())
 	}
-	log.Info("resetd listening", "url", r.URL, "tls_min", cfg.TLSMin)
+	r.log.Info("resetd listening", "url", r.URL, "tls_min", cfg.TLSMin)
 
 	go func() {
 		err := r.srv.ServeTLS(ln, "", "")
 		if !errors.Is(err, http.ErrServerClosed) {
-			log.Error("HTTPS server stopped", "error", err)
+			r.log.Error("HTTPS server stopped", "error", err)
 			r.mu.Lock()
 			r.serveErr = err
 			r.mu.Unlock()
@@ -204,8 +268,6 @@ func Start(ctx context.Context, cfg Config) (*Running, error) {
 		case <-r.stopping:
 		}
 	}()
-	ok = true
-	return r, nil
 }
 
 func (r *Running) goBackground(fn func()) {
