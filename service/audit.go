@@ -2,11 +2,9 @@ package service
 
 import (
 	"context"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"casreset/api"
+	"casreset/service/internal/textsafe"
 )
 
 // Audit event names, from the OWASP Application Logging Vocabulary. Each
@@ -78,7 +76,7 @@ func (s *Service) SetEventHook(fn func(AuditEvent)) {
 
 // event builds an audit event of c's request at the service's current time.
 func (s *Service) event(c Client, name, staffNumber, detail string) AuditEvent {
-	ua := printableText(c.UserAgent, maxUserAgent)
+	ua := textsafe.Printable(c.UserAgent, maxUserAgent)
 	return AuditEvent{
 		Time:        s.clock.Now().UTC(),
 		Event:       name,
@@ -88,25 +86,6 @@ func (s *Service) event(c Client, name, staffNumber, detail string) AuditEvent {
 		Reference:   c.Reference,
 		Detail:      detail,
 	}
-}
-
-// printableText returns s as valid UTF-8 without control characters, cut
-// to at most max bytes: a header is bytes, the audit keeps text (and
-// PostgreSQL refuses NUL and invalid UTF-8 in it).
-func printableText(s string, max int) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return -1
-		}
-		return r
-	}, strings.ToValidUTF8(s, "\uFFFD"))
-	if len(s) > max {
-		s = s[:max]
-		for !utf8.ValidString(s) {
-			s = s[:len(s)-1]
-		}
-	}
-	return s
 }
 
 // refusalEvent is the event of refusal e; extra adds context to its detail.

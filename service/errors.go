@@ -13,11 +13,14 @@ import (
 // answers CodeUnavailable rather than CodeInternal.
 var ErrUnavailable = errors.New("unavailable")
 
-// User-safe details of the errors that hide a cause.
-const (
-	detailInternal    = "Something went wrong on our side. Please try again; if it happens again, contact IT Help with the reference."
-	detailUnavailable = "The service cannot reach its database or directory at the moment. Please try again in a few minutes."
-)
+// DetailInternal is all a caller learns of an internal error, from the
+// domain or from an adapter; the cause is in the log under the request's
+// reference.
+const DetailInternal = "Something went wrong on our side. Please try again; if it happens again, contact IT Help with the reference."
+
+// detailUnavailable is what a caller learns when the database or the
+// directory cannot be reached.
+const detailUnavailable = "The service cannot reach its database or directory at the moment. Please try again in a few minutes."
 
 // refuse builds the *api.Error of an expected refusal.
 func refuse(code api.Code, detail string) *api.Error {
@@ -55,7 +58,7 @@ func (s *Service) public(c Client, op string, err error) *api.Error {
 		out = refuse(api.CodeUnavailable, detailUnavailable)
 	} else {
 		s.log.Error("internal error", "op", op, "reference", c.Reference, "error", err)
-		out = refuse(api.CodeInternal, detailInternal)
+		out = refuse(api.CodeInternal, DetailInternal)
 	}
 	out.Reference = c.Reference
 	return out

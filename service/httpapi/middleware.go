@@ -10,13 +10,14 @@ import (
 
 	"casreset/api"
 	"casreset/service"
+	"casreset/service/internal/textsafe"
 )
 
 // perRequest gives each request its reference and client address, and sets
 // the headers every answer carries.
 func (h *handler) perRequest(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ua := printable(r.UserAgent(), maxUserAgent)
+		ua := textsafe.Printable(r.UserAgent(), maxUserAgent)
 		info := &requestInfo{
 			client: service.Client{
 				Addr:      clientAddr(r, h.proxies),

@@ -7,11 +7,8 @@ import (
 	"strconv"
 
 	"casreset/api"
+	"casreset/service"
 )
-
-// detailInternal is all a caller learns of an internal error; the cause is
-// in the log under the same reference.
-const detailInternal = "Something went wrong on our side. Please try again; if it happens again, contact IT Help with the reference."
 
 // writeError is the one way a failure leaves the adapter: an RFC 9457
 // problem document whose status comes from the code's table, carrying the
@@ -36,14 +33,14 @@ func (h *handler) problem(info *requestInfo, err error) api.Error {
 	var ae *api.Error
 	if !errors.As(err, &ae) {
 		h.log.Error("internal error", "reference", info.client.Reference, "route", info.route, "error", err)
-		ae = api.Errorf(api.CodeInternal, detailInternal)
+		ae = api.Errorf(api.CodeInternal, service.DetailInternal)
 	}
 	p := *ae
 	if p.Code == "" {
 		p.Code = api.CodeInternal
 	}
 	if p.Code == api.CodeInternal {
-		p.Detail = detailInternal
+		p.Detail = service.DetailInternal
 		p.Violations, p.AttemptsLeft, p.RetryAfter = nil, nil, 0
 	}
 	if p.Type == "" {

@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"casreset/api"
 	"casreset/service"
@@ -70,25 +68,6 @@ func saneCorrelation(v string) string {
 // maxUserAgent bounds the User-Agent carried into the service (which
 // bounds it again for the audit).
 const maxUserAgent = 512
-
-// printable returns s as valid UTF-8 without control characters, cut to at
-// most max bytes: header values are bytes, and the audit and the log keep
-// text.
-func printable(s string, max int) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return -1
-		}
-		return r
-	}, strings.ToValidUTF8(s, "\uFFFD"))
-	if len(s) > max {
-		s = s[:max]
-		for !utf8.ValidString(s) {
-			s = s[:len(s)-1]
-		}
-	}
-	return s
-}
 
 // clientAddr is the address the limits and the audit see: the connection's
 // peer, or, when the peer is a trusted proxy, the right-most address of
