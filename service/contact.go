@@ -75,13 +75,19 @@ func NormalizeMobile(s string) (string, error) {
 	return "+" + n, nil
 }
 
+// EmailKey is the form in which the stores match e-mail addresses. It is
+// folded here, not with SQL lower(), which differs between databases
+// (SQLite folds ASCII letters only, PostgreSQL follows its locale), so that
+// every store finds an address the same way.
+func EmailKey(email string) string { return strings.ToLower(email) }
+
 // NormalizeEmail trims and lower-cases an e-mail address and checks its
 // basic syntax: one @, a local part of printable ASCII without the
 // characters that need quoting, and a domain of at least two dot-separated
 // labels of letters, digits and hyphens. Quoted local parts and
 // internationalised addresses are refused; staff addresses do not use them.
 func NormalizeEmail(s string) (string, error) {
-	addr := strings.ToLower(strings.TrimSpace(s))
+	addr := EmailKey(strings.TrimSpace(s))
 	local, domain, ok := strings.Cut(addr, "@")
 	if !ok || len(addr) > maxEmailLength || len(local) == 0 || len(local) > maxLocalLength {
 		return "", ErrInvalidEmail

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -44,11 +43,6 @@ func (t *tx) forUpdate() string {
 	return ""
 }
 
-// emailKey folds an address for case-insensitive matching, in Go rather
-// than with SQL lower(), whose result depends on the database's locale and
-// would differ from the SQLite store's.
-func emailKey(email string) string { return strings.ToLower(email) }
-
 const accountColumns = `staff_number, name, mobile, email, contract_end, password_changed_at`
 
 func scanAccount(row pgx.Row) (service.Account, error) {
@@ -73,7 +67,7 @@ func (t *tx) AccountsByEmail(email string) ([]service.Account, error) {
 	// The email_key <> '' term lets PostgreSQL use the partial index.
 	return t.accounts("accounts by email",
 		`SELECT `+accountColumns+` FROM accounts WHERE email_key = $1 AND email_key <> '' ORDER BY staff_number`,
-		emailKey(email))
+		service.EmailKey(email))
 }
 
 func (t *tx) AccountsByMobile(e164 string) ([]service.Account, error) {
@@ -107,7 +101,7 @@ func (t *tx) UpsertAccount(a service.Account) error {
 			email = excluded.email,
 			email_key = excluded.email_key,
 			contract_end = excluded.contract_end`,
-		a.StaffNumber, a.Name, a.Mobile, a.Email, emailKey(a.Email), a.ContractEnd)
+		a.StaffNumber, a.Name, a.Mobile, a.Email, service.EmailKey(a.Email), a.ContractEnd)
 	if err != nil {
 		return dbError("upsert account", err)
 	}

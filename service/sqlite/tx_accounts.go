@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"casreset/service"
@@ -31,10 +30,6 @@ func (t *tx) query(query string, args ...any) (*sql.Rows, error) {
 	return t.tx.QueryContext(t.ctx, query, args...)
 }
 
-// emailKey folds an address for case-insensitive matching. It is done here
-// rather than with SQL lower(), which in SQLite folds ASCII letters only.
-func emailKey(email string) string { return strings.ToLower(email) }
-
 const accountColumns = `staff_number, name, mobile, email, contract_end, password_changed_at`
 
 func scanAccount(row interface{ Scan(...any) error }) (service.Account, error) {
@@ -58,7 +53,7 @@ func (t *tx) AccountsByEmail(email string) ([]service.Account, error) {
 	// The email_key <> '' term lets SQLite use the partial index.
 	return t.accounts("accounts by email",
 		`SELECT `+accountColumns+` FROM accounts WHERE email_key = ? AND email_key <> '' ORDER BY staff_number`,
-		emailKey(email))
+		service.EmailKey(email))
 }
 
 func (t *tx) AccountsByMobile(e164 string) ([]service.Account, error) {
@@ -100,7 +95,7 @@ func (t *tx) UpsertAccount(a service.Account) error {
 			email = excluded.email,
 			email_key = excluded.email_key,
 			contract_end = excluded.contract_end`,
-		a.StaffNumber, a.Name, a.Mobile, a.Email, emailKey(a.Email), a.ContractEnd)
+		a.StaffNumber, a.Name, a.Mobile, a.Email, service.EmailKey(a.Email), a.ContractEnd)
 	if err != nil {
 		return fmt.Errorf("sqlite: upsert account: %w", err)
 	}
