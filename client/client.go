@@ -117,6 +117,9 @@ func (c *Client) send(ctx context.Context, cl call) (*resty.Response, string, er
 	}
 
 	resp, err := r.Execute(cl.method, cl.path)
+	if err == nil {
+		err = lateAnswer(parent, ctx, resp)
+	}
 	if err != nil {
 		if tooLarge(resp, err) {
 			return nil, reqID, c.unexpected(resp, reqID, "answer too large")

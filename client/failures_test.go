@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -49,6 +50,118 @@ func TestAServerThatHangsGivesTimeoutError(t *testing.T) {
 			c := newTestClient(t, Config{BaseURL: srv.URL, CAPEM: ca.pem, Timeout: limit})
 
 			err := do(c)
+			var te *TimeoutError
+			if !errors.As(err, &te) {
+				t.Fatalf("error = %T %v, want *TimeoutError", err, err)
+			}
+			if te.Connect || te.Limit != limit {
+				t.Errorf("Connect = %v, Limit = %s; want the whole-call limit %s", te.Connect, te.Limit, limit)
+			}
+		})
+	}
+}
+
+// answersAfterGivingUp is a transport that answers only once the call has
+// given up, as net/http's may: it hands back an answer that raced with the
+// cancellation, and the cancellation is what made the server answer (it
+// closes the connection, which cancels the handler's request; hanging
+// then returns an empty 200). giveUp, when set, is the caller cancelling.
+type answersAfterGivingUp struct {
+	contentType, body string
+	giveUp            context.CancelFunc
+}
+
+func (a answersAfterGivingUp) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+		_ = req.Body.Close()
+	}
+	if a.giveUp != nil {
+		a.giveUp()
+	}
+	<-req.Context().Done()
+	h := http.Header{}
+	if a.contentType != "" {
+		h.Set("Content-Type", a.contentType)
+	}
+	return &http.Response{
+		Status: "200 OK", StatusCode: 200, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: h, Body: io.NopCloser(strings.NewReader(a.body)), ContentLength: int64(len(a.body)),
+		Request: req,
+	}, nil
+}
+
+// callsThatMayTimeOut are a GET and a POST of JSON and a GET of media.
+var callsThatMayTimeOut = map[string]func(ctx context.Context, c *Client) error{
+	"GET Policy":  func(ctx context.Context, c *Client) error { _, err := c.Policy(ctx); return err },
+	"POST Verify": func(ctx context.Context, c *Client) error { _, err := c.Verify(ctx, "tok", "123456"); return err },
+	"GET CaptchaImage": func(ctx context.Context, c *Client) error {
+		_, err := c.CaptchaImage(ctx, "id")
+		return err
+	},
+}
+
+func TestAnAnswerThatArrivesOnlyAfterTheDeadlineIsATimeout(t *testing.T) {
+	answers := map[string]answersAfterGivingUp{
+		"empty, from a handler that returned": {},
+		"well-formed JSON":                    {contentType: "application/json", body: `{"verified":true}`},
+		"a PNG":                               {contentType: "image/png", body: string(pngSignature)},
+	}
+	for answerName, late := range answers {
+		for callName, do := range callsThatMayTimeOut {
+			t.Run(answerName+"/"+callName, func(t *testing.T) {
+				const limit = 200 * time.Millisecond
+				c := newTestClient(t, Config{BaseURL: "https://127.0.0.1:1", Timeout: limit, CAPEM: newTestCA(t).pem})
+				c.rc.SetTransport(late)
+
+				err := do(context.Background(), c)
+				var te *TimeoutError
+				if !errors.As(err, &te) {
+					t.Fatalf("error = %T %v, want *TimeoutError", err, err)
+				}
+				if te.Connect || te.Limit != limit {
+					t.Errorf("Connect = %v, Limit = %s; want the whole-call limit %s", te.Connect, te.Limit, limit)
+				}
+			})
+		}
+	}
+}
+
+func TestAnAnswerThatArrivesOnlyAfterTheCallerCancelledIsACancellation(t *testing.T) {
+	for callName, do := range callsThatMayTimeOut {
+		t.Run(callName, func(t *testing.T) {
+			c := newTestClient(t, Config{BaseURL: "https://127.0.0.1:1", CAPEM: newTestCA(t).pem})
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			c.rc.SetTransport(answersAfterGivingUp{giveUp: cancel})
+
+			if err := do(ctx, c); !errors.Is(err, context.Canceled) {
+				t.Fatalf("error = %T %v, want context.Canceled", err, err)
+			}
+		})
+	}
+}
+
+// stallingBody sends the headers and the start of a JSON answer, then
+// nothing more until the client goes away.
+func stallingBody(w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", "100")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write([]byte(`{"verif`))
+	_ = http.NewResponseController(w).Flush()
+	<-r.Context().Done()
+}
+
+func TestABodyThatStallsPastTheDeadlineGivesTimeoutError(t *testing.T) {
+	for callName, do := range callsThatMayTimeOut {
+		t.Run(callName, func(t *testing.T) {
+			srv, ca := startTrusted(t, http.HandlerFunc(stallingBody))
+			const limit = 300 * time.Millisecond
+			c := newTestClient(t, Config{BaseURL: srv.URL, CAPEM: ca.pem, Timeout: limit})
+
+			err := do(context.Background(), c)
 			var te *TimeoutError
 			if !errors.As(err, &te) {
 				t.Fatalf("error = %T %v, want *TimeoutError", err, err)

@@ -76,6 +76,23 @@ func (c *Client) transportError(parent context.Context, err error, reqID string,
 	return &NetworkError{Host: host, RequestID: reqID, Err: err}
 }
 
+// lateAnswer says why an answer the round trip handed back does not count:
+// the caller gave up, or the answer was complete only after the call's
+// deadline. net/http returns an answer that races with giving up rather
+// than the cancellation, and giving up is what makes a server answer:
+// closing the connection cancels the handler's request, and a handler that
+// then returns sends an empty 200. That answer is not the service's, so a
+// call that ran out of time is a timeout whatever arrived after.
+func lateAnswer(parent, ctx context.Context, resp *resty.Response) error {
+	if err := parent.Err(); err != nil {
+		return err
+	}
+	if deadline, ok := ctx.Deadline(); ok && !resp.ReceivedAt().Before(deadline) {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
 // certificateReason classifies a failed TLS handshake; "" means the error
 // is not one.
 func certificateReason(err error) CertificateReason {
