@@ -38,6 +38,19 @@ func hanging(started chan<- struct{}) http.HandlerFunc {
 	}
 }
 
+// wantCallTimeout fails t unless err is the timeout of the whole call,
+// whose limit is limit.
+func wantCallTimeout(t *testing.T, err error, limit time.Duration) {
+	t.Helper()
+	var te *TimeoutError
+	if !errors.As(err, &te) {
+		t.Fatalf("error = %T %v, want *TimeoutError", err, err)
+	}
+	if te.Connect || te.Limit != limit {
+		t.Errorf("Connect = %v, Limit = %s; want the whole-call limit %s", te.Connect, te.Limit, limit)
+	}
+}
+
 func TestAServerThatHangsGivesTimeoutError(t *testing.T) {
 	calls := map[string]func(c *Client) error{
 		"GET Policy":  func(c *Client) error { _, err := c.Policy(context.Background()); return err },
@@ -50,13 +63,7 @@ func TestAServerThatHangsGivesTimeoutError(t *testing.T) {
 			c := newTestClient(t, Config{BaseURL: srv.URL, CAPEM: ca.pem, Timeout: limit})
 
 			err := do(c)
-			var te *TimeoutError
-			if !errors.As(err, &te) {
-				t.Fatalf("error = %T %v, want *TimeoutError", err, err)
-			}
-			if te.Connect || te.Limit != limit {
-				t.Errorf("Connect = %v, Limit = %s; want the whole-call limit %s", te.Connect, te.Limit, limit)
-			}
+			wantCallTimeout(t, err, limit)
 		})
 	}
 }
@@ -115,13 +122,7 @@ func TestAnAnswerThatArrivesOnlyAfterTheDeadlineIsATimeout(t *testing.T) {
 				c.rc.SetTransport(late)
 
 				err := do(context.Background(), c)
-				var te *TimeoutError
-				if !errors.As(err, &te) {
-					t.Fatalf("error = %T %v, want *TimeoutError", err, err)
-				}
-				if te.Connect || te.Limit != limit {
-					t.Errorf("Connect = %v, Limit = %s; want the whole-call limit %s", te.Connect, te.Limit, limit)
-				}
+				wantCallTimeout(t, err, limit)
 			})
 		}
 	}
@@ -162,13 +163,7 @@ func TestABodyThatStallsPastTheDeadlineGivesTimeoutError(t *testing.T) {
 			c := newTestClient(t, Config{BaseURL: srv.URL, CAPEM: ca.pem, Timeout: limit})
 
 			err := do(context.Background(), c)
-			var te *TimeoutError
-			if !errors.As(err, &te) {
-				t.Fatalf("error = %T %v, want *TimeoutError", err, err)
-			}
-			if te.Connect || te.Limit != limit {
-				t.Errorf("Connect = %v, Limit = %s; want the whole-call limit %s", te.Connect, te.Limit, limit)
-			}
+			wantCallTimeout(t, err, limit)
 		})
 	}
 }
