@@ -309,6 +309,24 @@ func TestResetAnswersAreNeverCached(t *testing.T) {
 	}
 }
 
+func TestEveryAnswerCarriesStrictTransportSecurity(t *testing.T) {
+	h := newHarness(t)
+	answers := map[string]response{
+		"GET /v1/policy":    h.do(req{method: "GET", path: "/v1/policy"}),
+		"POST /v1/captchas": h.do(req{method: "POST", path: "/v1/captchas"}),
+		"GET /healthz":      h.do(req{method: "GET", path: "/healthz"}),
+		"problem":           h.do(req{method: "GET", path: "/v1/resets/current"}),
+		"not found":         h.do(req{method: "GET", path: "/v1/nothing"}),
+		"wrong method":      h.do(req{method: "DELETE", path: "/v1/policy"}),
+	}
+	for name, resp := range answers {
+		got := resp.Header.Get("Strict-Transport-Security")
+		if !strings.HasPrefix(got, "max-age=") || got == "max-age=0" {
+			t.Errorf("%s: Strict-Transport-Security %q, want a max-age", name, got)
+		}
+	}
+}
+
 func TestBodyDecodingRefusals(t *testing.T) {
 	h := newHarness(t)
 	valid := `{"staff_number":"12345678","captcha_id":"x","captcha_answer":"1"}`
@@ -329,6 +347,11 @@ func TestBodyDecodingRefusals(t *testing.T) {
 		{"syntax error", `{"staff_number" "1"}`, "", "not valid JSON"},
 		{"invalid UTF-8", "{\"staff_number\":\"\xff\"}", "", "UTF-8"},
 		{"over 16 KiB", `{"staff_number":"` + strings.Repeat("1", 16<<10) + `"}`, "", "16 KiB"},
+		{"duplicate member", `{"staff_number":"12345678","captcha_id":"x","captcha_answer":"1","staff_number":"33333333"}`, "", `"staff_number" more than once`},
+		{"duplicate member with the same value", `{"staff_number":"1","staff_number":"1","captcha_id":"x","captcha_answer":"1"}`, "", "more than once"},
+		{"member in another case", `{"Staff_Number":"12345678","captcha_id":"x","captcha_answer":"1"}`, "", `"Staff_Number", which the contract spells "staff_number"`},
+		{"member with a long s", `{"ſtaff_number":"12345678","captcha_id":"x","captcha_answer":"1"}`, "", `spells "staff_number"`},
+		{"case variant repeating a member", `{"staff_number":"1","STAFF_NUMBER":"2","captcha_id":"x","captcha_answer":"1"}`, "", `"STAFF_NUMBER"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

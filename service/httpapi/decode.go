@@ -8,6 +8,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -16,8 +18,8 @@ import (
 
 // decodeJSON reads r's body into dst, a pointer to one of the api request
 // structs. The body must be a JSON object of at most MaxBodyBytes in UTF-8,
-// sent as application/json, with no member dst does not know and nothing
-// after it. Every refusal is invalid_request with a detail saying what to
+// sent as application/json, with no member dst does not know, each member
+// once and spelt exactly as the contract spells it, and nothing after it. Every refusal is invalid_request with a detail saying what to
 // fix.
 func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 	if err := checkContentType(r.Header.Get("Content-Type")); err != nil {
@@ -104,7 +106,83 @@ func decodeBody(body []byte, dst any) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return invalid("The request body must hold a single JSON object and nothing after it.")
 	}
+	return checkMemberNames(body, memberNames(dst))
+}
+
+// checkMemberNames refuses an object (already decoded without error) that
+// repeats a member or spells one other than exactly. encoding/json keeps
+// the last of two duplicates and matches names without regard to case,
+// with Unicode folding ("ſtaff_number" is staff_number), so a proxy, a log
+// or a second parser could read another request than the service did.
+// Only the top level is checked: every request of the contract is flat.
+func checkMemberNames(body []byte, known map[string]bool) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if _, err := dec.Token(); err != nil { // the opening brace
+		return invalid("The request body is not valid JSON.")
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return invalid("The request body is not valid JSON.")
+		}
+		name, _ := tok.(string)
+		switch {
+		case seen[name]:
+			return invalid("The request body has the member %s more than once.", echoName(name))
+		case !known[name]:
+			return invalid("The request body has the member %s, which the contract spells %s.", echoName(name), echoName(spelling(name, known)))
+		}
+		seen[name] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return invalid("The request body is not valid JSON.")
+		}
+	}
 	return nil
+}
+
+// memberNames are the JSON member names of the struct dst points to.
+func memberNames(dst any) map[string]bool {
+	names := map[string]bool{}
+	t := reflect.TypeOf(dst)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return names
+	}
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case name == "-" || !f.IsExported():
+		case name == "":
+			names[f.Name] = true
+		default:
+			names[name] = true
+		}
+	}
+	return names
+}
+
+// spelling is the known member name that name matches when case is
+// ignored (encoding/json accepted it, so there is one).
+func spelling(name string, known map[string]bool) string {
+	for k := range known {
+		if strings.EqualFold(k, name) {
+			return k
+		}
+	}
+	return "?"
+}
+
+// echoName quotes a member name for an error detail, or says nothing of
+// it when it is too long to repeat.
+func echoName(name string) string {
+	if len(name) > maxEchoedName {
+		return "(a long name)"
+	}
+	return strconv.Quote(name)
 }
 
 // describeJSONError says what is wrong in words a developer can act on,

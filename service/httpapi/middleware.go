@@ -13,6 +13,11 @@ import (
 	"casreset/service/internal/textsafe"
 )
 
+// hstsValue asks browsers to use HTTPS only for two years, the period the
+// HSTS preload list asks for. includeSubDomains is left out: the service
+// does not own the organisation's other host names.
+const hstsValue = "max-age=63072000"
+
 // perRequest gives each request its reference and client address, and sets
 // the headers every answer carries.
 func (h *handler) perRequest(next http.Handler) http.Handler {
@@ -36,6 +41,9 @@ func (h *handler) perRequest(next http.Handler) http.Handler {
 		hd.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
 		hd.Set("Referrer-Policy", "no-referrer")
 		hd.Set("Cross-Origin-Resource-Policy", "same-origin")
+		// The service speaks only HTTPS; a browser that ever reaches it
+		// (a help-desk page, a probe) must not fall back to plain HTTP.
+		hd.Set("Strict-Transport-Security", hstsValue)
 		next.ServeHTTP(w, r.WithContext(withInfo(r.Context(), info)))
 	})
 }
