@@ -74,7 +74,7 @@ func (s *Service) RemindStaffNumber(ctx context.Context, c Client, req api.Remin
 		}
 	}
 	if len(match) != 1 {
-		s.record(ctx, s.event(c, EventAccessRefused, "", "reminder: no single eligible account"))
+		s.record(ctx, s.event(c, EventAccessRefused, "", detailReminderUnmatched))
 		return nil
 	}
 	a := match[0]
@@ -105,6 +105,20 @@ func (s *Service) RemindStaffNumber(ctx context.Context, c Client, req api.Remin
 	}
 	s.notify(ev)
 	return nil
+}
+
+// detailReminderUnmatched is the audit detail of a reminder that matched no
+// single eligible account.
+const detailReminderUnmatched = "reminder: no single eligible account"
+
+// IsReminderOutcome reports whether ev records how a staff-number reminder
+// past its CAPTCHA and limits ended: queued to the contact, or matched no
+// single eligible account. The audit tells the two apart, for the help
+// desk; anything an outsider's request moves where others may see it (the
+// metrics) must count them as one, or it would undo the reminder's
+// "202 always".
+func IsReminderOutcome(ev AuditEvent) bool {
+	return ev.Event == EventReminderSent || ev.Event == EventAccessRefused && ev.Detail == detailReminderUnmatched
 }
 
 // normalizeContact reads an e-mail address (anything with an @) or a

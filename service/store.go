@@ -71,7 +71,8 @@ type Tx interface {
 	ClaimMessages(owner string, now, leaseUntil time.Time, limit int) ([]Message, error)
 	UpdateMessage(m Message) error
 	// OldestQueued is the creation time of the oldest queued message (zero
-	// when none).
+	// when none), staff-number reminders left out: it feeds a metric, and
+	// whether a reminder was queued must not show there.
 	OldestQueued() (time.Time, error)
 
 	InsertAudit(e AuditEvent) error

@@ -50,6 +50,7 @@ func startTarget(ctx context.Context, engine string, o options, stderr *os.File)
 	cfg := server.DefaultConfig()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.DataDir = filepath.Join(dir, "data")
+	cfg.MetricsAddr = server.MetricsOff
 	cfg.Outbox = filepath.Join(dir, "outbox")
 	cfg.Org = delivery.Org{Name: "Load Test College", HelpEmail: "it-help@example.edu.hk", HelpPhone: "+852 2000 0000", Location: cfg.Service.Location, SMSLang: delivery.LangEnglish}
 	cfg.Service.TestCaptchaAnswer = captchaAnswer

@@ -70,18 +70,25 @@ func writeFile(t *testing.T, dir, name, content string) string {
 
 // serving is `resetd serve` running in the background.
 type serving struct {
-	url    string
-	client *http.Client
-	stderr *syncBuffer
-	stop   func() error
+	url string
+	// metricsURL is where it serves /metrics, when it does.
+	metricsURL string
+	client     *http.Client
+	stderr     *syncBuffer
+	stop       func() error
 }
 
-var listeningRE = regexp.MustCompile(`listening on (https://\S+)`)
+var (
+	listeningRE = regexp.MustCompile(`listening on (https://\S+)`)
+	metricsRE   = regexp.MustCompile(`metrics at (http://\S+)`)
+)
 
 // startServe runs `resetd serve` with args until the test ends, and
 // returns once it listens, with a client that trusts only DATA/ca.pem.
+// Metrics listen on a free port unless args say otherwise.
 func startServe(t *testing.T, e env, data string, args ...string) *serving {
 	t.Helper()
+	args = append([]string{"--metrics-addr", "127.0.0.1:0"}, args...)
 	ctx, cancel := context.WithCancel(context.Background())
 	stdout, stderr := &syncBuffer{}, &syncBuffer{}
 	done := make(chan error, 1)
@@ -132,7 +139,11 @@ func startServe(t *testing.T, e env, data string, args ...string) *serving {
 		return stopErr
 	}
 	t.Cleanup(func() { stop() })
-	return &serving{url: url, client: c, stderr: stderr, stop: stop}
+	s := &serving{url: url, client: c, stderr: stderr, stop: stop}
+	if m := metricsRE.FindStringSubmatch(stdout.String()); m != nil {
+		s.metricsURL = m[1]
+	}
+	return s
 }
 
 func (s *serving) call(t *testing.T, method, path, token string, body any, want int, out any) http.Header {
@@ -186,6 +197,13 @@ func TestEndToEnd(t *testing.T) {
 	s := startServe(t, e, data, "--addr", "127.0.0.1:0", "--data", data, "--outbox", outbox)
 	if !strings.Contains(s.stderr.String(), "TEST SWITCH ON") {
 		t.Error("no warning about the test switch")
+	}
+
+	s.call(t, "GET", "/metrics", "", nil, http.StatusNotFound, nil)
+	if resp, err := http.Get(s.metricsURL); err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("GET %q (the metrics listener): %v %v", s.metricsURL, resp, err)
+	} else {
+		resp.Body.Close()
 	}
 
 	var cp api.Captcha
@@ -381,7 +399,8 @@ func TestServeHelpDocumentsEveryFlagAndItsVariable(t *testing.T) {
 		"smtp-addr", "smtp-from", "smtp-tls", "smtp-user", "sms-webhook", "sms-header",
 		"ldap-url", "ldap-bind-dn", "ldap-base-dn", "ldap-starttls", "ldap-staff-attr", "ldap-mobile-attr",
 		"ldap-mail-attr", "ldap-name-attr", "ldap-end-date-attr", "org-name", "help-email", "help-phone",
-		"help-hours", "sms-lang", "time-zone", "starts-per-addr", "max-wrong-codes", "resend-cooldown", "staff-number-case"} {
+		"help-hours", "sms-lang", "time-zone", "starts-per-addr", "max-wrong-codes", "resend-cooldown", "staff-number-case",
+		"metrics-addr"} {
 		if !strings.Contains(stderr, "--"+name+" ") && !strings.Contains(stderr, "--"+name+"\n") {
 			t.Errorf("--help lacks --%s", name)
 		}

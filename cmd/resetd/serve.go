@@ -75,6 +75,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		trust = filepath.Join(cfg.DataDir, tlsgen.CAFile)
 	}
 	fmt.Fprintf(stdout, "%s listening on %s (clients trust %s)\n", versionString(), r.URL, trust)
+	if r.MetricsURL != "" {
+		fmt.Fprintf(stdout, "metrics at %s\n", r.MetricsURL)
+	}
 	return r.Wait()
 }
 
@@ -88,6 +91,7 @@ func defineServeFlags(c *command, cfg *server.Config, sf *serveFlags) {
 	fs.StringVar(&cfg.TLSCert, "tls-cert", "", "PEM `file` of the server certificate chain (with --tls-key)")
 	fs.StringVar(&cfg.TLSKey, "tls-key", "", "PEM `file` of the server certificate's private key")
 	fs.StringVar(&cfg.TLSMin, "tls-min", cfg.TLSMin, "oldest TLS `version` accepted: 1.3, or 1.2 (ECDHE AEAD suites only)")
+	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", cfg.MetricsAddr, "`host:port` of the plain-HTTP listener of GET /metrics (Prometheus), apart from the API's; \"off\" for none")
 	fs.Var(&listValue{&sf.proxies, ","}, "trusted-proxy", "`address or CIDR` of a reverse proxy whose X-Forwarded-For is believed (repeatable; comma-separated in the environment)")
 
 	fs.StringVar(&cfg.Outbox, "outbox", "", "`directory` where messages are written as JSON files instead of sent (demos and tests; includes the code)")

@@ -91,6 +91,7 @@ func Start(ctx context.Context, opts Options) (*Demo, error) {
 	cfg.Addr = "127.0.0.1:0"
 	cfg.DataDir = dataDir
 	cfg.EphemeralTLS = true
+	cfg.MetricsAddr = server.MetricsOff // nobody scrapes a demonstration
 	cfg.Outbox = outbox
 	cfg.Org = opts.Org
 	if cfg.Org.Location == nil {

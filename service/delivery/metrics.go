@@ -18,7 +18,11 @@ const (
 	reasonInvalid = "invalid" // no sender for its channel, or it cannot be rendered
 )
 
-// metrics of the delivery queue, by channel.
+// metrics of the delivery queue, by channel. Staff-number reminders are
+// not counted: a reminder is queued only when the contact matched an
+// account, and the reminder's answer is the same either way, so counting
+// it would tell whoever reads the metrics what the answer hides. The log
+// and the message's row still say how each reminder went.
 type metrics struct {
 	queued  *prometheus.CounterVec
 	sent    *prometheus.CounterVec
@@ -62,6 +66,15 @@ func newMetrics(store service.Store, clock service.Clock) *metrics {
 		}
 	}
 	return m
+}
+
+// count adds one to vec's series of msg's channel and the other labels,
+// unless msg is a staff-number reminder (see metrics).
+func (m *metrics) count(vec *prometheus.CounterVec, msg service.Message, labels ...string) {
+	if msg.Kind == service.MessageReminder {
+		return
+	}
+	vec.WithLabelValues(append([]string{string(msg.Channel)}, labels...)...).Inc()
 }
 
 func (m *metrics) collectors() []prometheus.Collector {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"log/slog"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -90,6 +91,34 @@ func TestWorkerMetrics(t *testing.T) {
 		if got[k] != v {
 			t.Errorf("%s = %v, want %v", k, got[k], v)
 		}
+	}
+}
+
+// A reminder is queued only when its contact matched an account; the
+// metrics must stay as they would have been without it.
+func TestWorkerMetricsDoNotCountReminders(t *testing.T) {
+	store := storetest.SQLite(t)
+	clock := service.NewManualClock(t0)
+	w := newTestWorker(t, store, clock, map[api.Channel]Sender{api.ChannelEmail: &recordingSender{}, api.ChannelSMS: &recordingSender{}})
+	reg := prometheus.NewRegistry()
+	for _, c := range w.Collectors() {
+		if err := reg.Register(c); err != nil {
+			t.Fatalf("register: %v", err)
+		}
+	}
+	before := gather(t, reg)
+
+	id := queue(t, store, testMessage(service.MessageReminder, api.ChannelEmail))
+	clock.Advance(30 * time.Second)
+	if got := gather(t, reg); !maps.Equal(got, before) {
+		t.Errorf("a queued reminder moved the metrics:\nbefore %v\nafter  %v", before, got)
+	}
+	runOnce(t, w)
+	if got := gather(t, reg); !maps.Equal(got, before) {
+		t.Errorf("a sent reminder moved the metrics:\nbefore %v\nafter  %v", before, got)
+	}
+	if m := readMessage(t, store, id); m.Status != api.DeliverySent {
+		t.Fatalf("the reminder was not sent: %+v", m)
 	}
 }
 

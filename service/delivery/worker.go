@@ -198,7 +198,7 @@ func (w *Worker) attemptAll(ctx context.Context, msgs []service.Message) {
 func (w *Worker) attempt(ctx context.Context, m service.Message) {
 	log := w.log.With("message_id", m.ID, "kind", m.Kind, "channel", string(m.Channel))
 	if m.Attempts == 0 {
-		w.metrics.queued.WithLabelValues(string(m.Channel)).Inc()
+		w.metrics.count(w.metrics.queued, m)
 	}
 	now := w.clock.Now()
 	if now.After(m.LeaseUntil.Add(-w.Lease / 2)) {
@@ -263,7 +263,7 @@ func (w *Worker) retry(ctx context.Context, log *slog.Logger, m service.Message,
 	}
 	m.NextAttemptAt = next
 	if w.save(ctx, log.With("attempts", m.Attempts, "next_attempt_at", next), m, "retry", cause) {
-		w.metrics.retried.WithLabelValues(string(m.Channel)).Inc()
+		w.metrics.count(w.metrics.retried, m)
 	}
 }
 
@@ -294,9 +294,9 @@ func (w *Worker) finish(ctx context.Context, log *slog.Logger, m service.Message
 		return
 	}
 	if status == api.DeliverySent {
-		w.metrics.sent.WithLabelValues(string(m.Channel)).Inc()
+		w.metrics.count(w.metrics.sent, m)
 	} else {
-		w.metrics.failed.WithLabelValues(string(m.Channel), reason).Inc()
+		w.metrics.count(w.metrics.failed, m, reason)
 	}
 }
 

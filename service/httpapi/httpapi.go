@@ -27,8 +27,9 @@ type Options struct {
 	// client address is the connection's peer, whatever the headers say.
 	TrustedProxies []netip.Prefix
 
-	// Registry receives the adapter's metrics, served at /metrics. Nil
-	// means a new private registry with the Go and process collectors.
+	// Registry receives the adapter's metrics; MetricsHandler serves it on
+	// a listener apart from the API's. Nil means a new private registry
+	// that nobody serves.
 	Registry *prometheus.Registry
 	// Collectors are registered too, e.g. the delivery worker's.
 	Collectors []prometheus.Collector
@@ -69,7 +70,7 @@ func New(svc *service.Service, opts Options) http.Handler {
 		metrics: newMetrics(reg, opts.Collectors),
 		mux:     http.NewServeMux(),
 	}
-	h.routes(reg)
+	h.routes()
 
 	onEvent := opts.OnEvent
 	svc.SetEventHook(func(ev service.AuditEvent) {

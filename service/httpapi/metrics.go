@@ -3,12 +3,14 @@ package httpapi
 import (
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"casreset/api"
 	"casreset/service"
@@ -25,8 +27,25 @@ func NewRegistry() *prometheus.Registry {
 	return reg
 }
 
+// MetricsHandler serves reg in the Prometheus text format. It belongs on a
+// listener of its own that only monitoring can reach: the counters describe
+// everyone's traffic.
+func MetricsHandler(reg *prometheus.Registry, log *slog.Logger) http.Handler {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{
+		ErrorLog:      slogPrinter{log},
+		ErrorHandling: promhttp.ContinueOnError,
+	})
+}
+
 // metrics of the adapter. The domain counters are derived from the
-// service's audit events, so they count outcomes exactly as the audit does.
+// service's audit events, so they count outcomes exactly as the audit does,
+// with one exception: the outcomes of a staff-number reminder (sent, or no
+// single eligible account) are counted together, as resetd_reminders_total,
+// because the reminder answers 202 either way and no number may tell an
+// outsider's two requests apart.
 type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
@@ -37,6 +56,7 @@ type metrics struct {
 	flowsCompleted prometheus.Counter
 	codesSent      *prometheus.CounterVec
 	limitsHit      *prometheus.CounterVec
+	reminders      prometheus.Counter
 }
 
 // Limits named in the "limit" label; the service's audit detail says which
@@ -87,8 +107,12 @@ func newMetrics(reg *prometheus.Registry, extra []prometheus.Collector) *metrics
 			Name: "resetd_limits_hit_total",
 			Help: "Requests refused by a rate limit, by limit.",
 		}, []string{"limit"}),
+		reminders: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "resetd_reminders_total",
+			Help: "Staff-number reminders past the CAPTCHA and the limits, whether or not the contact matched an account (which no metric tells).",
+		}),
 	}
-	reg.MustRegister(m.requests, m.duration, m.inFlight, m.events, m.flowsStarted, m.flowsCompleted, m.codesSent, m.limitsHit)
+	reg.MustRegister(m.requests, m.duration, m.inFlight, m.events, m.flowsStarted, m.flowsCompleted, m.codesSent, m.limitsHit, m.reminders)
 	reg.MustRegister(extra...)
 
 	// Start the series people alert on at zero.
@@ -109,6 +133,10 @@ func (m *metrics) observeRequest(route string, status int, d time.Duration) {
 // observeEvent counts an audit event. Labels come only from fixed sets, so
 // that no request can grow the number of series.
 func (m *metrics) observeEvent(ev service.AuditEvent) {
+	if service.IsReminderOutcome(ev) {
+		m.reminders.Inc()
+		return
+	}
 	m.events.WithLabelValues(ev.Event).Inc()
 	switch ev.Event {
 	case service.EventResetStarted:

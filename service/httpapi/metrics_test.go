@@ -1,8 +1,14 @@
 package httpapi_test
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
+	"maps"
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -21,7 +27,9 @@ func TestMetricsCountRequestsFlowsCodesAndLimits(t *testing.T) {
 		mu     sync.Mutex
 		hooked []string
 	)
+	reg := httpapi.NewRegistry()
 	h := newHarness(t, func(c *service.Config, o *httpapi.Options) {
+		o.Registry = reg
 		o.Collectors = []prometheus.Collector{extra}
 		o.OnEvent = func(ev service.AuditEvent) {
 			mu.Lock()
@@ -40,8 +48,7 @@ func TestMetricsCountRequestsFlowsCodesAndLimits(t *testing.T) {
 	h.clock.Advance(time.Minute)
 	h.do(req{method: "GET", path: "/v1/nothing"})
 
-	resp := h.ok(req{method: "GET", path: "/metrics"}, http.StatusOK, nil)
-	text := string(resp.body)
+	text := scrape(t, reg)
 	for _, line := range []string{
 		`resetd_flows_started_total 2`,
 		`resetd_flows_completed_total 1`,
@@ -66,6 +73,99 @@ func TestMetricsCountRequestsFlowsCodesAndLimits(t *testing.T) {
 	if len(hooked) == 0 || hooked[0] != service.EventResetStarted {
 		t.Errorf("OnEvent saw %v", hooked)
 	}
+}
+
+// scrape reads reg through MetricsHandler, as Prometheus would.
+func scrape(t *testing.T, reg *prometheus.Registry) string {
+	t.Helper()
+	w := httptest.NewRecorder()
+	httpapi.MetricsHandler(reg, nil).ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
+	if w.Code != http.StatusOK {
+		t.Fatalf("GET /metrics: %d %s", w.Code, w.Body)
+	}
+	return w.Body.String()
+}
+
+func TestMetricsAreNotOnThePublicListener(t *testing.T) {
+	h := newHarness(t)
+	problem(t, h.do(req{method: "GET", path: "/metrics"}), api.CodeNotFound)
+}
+
+// A reminder answers 202 whether or not the contact is registered; the
+// metrics must not tell the two apart either. Only the time each request
+// took may differ (its histogram is left out): that the answer's own
+// timing shows as much.
+func TestRemindersForKnownAndUnknownContactsMoveTheMetricsAlike(t *testing.T) {
+	reg := httpapi.NewRegistry()
+	h := newHarness(t, func(_ *service.Config, o *httpapi.Options) { o.Registry = reg })
+	remind := func(contact string) (response, map[string]float64) {
+		before := resetdSamples(scrape(t, reg))
+		id, answer := h.captcha()
+		resp := h.do(req{method: "POST", path: "/v1/staff-number-reminders", body: api.ReminderRequest{Contact: contact, CaptchaID: id, CaptchaAnswer: answer}})
+		return resp, diffSamples(before, resetdSamples(scrape(t, reg)))
+	}
+	knownResp, known := remind(acctBoth.Email)
+	unknownResp, unknown := remind("nobody@example.edu.hk")
+	if knownResp.StatusCode != http.StatusAccepted || unknownResp.StatusCode != http.StatusAccepted || !bytes.Equal(knownResp.body, unknownResp.body) {
+		t.Errorf("answers differ: %d %s vs %d %s", knownResp.StatusCode, knownResp.body, unknownResp.StatusCode, unknownResp.body)
+	}
+	if len(known) == 0 {
+		t.Fatal("a reminder moved no metric at all; the comparison would prove nothing")
+	}
+	if !maps.Equal(known, unknown) {
+		t.Errorf("the metrics moved differently:\nknown contact   %v\nunknown contact %v", known, unknown)
+	}
+	// The store's first message is the known contact's reminder, and
+	// there is no second.
+	err := h.store.View(t.Context(), func(tx service.Tx) error {
+		m, err := tx.Message(1)
+		if err != nil || m.Kind != service.MessageReminder {
+			return fmt.Errorf("message 1 is %+v (%v), want the known contact's reminder", m, err)
+		}
+		if _, err := tx.Message(2); !errors.Is(err, service.ErrNotFound) {
+			return fmt.Errorf("a second message (%v): the unknown contact got one", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// resetdSamples are the service's own samples of a scrape, "name{labels}"
+// → value, without the request-duration histogram (timing) and the
+// runtime's metrics (go_*, process_*), which move on their own.
+func resetdSamples(text string) map[string]float64 {
+	out := map[string]float64{}
+	for _, line := range strings.Split(text, "\n") {
+		if !strings.HasPrefix(line, "resetd_") || strings.HasPrefix(line, "resetd_http_request_duration_seconds") {
+			continue
+		}
+		if i := strings.LastIndexByte(line, ' '); i > 0 {
+			v, err := strconv.ParseFloat(line[i+1:], 64)
+			if err != nil {
+				panic(fmt.Sprintf("metrics line %q: %v", line, err))
+			}
+			out[line[:i]] = v
+		}
+	}
+	return out
+}
+
+// diffSamples is how much each sample that moved moved.
+func diffSamples(before, after map[string]float64) map[string]float64 {
+	out := map[string]float64{}
+	for k, v := range after {
+		if d := v - before[k]; d != 0 {
+			out[k] = d
+		}
+	}
+	for k, v := range before {
+		if _, ok := after[k]; !ok {
+			out[k] = -v
+		}
+	}
+	return out
 }
 
 func TestClientAddressComesFromTheConnectionUnlessAProxyIsTrusted(t *testing.T) {

@@ -1,15 +1,10 @@
 package httpapi
 
-import (
-	"net/http"
-
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
-)
+import "net/http"
 
 // routes registers the whole v1 contract (DESIGN.md, "The HTTP contract").
 // The pattern is also the "route" label of the request metrics.
-func (h *handler) routes(reg *prometheus.Registry) {
+func (h *handler) routes() {
 	h.handle("GET /v1/policy", h.policy)
 
 	h.handle("POST /v1/captchas", h.newCaptcha)
@@ -29,10 +24,8 @@ func (h *handler) routes(reg *prometheus.Registry) {
 
 	h.handle("GET /healthz", h.healthz)
 	h.handle("GET /readyz", h.readyz)
-	h.handleHTTP("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{
-		ErrorLog:      slogPrinter{h.log},
-		ErrorHandling: promhttp.ContinueOnError,
-	}))
+	// GET /metrics is not here: MetricsHandler serves it on a listener of
+	// its own (resetd serve --metrics-addr), and this one answers 404.
 }
 
 // apiFunc is a route handler: it writes a successful answer or returns the

@@ -29,6 +29,7 @@ func TestTwoResetdOnOneDatabase(t *testing.T) {
 		cfg.Addr = "127.0.0.1:0"
 		cfg.DataDir = t.TempDir() // for the generated certificate only
 		cfg.DB = url
+		cfg.MetricsAddr = server.MetricsOff // two instances: one default port
 		cfg.Outbox = outbox
 		cfg.Org.Name = "Example College"
 		cfg.Org.HelpEmail = "ithelp@example.edu.hk"

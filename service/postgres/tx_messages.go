@@ -99,7 +99,8 @@ func (t *tx) UpdateMessage(m service.Message) error {
 
 func (t *tx) OldestQueued() (time.Time, error) {
 	var oldest time.Time
-	err := t.queryRow(`SELECT min(created_at) FROM messages WHERE status = $1`, string(api.DeliveryQueued)).
+	err := t.queryRow(`SELECT min(created_at) FROM messages WHERE status = $1 AND kind <> $2`,
+		string(api.DeliveryQueued), service.MessageReminder).
 		Scan(timeCol{&oldest})
 	if err != nil {
 		return time.Time{}, dbError("oldest queued", err)

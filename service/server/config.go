@@ -45,6 +45,9 @@ type Config struct {
 	// TrustedProxies are reverse proxies whose X-Forwarded-For is
 	// believed; none by default.
 	TrustedProxies []netip.Prefix
+	// MetricsAddr is where GET /metrics listens (plain HTTP), host:port;
+	// "" or MetricsOff for no metrics listener.
+	MetricsAddr string
 
 	// Delivery: Outbox writes messages as files (demos and tests) for every
 	// channel that has no real transport; SMTP is used when SMTP.Addr is
@@ -99,6 +102,7 @@ func DefaultConfig() Config {
 	svc := service.DefaultConfig()
 	return Config{
 		Addr:              DefaultAddr,
+		MetricsAddr:       DefaultMetricsAddr,
 		TLSMin:            TLS13,
 		Org:               delivery.Org{Location: svc.Location, SMSLang: delivery.LangEnglish},
 		Service:           svc,
@@ -121,6 +125,11 @@ func (c Config) Validate() error {
 	var errs []error
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		errs = append(errs, fmt.Errorf("--addr %q is not host:port", c.Addr))
+	}
+	if metricsEnabled(c.MetricsAddr) {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			errs = append(errs, fmt.Errorf("--metrics-addr %q is not host:port (or %q)", c.MetricsAddr, MetricsOff))
+		}
 	}
 	if c.TLSMin != TLS13 && c.TLSMin != TLS12 {
 		errs = append(errs, fmt.Errorf("--tls-min %q: must be %s or %s", c.TLSMin, TLS13, TLS12))

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"casreset/service"
 	"casreset/service/delivery"
 	"casreset/service/httpapi"
@@ -20,6 +22,9 @@ import (
 type Running struct {
 	// URL is the service's base URL, e.g. https://127.0.0.1:8443.
 	URL string
+	// MetricsURL is where the metrics are scraped, e.g.
+	// http://127.0.0.1:9464/metrics; empty when the listener is off.
+	MetricsURL string
 	// Addr is the address actually listened on (useful with port 0).
 	Addr net.Addr
 	// CAPEM is the CA clients must trust: the generated one, or nil when
@@ -73,7 +78,11 @@ func Start(ctx context.Context, cfg Config) (*Running, error) {
 	if err != nil {
 		return nil, err
 	}
-	if r.srv, err = newHTTPServer(ctx, cfg, newAPIHandler(cfg, r.Service, worker), certs); err != nil {
+	reg := httpapi.NewRegistry()
+	if err := r.serveMetrics(cfg, reg); err != nil {
+		return nil, err
+	}
+	if r.srv, err = newHTTPServer(ctx, cfg, newAPIHandler(cfg, r.Service, worker, reg), certs); err != nil {
 		return nil, err
 	}
 	ln, err := r.listen(cfg)
@@ -162,13 +171,14 @@ func newWorker(cfg Config, store service.Store) (*delivery.Worker, error) {
 	return delivery.NewWorker(store, snd, cfg.Org, cfg.Clock, cfg.Log), nil
 }
 
-// newAPIHandler is the HTTP API of svc. Every committed audit event pokes
-// the worker and reaches cfg.OnEvent.
-func newAPIHandler(cfg Config, svc *service.Service, worker *delivery.Worker) http.Handler {
+// newAPIHandler is the HTTP API of svc, with its metrics in reg. Every
+// committed audit event pokes the worker and reaches cfg.OnEvent.
+func newAPIHandler(cfg Config, svc *service.Service, worker *delivery.Worker, reg *prometheus.Registry) http.Handler {
 	onEvent := cfg.OnEvent
 	return httpapi.New(svc, httpapi.Options{
 		Log:            cfg.Log,
 		TrustedProxies: cfg.TrustedProxies,
+		Registry:       reg,
 		Collectors:     worker.Collectors(),
 		OnEvent: func(ev service.AuditEvent) {
 			// Any event may have queued a message; a poke is cheap.

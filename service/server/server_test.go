@@ -47,6 +47,7 @@ func testConfig(t *testing.T, log io.Writer) server.Config {
 	dir := t.TempDir()
 	cfg := server.DefaultConfig()
 	cfg.Addr = "127.0.0.1:0"
+	cfg.MetricsAddr = "127.0.0.1:0"
 	cfg.DataDir = filepath.Join(dir, "data")
 	cfg.Outbox = filepath.Join(dir, "outbox")
 	cfg.Org.Name = "Example College"
@@ -111,12 +112,29 @@ func TestServesTheContractOverHTTPSWithTheGeneratedCA(t *testing.T) {
 			t.Errorf("%s: %d %s", path, resp.StatusCode, body)
 		}
 	}
-	resp, body := get(t, c, r.URL+"/metrics")
-	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "resetd_delivery_messages_sent_total") {
-		t.Errorf("metrics lack the delivery worker's collectors")
+	if resp, _ := get(t, c, r.URL+"/metrics"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("GET /metrics on the public listener: %d, want 404", resp.StatusCode)
+	}
+	if !strings.HasPrefix(r.MetricsURL, "http://127.0.0.1:") {
+		t.Fatalf("MetricsURL = %q", r.MetricsURL)
+	}
+	resp, body := get(t, http.DefaultClient, r.MetricsURL)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "resetd_delivery_messages_sent_total") ||
+		!strings.Contains(string(body), "resetd_http_requests_total") {
+		t.Errorf("the metrics listener lacks the adapter's or the delivery worker's collectors: %d\n%s", resp.StatusCode, body)
 	}
 	if _, err := os.Stat(filepath.Join(cfg.DataDir, server.DatabaseFile)); err != nil {
 		t.Errorf("database not in the data directory: %v", err)
+	}
+}
+
+func TestMetricsListenerCanBeTurnedOff(t *testing.T) {
+	for _, off := range []string{"", server.MetricsOff} {
+		cfg := testConfig(t, nil)
+		cfg.MetricsAddr = off
+		if r := start(t, cfg); r.MetricsURL != "" {
+			t.Errorf("MetricsAddr %q: metrics at %q, want none", off, r.MetricsURL)
+		}
 	}
 }
 
@@ -245,15 +263,24 @@ func TestStartRefusesBadConfigurations(t *testing.T) {
 		change func(*server.Config)
 		want   string
 	}{
-		"no data":        {func(c *server.Config) { c.DataDir = "" }, "--data"},
-		"no delivery":    {func(c *server.Config) { c.Outbox = "" }, "--outbox"},
-		"bad tls-min":    {func(c *server.Config) { c.TLSMin = "1.0" }, "--tls-min"},
-		"half a pair":    {func(c *server.Config) { c.TLSCert = "cert.pem" }, "--tls-key"},
-		"postgres down":  {func(c *server.Config) { c.DB = "postgres://resetd@127.0.0.1:1/resetd?connect_timeout=2" }, "PostgreSQL"},
-		"other database": {func(c *server.Config) { c.DB = "mysql://x" }, "postgres://"},
-		"no org name":    {func(c *server.Config) { c.Org.Name = "" }, "organisation"},
-		"bad limits":     {func(c *server.Config) { c.Service.MaxWrongCodes = 0 }, "wrong codes"},
-		"bad address":    {func(c *server.Config) { c.Addr = "8443" }, "--addr"},
+		"no data":             {func(c *server.Config) { c.DataDir = "" }, "--data"},
+		"no delivery":         {func(c *server.Config) { c.Outbox = "" }, "--outbox"},
+		"bad tls-min":         {func(c *server.Config) { c.TLSMin = "1.0" }, "--tls-min"},
+		"half a pair":         {func(c *server.Config) { c.TLSCert = "cert.pem" }, "--tls-key"},
+		"postgres down":       {func(c *server.Config) { c.DB = "postgres://resetd@127.0.0.1:1/resetd?connect_timeout=2" }, "PostgreSQL"},
+		"other database":      {func(c *server.Config) { c.DB = "mysql://x" }, "postgres://"},
+		"no org name":         {func(c *server.Config) { c.Org.Name = "" }, "organisation"},
+		"bad limits":          {func(c *server.Config) { c.Service.MaxWrongCodes = 0 }, "wrong codes"},
+		"bad address":         {func(c *server.Config) { c.Addr = "8443" }, "--addr"},
+		"bad metrics address": {func(c *server.Config) { c.MetricsAddr = "9464" }, "--metrics-addr"},
+		"metrics address in use": {func(c *server.Config) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { ln.Close() })
+			c.MetricsAddr = ln.Addr().String()
+		}, "--metrics-addr"},
 		"address in use": {func(c *server.Config) {
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {

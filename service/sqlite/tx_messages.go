@@ -108,7 +108,8 @@ func (t *tx) UpdateMessage(m service.Message) error {
 
 func (t *tx) OldestQueued() (time.Time, error) {
 	var oldest time.Time
-	err := t.queryRow(`SELECT min(created_at) FROM messages WHERE status = ?`, string(api.DeliveryQueued)).
+	err := t.queryRow(`SELECT min(created_at) FROM messages WHERE status = ? AND kind <> ?`,
+		string(api.DeliveryQueued), service.MessageReminder).
 		Scan(timeCol{&oldest})
 	if err != nil {
 		return time.Time{}, fmt.Errorf("sqlite: oldest queued: %w", err)

@@ -69,6 +69,7 @@ type instance struct {
 	outbox  string
 	db      string
 	url     string
+	metrics string // the URL of /metrics on the metrics listener
 	cmd     *exec.Cmd
 	stderr  *syncBuffer
 	exited  chan struct{}
@@ -128,7 +129,8 @@ func mobileOf(i int) string { return fmt.Sprintf("+8529%07d", i) }
 func emailOf(i int) string  { return fmt.Sprintf("staff%d@example.edu.hk", i) }
 
 // start runs `resetd serve` on 127.0.0.1 with the test switch and the
-// outbox, plus extra flags, and waits until it listens. The process is
+// outbox, metrics on a free port of 127.0.0.1, plus extra flags, and waits
+// until it listens. The process is
 // stopped when t ends.
 func (s *setup) start(t *testing.T, extra ...string) *instance {
 	t.Helper()
@@ -138,7 +140,7 @@ func (s *setup) start(t *testing.T, extra ...string) *instance {
 // startWith is start with a hook to change the command before it runs.
 func (s *setup) startWith(t *testing.T, prepare func(*exec.Cmd), extra ...string) *instance {
 	t.Helper()
-	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--outbox", s.outbox,
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--outbox", s.outbox,
 		"--org-name", "Evidence College", "--help-email", "it-help@example.edu.hk", "--log-format", "json"},
 		s.storeArgs()...)
 	cmd := exec.Command(resetdBin, append(args, extra...)...)
@@ -155,13 +157,22 @@ func (s *setup) startWith(t *testing.T, prepare func(*exec.Cmd), extra ...string
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start resetd: %v", err)
 	}
-	listening := make(chan string, 1)
+	listening := make(chan [2]string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
+		var urls [2]string // the API's, then the metrics'
 		for sc.Scan() {
-			if _, rest, ok := strings.Cut(sc.Text(), " listening on "); ok {
-				url, _, _ := strings.Cut(rest, " ")
-				listening <- url
+			line := sc.Text()
+			if _, rest, ok := strings.Cut(line, " listening on "); ok {
+				urls[0], _, _ = strings.Cut(rest, " ")
+			}
+			if url, ok := strings.CutPrefix(line, "metrics at "); ok {
+				urls[1] = url
+			}
+			// resetd prints the metrics line right after the API's.
+			if urls[0] != "" && urls[1] != "" {
+				listening <- urls
+				urls = [2]string{}
 			}
 		}
 		io.Copy(io.Discard, stdout)
@@ -170,7 +181,8 @@ func (s *setup) startWith(t *testing.T, prepare func(*exec.Cmd), extra ...string
 	}()
 	t.Cleanup(func() { in.stopNow() })
 	select {
-	case in.url = <-listening:
+	case urls := <-listening:
+		in.url, in.metrics = urls[0], urls[1]
 	case <-in.exited:
 		t.Fatalf("resetd exited before listening (%v):\n%s", in.waitErr, in.stderr.String())
 	case <-time.After(startTimeout):

@@ -122,6 +122,17 @@ var messageTests = []test{
 		got = read(t, s, func(tx service.Tx) (time.Time, error) { return tx.OldestQueued() })
 		assertEqual(t, "OldestQueued", got, t0.Add(2*time.Minute))
 	}},
+	{"OldestQueuedIgnoresReminders", func(t *testing.T, s service.Store) {
+		reminder := codeMessage
+		reminder.Kind = service.MessageReminder
+		insertMessages(t, s, withStatus(reminder, api.DeliveryQueued, t0))
+		got := read(t, s, func(tx service.Tx) (time.Time, error) { return tx.OldestQueued() })
+		assertEqual(t, "OldestQueued with only a reminder queued", got, time.Time{})
+
+		insertMessages(t, s, withStatus(codeMessage, api.DeliveryQueued, t0.Add(time.Minute)))
+		got = read(t, s, func(tx service.Tx) (time.Time, error) { return tx.OldestQueued() })
+		assertEqual(t, "OldestQueued", got, t0.Add(time.Minute))
+	}},
 }
 
 var claimTests = []test{
