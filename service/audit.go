@@ -88,6 +88,12 @@ func (s *Service) event(c Client, name, staffNumber, detail string) AuditEvent {
 	}
 }
 
+// EscapeForDisplay returns s with every character escaped that could
+// reorder, hide or fake what an operator reads (textsafe.Escape): the
+// audit keeps what a client sent (a User-Agent), and `resetd audit` shows
+// it through this.
+func EscapeForDisplay(s string) string { return textsafe.Escape(s) }
+
 // refusalEvent is the event of refusal e; extra adds context to its detail.
 func (s *Service) refusalEvent(c Client, staffNumber string, e *api.Error, extra string) AuditEvent {
 	name, ok := refusalEvents[e.Code]

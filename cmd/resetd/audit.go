@@ -74,8 +74,9 @@ func audit(ctx context.Context, args []string, getenv func(string) string, stdou
 	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "TIME (UTC)\tEVENT\tSTAFF\tCLIENT\tREFERENCE\tDETAIL\tUSER AGENT")
 	for _, e := range events {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Time.UTC().Format(time.RFC3339), e.Event,
-			dash(e.StaffNumber), dash(e.ClientAddr), dash(e.Reference), dash(e.Detail), dash(e.UserAgent))
+		l := auditJSON(e)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", l.Time.Format(time.RFC3339), l.Event,
+			dash(l.StaffNumber), dash(l.ClientAddr), dash(l.Reference), dash(l.Detail), dash(l.UserAgent))
 	}
 	return w.Flush()
 }
@@ -90,8 +91,13 @@ type auditLine struct {
 	Detail      string    `json:"detail,omitempty"`
 }
 
+// auditJSON is e as printed, in the table or as JSON. Every text is
+// escaped for display: part of it comes from clients (the User-Agent), and
+// a control, format or bidirectional character could otherwise reorder or
+// hide what an operator reads in a terminal.
 func auditJSON(e service.AuditEvent) auditLine {
-	return auditLine{e.Time.UTC(), e.Event, e.StaffNumber, e.ClientAddr, e.UserAgent, e.Reference, e.Detail}
+	esc := service.EscapeForDisplay
+	return auditLine{e.Time.UTC(), esc(e.Event), esc(e.StaffNumber), esc(e.ClientAddr), esc(e.UserAgent), esc(e.Reference), esc(e.Detail)}
 }
 
 func dash(s string) string {

@@ -1,9 +1,11 @@
 // Package textsafe turns bytes a client sent (header values) into text the
-// log and the audit may keep. The HTTP adapter and the domain share it so
-// that both clean a value the same way.
+// log and the audit may keep, and that text into what a terminal may show.
+// The HTTP adapter and the domain share it so that both clean a value the
+// same way.
 package textsafe
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -27,3 +29,34 @@ func Printable(s string, max int) string {
 	}
 	return s
 }
+
+// Escape returns s with the backslash and every character that is not
+// graphic written as an escape (\\, \u0009, \u202E, \U000E0001): control
+// and format characters (the bidirectional overrides and isolates among
+// them, and zero-width ones), line and paragraph separators, private-use,
+// unassigned and non-characters. Text a client sent then shows as what it
+// is: it cannot reverse or end a terminal's line, or hide characters in it.
+// Printable keeps such characters (but controls), for they are what was
+// sent; this is for showing it.
+func Escape(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if !strings.ContainsFunc(s, mustEscape) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\\':
+			b.WriteString(`\\`)
+		case !mustEscape(r):
+			b.WriteRune(r)
+		case r <= 0xFFFF:
+			fmt.Fprintf(&b, `\u%04X`, r)
+		default:
+			fmt.Fprintf(&b, `\U%08X`, r)
+		}
+	}
+	return b.String()
+}
+
+func mustEscape(r rune) bool { return r == '\\' || r != ' ' && !unicode.IsGraphic(r) }
