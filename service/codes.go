@@ -13,9 +13,10 @@ import (
 // codeKeyName is the store secret under which validation codes are MACed.
 const codeKeyName = "code_hmac_key"
 
-// codeKeyBytes is the size of the HMAC-SHA256 key (the hash's block-size
-// guidance says at least 32 bytes).
-const codeKeyBytes = 32
+// CodeKeyBytes is the size of the HMAC-SHA256 key the service generates,
+// and the least it accepts in Config.CodeKey (RFC 2104: at least the hash's
+// output length).
+const CodeKeyBytes = 32
 
 // RandomDigits returns n decimal digits from crypto/rand, each of the 10^n
 // strings equally likely (rand.Int draws without modulo bias).
@@ -43,16 +44,20 @@ func codeMatches(key []byte, flowID, code string, want []byte) bool {
 	return hmac.Equal(codeMAC(key, flowID, code), want)
 }
 
-// codeKey returns the server's HMAC key for codes, creating it in the store
-// on first use. Every instance shares it through the store: the first
-// writer wins and everyone reads back the stored value.
+// codeKey returns the server's HMAC key for codes: Config.CodeKey when set,
+// otherwise one kept in the store and created there on first use. Every
+// instance shares that one through the store: the first writer wins and
+// everyone reads back the stored value.
 func (s *Service) codeKey(ctx context.Context) ([]byte, error) {
+	if s.cfg.CodeKey != nil {
+		return s.cfg.CodeKey, nil
+	}
 	s.keyMu.Lock()
 	defer s.keyMu.Unlock()
 	if s.key != nil {
 		return s.key, nil
 	}
-	fresh := make([]byte, codeKeyBytes)
+	fresh := make([]byte, CodeKeyBytes)
 	if _, err := rand.Read(fresh); err != nil {
 		return nil, fmt.Errorf("code key: %w", err)
 	}
@@ -74,8 +79,8 @@ func (s *Service) codeKey(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("code key: %w", err)
 	}
-	if len(key) < codeKeyBytes {
-		return nil, fmt.Errorf("code key: stored key has %d bytes, want %d", len(key), codeKeyBytes)
+	if len(key) < CodeKeyBytes {
+		return nil, fmt.Errorf("code key: stored key has %d bytes, want %d", len(key), CodeKeyBytes)
 	}
 	s.key = key
 	return key, nil

@@ -1,8 +1,14 @@
 package service_test
 
 import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
 	"testing"
 
+	"casreset/api"
+	"casreset/internal/testkit/storetest"
 	"casreset/service"
 )
 
@@ -33,5 +39,47 @@ func TestRandomDigits(t *testing.T) {
 				t.Errorf("digit %d never appeared at position %d in %d codes", d, i, samples)
 			}
 		}
+	}
+}
+
+// TestCodeKeyFromConfigurationStaysOutOfTheStore: with Config.CodeKey the
+// store holds no key, and only a service with the same key verifies the
+// codes another sent.
+func TestCodeKeyFromConfigurationStaysOutOfTheStore(t *testing.T) {
+	key := bytes.Repeat([]byte{7}, service.CodeKeyBytes)
+	h := newHarness(t, func(c *service.Config) { c.CodeKey = key })
+	token := h.start(acctBoth.StaffNumber)
+	h.send(token, api.ChannelSMS)
+	code := h.code(token)
+
+	err := h.store.View(context.Background(), func(tx service.Tx) error {
+		_, err := tx.Secret("code_hmac_key")
+		return err
+	})
+	if !errors.Is(err, service.ErrNotFound) {
+		t.Errorf("the store holds a code key (%v); it should stay in the configuration", err)
+	}
+
+	other := func(key []byte) *service.Service {
+		cfg := testConfig()
+		cfg.CodeKey = key
+		svc, err := service.New(cfg, h.store, nil, h.clock, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return svc
+	}
+	wrongKey := bytes.Repeat([]byte{8}, service.CodeKeyBytes)
+	wantCode(t, other(wrongKey).Verify(context.Background(), h.client, token, code), api.CodeCodeInvalid)
+	if err := other(key).Verify(context.Background(), h.client, token, code); err != nil {
+		t.Errorf("an instance with the same key: %v", err)
+	}
+}
+
+func TestShortCodeKeyIsRefused(t *testing.T) {
+	cfg := testConfig()
+	cfg.CodeKey = make([]byte, service.CodeKeyBytes-1)
+	if _, err := service.New(cfg, storetest.SQLite(t), nil, nil, nil); err == nil || !strings.Contains(err.Error(), "code key") {
+		t.Errorf("a %d-byte code key: %v, want refused", len(cfg.CodeKey), err)
 	}
 }

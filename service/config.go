@@ -17,8 +17,14 @@ type Config struct {
 	// automated end-to-end tests set it (RESETD_TEST_CAPTCHA_ANSWER).
 	TestCaptchaAnswer string
 
-	CodeLength     int
-	CodeTTL        time.Duration
+	CodeLength int
+	CodeTTL    time.Duration
+	// CodeKey, when set, is the HMAC key of validation codes (at least
+	// CodeKeyBytes), kept out of the database: a copy of the database then
+	// holds the codes' HMACs without the key to test guesses against them.
+	// Every instance must have the same. Empty means a key generated once
+	// and kept in the store.
+	CodeKey        []byte
 	MaxWrongCodes  int           // per flow, then the flow ends
 	ResendCooldown time.Duration // between two sends in a flow
 	MaxSendsFlow   int           // per flow

@@ -30,6 +30,7 @@ func (c Config) Validate() error {
 	// 18 digits still fit in an int64 for the uniform draw.
 	check(c.CodeLength >= 4 && c.CodeLength <= 18, "code length %d: must be 4 to 18", c.CodeLength)
 	check(c.CodeTTL > 0, "code lifetime %v: must be positive", c.CodeTTL)
+	check(c.CodeKey == nil || len(c.CodeKey) >= CodeKeyBytes, "code key of %d bytes: must have at least %d", len(c.CodeKey), CodeKeyBytes)
 	check(c.MaxWrongCodes >= 1, "wrong codes %d: must be at least 1", c.MaxWrongCodes)
 	check(c.ResendCooldown >= 0, "resend cool-down %v: must not be negative", c.ResendCooldown)
 	check(c.MaxSendsFlow >= 1, "sends per flow %d: must be at least 1", c.MaxSendsFlow)

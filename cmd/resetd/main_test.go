@@ -85,7 +85,7 @@ var (
 
 // startServe runs `resetd serve` with args until the test ends, and
 // returns once it listens, with a client that trusts only DATA/ca.pem.
-// Metrics listen on a free port unless args say otherwise.
+// Metrics listen on a free port.
 func startServe(t *testing.T, e env, data string, args ...string) *serving {
 	t.Helper()
 	args = append([]string{"--metrics-addr", "127.0.0.1:0"}, args...)
@@ -94,9 +94,9 @@ func startServe(t *testing.T, e env, data string, args ...string) *serving {
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, append([]string{"serve"}, args...), e.get, stdout, stderr) }()
 
-	var url string
+	var url, metricsURL string
 	deadline := time.Now().Add(30 * time.Second)
-	for url == "" {
+	for url == "" || metricsURL == "" {
 		select {
 		case err := <-done:
 			cancel()
@@ -105,7 +105,9 @@ func startServe(t *testing.T, e env, data string, args ...string) *serving {
 		}
 		if m := listeningRE.FindStringSubmatch(stdout.String()); m != nil {
 			url = m[1]
-			break
+		}
+		if m := metricsRE.FindStringSubmatch(stdout.String()); m != nil {
+			metricsURL = m[1]
 		}
 		if time.Now().After(deadline) {
 			cancel()
@@ -139,11 +141,18 @@ func startServe(t *testing.T, e env, data string, args ...string) *serving {
 		return stopErr
 	}
 	t.Cleanup(func() { stop() })
-	s := &serving{url: url, client: c, stderr: stderr, stop: stop}
-	if m := metricsRE.FindStringSubmatch(stdout.String()); m != nil {
-		s.metricsURL = m[1]
-	}
-	return s
+	return &serving{url: url, metricsURL: metricsURL, client: c, stderr: stderr, stop: stop}
+}
+
+// start solves a CAPTCHA with the test answer 424242 and starts a flow of
+// staff, returning its token.
+func (s *serving) start(t *testing.T, staff string) string {
+	t.Helper()
+	var cp api.Captcha
+	s.call(t, "POST", "/v1/captchas", "", nil, http.StatusCreated, &cp)
+	var st api.StartResponse
+	s.call(t, "POST", "/v1/resets", "", api.StartRequest{StaffNumber: staff, CaptchaID: cp.CaptchaID, CaptchaAnswer: "424242"}, http.StatusCreated, &st)
+	return st.ResetToken
 }
 
 func (s *serving) call(t *testing.T, method, path, token string, body any, want int, out any) http.Header {
@@ -400,7 +409,7 @@ func TestServeHelpDocumentsEveryFlagAndItsVariable(t *testing.T) {
 		"ldap-url", "ldap-bind-dn", "ldap-base-dn", "ldap-starttls", "ldap-staff-attr", "ldap-mobile-attr",
 		"ldap-mail-attr", "ldap-name-attr", "ldap-end-date-attr", "org-name", "help-email", "help-phone",
 		"help-hours", "sms-lang", "time-zone", "starts-per-addr", "max-wrong-codes", "resend-cooldown", "staff-number-case",
-		"metrics-addr"} {
+		"metrics-addr", "sms-header-file", "code-key-file"} {
 		if !strings.Contains(stderr, "--"+name+" ") && !strings.Contains(stderr, "--"+name+"\n") {
 			t.Errorf("--help lacks --%s", name)
 		}
@@ -408,7 +417,7 @@ func TestServeHelpDocumentsEveryFlagAndItsVariable(t *testing.T) {
 			t.Errorf("--help lacks %s", envName(name))
 		}
 	}
-	for _, v := range []string{"RESETD_SMTP_PASSWORD", "RESETD_LDAP_BIND_PASSWORD", "RESETD_TEST_CAPTCHA_ANSWER"} {
+	for _, v := range []string{"RESETD_SMTP_PASSWORD", "RESETD_LDAP_BIND_PASSWORD", "RESETD_TEST_CAPTCHA_ANSWER", "RESETD_SMS_HEADERS"} {
 		if !strings.Contains(stderr, v) {
 			t.Errorf("--help lacks %s", v)
 		}

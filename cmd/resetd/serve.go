@@ -27,14 +27,16 @@ const (
 // serveFlags are the flags of `resetd serve` that do not map one to one
 // onto server.Config.
 type serveFlags struct {
-	proxies     []string
-	smsHeaders  []string
-	timeZone    string
-	logFormat   string
-	logLevel    string
-	argonMemory int
-	argonTime   int
-	argonThread int
+	proxies       []string
+	smsHeaders    []string
+	smsHeaderFile string
+	codeKeyFile   string
+	timeZone      string
+	logFormat     string
+	logLevel      string
+	argonMemory   int
+	argonTime     int
+	argonThread   int
 }
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -47,6 +49,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	c.env = []envOnly{
 		{envSMTPPassword, "the SMTP password (with --smtp-user)"},
 		{envLDAPBindPassword, "the LDAP bind password (with --ldap-bind-dn)"},
+		{envSMSHeaders, "headers sent to the SMS gateway, \"Name: value\" one a line, e.g. its credentials"},
 		{envTestCaptchaAnswer, "digits accepted for every CAPTCHA, for automated end-to-end tests only;\n" +
 			"        refused unless --addr is a loopback address, and a warning is logged"},
 	}
@@ -65,6 +68,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return usageError{err}
 	}
 	cfg.Log = log
+	if cfg.Service.CodeKey == nil {
+		log.Info("the validation codes' HMAC key is kept in the database; --code-key-file keeps it apart")
+	}
 
 	r, err := server.Start(ctx, cfg)
 	if err != nil {
@@ -102,7 +108,8 @@ func defineServeFlags(c *command, cfg *server.Config, sf *serveFlags) {
 	fs.StringVar(&cfg.SMTP.CAFile, "smtp-ca", "", "PEM `file` of the CA of the mail server's certificate (default: system roots)")
 	fs.DurationVar(&cfg.SMTP.Timeout, "smtp-timeout", 30*time.Second, "bound on each SMTP `connection`")
 	fs.StringVar(&cfg.SMS.URL, "sms-webhook", "", "`URL` of the SMS gateway; it receives {\"to\":\"+852…\",\"message\":\"…\"}")
-	fs.Var(&listValue{&sf.smsHeaders, "\n"}, "sms-header", "`\"Name: value\"` header sent to the SMS gateway, e.g. its credentials (repeatable; one per line in the environment)")
+	fs.Var(&listValue{&sf.smsHeaders, "\n"}, "sms-header", "`\"Name: value\"` header sent to the SMS gateway (repeatable; one per line in the environment); not for credentials, which a process listing would show: see --sms-header-file and "+envSMSHeaders)
+	fs.StringVar(&sf.smsHeaderFile, "sms-header-file", "", "`file` of headers sent to the SMS gateway, \"Name: value\" one a line (# comments), e.g. its credentials; readable by its owner only")
 	fs.StringVar(&cfg.SMS.BodyTemplate, "sms-body-template", "", "Go `template` of the gateway's request body (sees .To, .ToDigits, .Message)")
 	fs.StringVar(&cfg.SMS.CAFile, "sms-ca", "", "PEM `file` of the CA of the gateway's certificate (default: system roots)")
 	fs.DurationVar(&cfg.SMS.Timeout, "sms-timeout", 15*time.Second, "bound on each SMS gateway `request`")
@@ -139,6 +146,7 @@ func defineServeFlags(c *command, cfg *server.Config, sf *serveFlags) {
 
 	fs.DurationVar(&svc.CaptchaTTL, "captcha-ttl", svc.CaptchaTTL, "CAPTCHA `lifetime`")
 	fs.DurationVar(&svc.CodeTTL, "code-ttl", svc.CodeTTL, "validation code `lifetime`")
+	fs.StringVar(&sf.codeKeyFile, "code-key-file", "", "`file` of the validation codes' HMAC key, kept out of the database: 32+ random bytes in base64 (openssl rand -base64 32), readable by its owner only, the same for every instance; never created by resetd (default: a key generated once in the database)")
 	fs.IntVar(&svc.MaxWrongCodes, "max-wrong-codes", svc.MaxWrongCodes, "wrong codes per flow before it ends (`N`)")
 	fs.DurationVar(&svc.ResendCooldown, "resend-cooldown", svc.ResendCooldown, "`wait` between two codes of one flow")
 	fs.IntVar(&svc.MaxSendsFlow, "max-sends-flow", svc.MaxSendsFlow, "codes per flow (`N`)")
@@ -192,7 +200,14 @@ func applyServeFlags(cfg *server.Config, sf serveFlags, getenv func(string) stri
 			cfg.TrustedProxies = append(cfg.TrustedProxies, prefix)
 		}
 	}
-	cfg.SMS.Headers = sf.smsHeaders
+	if cfg.SMS.Headers, err = smsHeaders(sf.smsHeaders, sf.smsHeaderFile, getenv); err != nil {
+		errs = append(errs, err)
+	}
+	if sf.codeKeyFile != "" {
+		if cfg.Service.CodeKey, err = readCodeKey(sf.codeKeyFile); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if sf.argonMemory < 1 || sf.argonMemory > math.MaxUint32 || sf.argonTime < 1 || sf.argonTime > math.MaxUint32 || sf.argonThread < 1 || sf.argonThread > math.MaxUint8 {
 		errs = append(errs, errors.New("--argon2-memory, --argon2-time and --argon2-threads must be positive (threads at most 255)"))
 	} else {
