@@ -108,7 +108,8 @@ const (
 	RuleForbiddenChar    = "forbidden_char"
 	RuleTooCommon        = "too_common"
 	RuleContainsIdentity = "contains_identity"
-	RuleMismatch         = "mismatch" // client side only
+	RuleInvisibleChar    = "invisible_char" // format, control, private-use, unassigned or non-character
+	RuleMismatch         = "mismatch"       // client side only
 )
 
 // Error is an RFC 9457 problem with the contract's extension members. The

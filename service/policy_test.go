@@ -7,6 +7,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"casreset/api"
 	"casreset/service"
 )
@@ -42,13 +44,30 @@ func TestCheckPasswordReportsEachRule(t *testing.T) {
 		{"backslash", `Kx7pQ\2mZr9`, []string{api.RuleForbiddenChar}},
 		{"slash", "Kx7pQ/2mZr9", []string{api.RuleForbiddenChar}},
 		{"backquote", "Kx7pQ`2mZr9", []string{api.RuleForbiddenChar}},
-		{"control character", "Kx7pQ\x002mZr9", []string{api.RuleForbiddenChar}},
+		{"control character", "Kx7pQ\x002mZr9", []string{api.RuleInvisibleChar}},
+		{"escape", "Kx7pQ\x1b2mZr9", []string{api.RuleInvisibleChar}},
+		{"zero-width joiner", "Kx7pQ\u200d2mZr9", []string{api.RuleInvisibleChar}},
+		{"zero-width space", "Kx7pQ\u200b2mZr9", []string{api.RuleInvisibleChar}},
+		{"right-to-left override", "Kx7pQ\u202e2mZr9", []string{api.RuleInvisibleChar}},
+		{"left-to-right mark", "Kx7pQ\u200e2mZr9", []string{api.RuleInvisibleChar}},
+		{"byte order mark", "\ufeffKx7pQ2mZr9", []string{api.RuleInvisibleChar}},
+		{"soft hyphen", "Kx7pQ\u00ad2mZr9", []string{api.RuleInvisibleChar}},
+		{"language tag", "Kx7pQ2mZr9\U000e0001", []string{api.RuleInvisibleChar}},
+		{"private use", "Kx7pQ\ue0002mZr9", []string{api.RuleInvisibleChar}},
+		{"supplementary private use", "Kx7pQ\U000f00002mZr9", []string{api.RuleInvisibleChar}},
+		{"unassigned", "Kx7pQ\U0002fffd2mZr9", []string{api.RuleInvisibleChar}},
+		{"non-character U+FFFE", "Kx7pQ\ufffe2mZr9", []string{api.RuleInvisibleChar}},
+		{"non-character U+FDD0", "Kx7pQ\ufdd02mZr9", []string{api.RuleInvisibleChar}},
+		{"non-character U+1FFFF", "Kx7pQ\U0001ffff2mZr9", []string{api.RuleInvisibleChar}},
+		{"visible non-ASCII is fine", "Kx7pQ2mZr9é密€", nil},
+		{"decomposed letters count once", "Kx7pQ2mZre\u0301", nil},
+		{"too short once composed", "Kx7pQ2mZe\u0301", []string{api.RuleTooShort}},
 		{"other punctuation is fine", "Kx7pQ!2m#Zr9@%^&*()", nil},
 		{"common password", "password12", []string{api.RuleTooCommon}},
 		{"common password in another case", "PassWord12", []string{api.RuleTooCommon}},
 		{"contains the staff number", "Kx12345678Zr", []string{api.RuleContainsIdentity}},
 		{"contains a name part", "Kx7pPeter9vT", []string{api.RuleContainsIdentity}},
-		{"several rules at once", "a b$", []string{api.RuleTooShort, api.RuleNeedsDigit, api.RuleHasWhitespace, api.RuleForbiddenChar}},
+		{"several rules at once", "a b$\u200d", []string{api.RuleTooShort, api.RuleNeedsDigit, api.RuleHasWhitespace, api.RuleForbiddenChar, api.RuleInvisibleChar}},
 		{"empty", "", []string{api.RuleTooShort, api.RuleNeedsLetter, api.RuleNeedsDigit}},
 	}
 	for _, tt := range tests {
@@ -98,9 +117,28 @@ func TestPolicyDescribesTheRules(t *testing.T) {
 		t.Errorf("advice: %+v", got.Advice)
 	}
 	want := []string{api.RuleTooShort, api.RuleTooLong, api.RuleNeedsLetter, api.RuleNeedsDigit,
-		api.RuleHasWhitespace, api.RuleForbiddenChar, api.RuleTooCommon, api.RuleContainsIdentity}
+		api.RuleHasWhitespace, api.RuleForbiddenChar, api.RuleTooCommon, api.RuleContainsIdentity, api.RuleInvisibleChar}
 	if !slices.Equal(got.Rules, want) {
 		t.Errorf("rules = %v, want %v", got.Rules, want)
+	}
+
+	p := service.DefaultConfig().Policy
+	p.ForbiddenChars = ""
+	if rules := p.API().Rules; slices.Contains(rules, api.RuleForbiddenChar) || !slices.Contains(rules, api.RuleInvisibleChar) {
+		t.Errorf("with no forbidden characters, rules = %v: want invisible_char and no forbidden_char", rules)
+	}
+}
+
+func TestNormalizePasswordComposes(t *testing.T) {
+	for in, want := range map[string]string{
+		"Café-2025x": "Café-2025x",
+		"Café-2025x":  "Café-2025x",
+		"Kx7pQ2mZr9":  "Kx7pQ2mZr9",
+		"Å1abcdefgh":  "Å1abcdefgh", // the Angstrom sign is Å
+	} {
+		if got := service.NormalizePassword(in); got != want {
+			t.Errorf("NormalizePassword(%+q) = %+q, want %+q", in, got, want)
+		}
 	}
 }
 
@@ -112,6 +150,10 @@ func FuzzPolicy(f *testing.F) {
 	p := service.DefaultConfig().Policy
 	f.Fuzz(func(t *testing.T, pw string) {
 		got := service.CheckPassword(p, pw, chan_)
+		if again := service.CheckPassword(p, norm.NFC.String(pw), chan_); !slices.Equal(got, again) {
+			t.Errorf("CheckPassword differs between %+q and its NFC form: %v, %v", pw, got, again)
+		}
+		pw = norm.NFC.String(pw) // every rule reads the NFC form
 		has := func(rule string) bool { return slices.Contains(got, rule) }
 		n := utf8.RuneCountInString(pw)
 		if has(api.RuleTooShort) != (n < p.MinLength) {
@@ -130,10 +172,14 @@ func FuzzPolicy(f *testing.F) {
 			t.Errorf("has_whitespace wrong for %q", pw)
 		}
 		forbidden := strings.ContainsFunc(pw, func(r rune) bool {
-			return !unicode.IsSpace(r) && (unicode.IsControl(r) || strings.ContainsRune(p.ForbiddenChars, r))
+			return !unicode.IsSpace(r) && !invisibleChar(r) && strings.ContainsRune(p.ForbiddenChars, r)
 		})
 		if has(api.RuleForbiddenChar) != forbidden {
 			t.Errorf("forbidden_char = %v for %q", has(api.RuleForbiddenChar), pw)
+		}
+		hidden := strings.ContainsFunc(pw, func(r rune) bool { return !unicode.IsSpace(r) && invisibleChar(r) })
+		if has(api.RuleInvisibleChar) != hidden {
+			t.Errorf("invisible_char = %v for %+q", has(api.RuleInvisibleChar), pw)
 		}
 		if has(api.RuleTooCommon) != service.IsCommonPassword(pw) {
 			t.Errorf("too_common wrong for %q", pw)
@@ -144,10 +190,21 @@ func FuzzPolicy(f *testing.F) {
 		if len(got) == 0 && utf8.ValidString(pw) {
 			// A password that passes must be one a user could type at CAS.
 			for _, r := range pw {
-				if unicode.IsSpace(r) || unicode.IsControl(r) || strings.ContainsRune(p.ForbiddenChars, r) {
+				if unicode.IsSpace(r) || !unicode.IsGraphic(r) || strings.ContainsRune(p.ForbiddenChars, r) {
 					t.Errorf("accepted %q with %U", pw, r)
 				}
 			}
 		}
 	})
+}
+
+// invisibleChar reads the invisible_char rule from Unicode's general
+// categories as DESIGN.md names them.
+func invisibleChar(r rune) bool {
+	for _, name := range []string{"Cc", "Cf", "Co", "Cn"} { // control, format, private use, unassigned
+		if unicode.Is(unicode.Categories[name], r) {
+			return true
+		}
+	}
+	return r >= 0xFDD0 && r <= 0xFDEF || r&0xFFFF >= 0xFFFE // non-characters
 }

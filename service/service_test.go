@@ -70,7 +70,7 @@ func TestNewNeedsAStore(t *testing.T) {
 
 func TestPolicyAndConfig(t *testing.T) {
 	h := newHarness(t)
-	if got := h.svc.Policy(); got.MinLength != 10 || len(got.Rules) != 8 {
+	if got := h.svc.Policy(); got.MinLength != 10 || len(got.Rules) != 9 {
 		t.Errorf("Policy() = %+v", got)
 	}
 	if h.svc.Config().PasswordHash != fastHash {
