@@ -13,6 +13,7 @@ import (
 // from one address and one account.
 func benchConfig(c *service.Config) {
 	c.StartsPerAddr = 1 << 30
+	c.CaptchasPerAddr = 1 << 30
 	c.MaxSendsDay = 1 << 30
 }
 

@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/dchest/captcha"
 
@@ -50,12 +51,14 @@ func validCaptchaID(id string) bool {
 }
 
 // NewCaptcha creates a CAPTCHA. The URLs of the answer are left for the
-// HTTP adapter to fill in.
+// HTTP adapter to fill in. At most Config.CaptchasPerAddr are created per
+// client address per Config.CaptchaWindow: each is a row in the store.
 //
 // Only the digits come from dchest/captcha: the challenge lives in the
 // store, not in the package's in-memory store, so that every instance of
 // the service sees every CAPTCHA.
 func (s *Service) NewCaptcha(ctx context.Context, c Client) (api.Captcha, error) {
+	const op = "new captcha"
 	now := s.clock.Now()
 	cp := Captcha{
 		ID:        newCaptchaID(),
@@ -63,8 +66,30 @@ func (s *Service) NewCaptcha(ctx context.Context, c Client) (api.Captcha, error)
 		CreatedAt: now,
 		ExpiresAt: now.Add(s.cfg.CaptchaTTL),
 	}
-	if err := s.store.Update(ctx, func(tx Tx) error { return tx.InsertCaptcha(cp) }); err != nil {
-		return api.Captcha{}, s.public(c, "new captcha", err)
+	var (
+		no *refusal
+		ev AuditEvent
+	)
+	err := s.store.Update(ctx, func(tx Tx) error {
+		no = nil
+		limited, err := takeHit(tx, captchaKey(s.limitAddr(c)), s.cfg.CaptchasPerAddr, s.cfg.CaptchaWindow, now,
+			"Too many CAPTCHAs were asked from this computer. Please wait and try again.")
+		if err != nil {
+			return err
+		}
+		if limited != nil {
+			no = rateLimited(limited, "captchas per address")
+			ev = s.refusalEvent(c, "", no.err, no.why)
+			return tx.InsertAudit(ev)
+		}
+		return tx.InsertCaptcha(cp)
+	})
+	if err != nil {
+		return api.Captcha{}, s.public(c, op, err)
+	}
+	if no != nil {
+		s.notify(ev)
+		return api.Captcha{}, s.public(c, op, no.err)
 	}
 	return api.Captcha{CaptchaID: cp.ID, ExpiresAt: cp.ExpiresAt}, nil
 }
@@ -120,39 +145,96 @@ func (s *Service) liveCaptcha(ctx context.Context, id string) (Captcha, error) {
 	return cp, nil
 }
 
+// captchaOutcome is what an answer to a CAPTCHA turned out to be.
+type captchaOutcome int
+
+const (
+	captchaRight captchaOutcome = iota
+	captchaWrong                // a wrong answer to a live CAPTCHA
+	captchaGone                 // no such CAPTCHA: unknown, used or expired
+)
+
 // useCaptcha consumes the CAPTCHA id whatever the answer, so that each
-// challenge gets a single guess, and returns a captcha_invalid refusal when
-// the answer is wrong, the CAPTCHA unknown, already used or expired. The
-// caller must commit the transaction even when refused.
-func (s *Service) useCaptcha(tx Tx, id, answer string) (*api.Error, error) {
-	wrong := refuse(api.CodeCaptchaInvalid, "The CAPTCHA answer is wrong or the CAPTCHA has expired. Please try the new image.")
+// challenge gets a single guess, and says how the answer fared.
+func (s *Service) useCaptcha(tx Tx, id, answer string) (captchaOutcome, error) {
 	if !validCaptchaID(id) {
-		return wrong, nil
+		return captchaGone, nil
 	}
 	cp, err := tx.Captcha(id)
 	if errors.Is(err, ErrNotFound) {
-		return wrong, nil
+		return captchaGone, nil
 	}
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	existed, err := tx.DeleteCaptcha(id)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	if !existed || !s.clock.Now().Before(cp.ExpiresAt) {
-		return wrong, nil
+		return captchaGone, nil
 	}
 	answer = strings.Join(strings.Fields(answer), "")
 	if s.cfg.TestCaptchaAnswer != "" && answer == s.cfg.TestCaptchaAnswer {
-		return nil, nil
+		return captchaRight, nil
 	}
 	want := make([]byte, len(cp.Digits))
 	for i, d := range cp.Digits {
 		want[i] = '0' + d
 	}
 	if subtle.ConstantTimeCompare([]byte(answer), want) != 1 {
-		return wrong, nil
+		return captchaWrong, nil
 	}
-	return nil, nil
+	return captchaRight, nil
+}
+
+// addrAllowance is a per-address allowance of something a right CAPTCHA
+// opens (flow starts, reminders).
+type addrAllowance struct {
+	key    func(addr string) string
+	limit  int
+	window time.Duration
+	detail string // what the person is told when it is used up
+	why    string // the limit's name in the audit and the metrics
+}
+
+// passCaptcha checks the CAPTCHA of a request from c that opens what a
+// allows, in this order: the address's wrong-CAPTCHA limit and its
+// allowance a (both only read here, so that a refused request leaves its
+// CAPTCHA for a later try), then the CAPTCHA itself, used up whatever the
+// answer. A wrong answer counts against the wrong-CAPTCHA limit, a right
+// one against a. An answer to a CAPTCHA that does not exist (any more)
+// counts against neither: it could never have been right, and counting it
+// would let anyone lock out everyone behind one address (a staff room's
+// NAT) with a few malformed requests. The caller must commit the
+// transaction even when refused.
+func (s *Service) passCaptcha(tx Tx, c Client, id, answer string, a addrAllowance, now time.Time) (*refusal, error) {
+	addr := s.limitAddr(c)
+	limited, err := checkLimit(tx, wrongCaptchaKey(addr), s.cfg.WrongCaptchasPerAddr, s.cfg.WrongCaptchaWindow, now,
+		"Too many wrong CAPTCHA answers from this computer. Please wait and try again.")
+	if err != nil {
+		return nil, err
+	}
+	if limited != nil {
+		return rateLimited(limited, "wrong captchas per address"), nil
+	}
+	if limited, err = checkLimit(tx, a.key(addr), a.limit, a.window, now, a.detail); err != nil {
+		return nil, err
+	}
+	if limited != nil {
+		return rateLimited(limited, a.why), nil
+	}
+	outcome, err := s.useCaptcha(tx, id, answer)
+	if err != nil {
+		return nil, err
+	}
+	wrong := refuseWhy(api.CodeCaptchaInvalid, "The CAPTCHA answer is wrong or the CAPTCHA has expired. Please try the new image.", "captcha")
+	switch outcome {
+	case captchaGone:
+		wrong.why = "captcha unknown, used or expired"
+		return wrong, nil
+	case captchaWrong:
+		return wrong, tx.AddHit(wrongCaptchaKey(addr), now)
+	}
+	return nil, tx.AddHit(a.key(addr), now)
 }

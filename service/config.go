@@ -33,8 +33,25 @@ type Config struct {
 
 	FlowTTL time.Duration
 
-	StartsPerAddr       int // flow starts per client address per StartWindow
-	StartWindow         time.Duration
+	// StartsPerAddr counts starts with a right CAPTCHA per client address
+	// per StartWindow.
+	StartsPerAddr int
+	StartWindow   time.Duration
+	// CaptchasPerAddr counts CAPTCHAs created per client address per
+	// CaptchaWindow.
+	CaptchasPerAddr int
+	CaptchaWindow   time.Duration
+	// WrongCaptchasPerAddr counts wrong answers to live CAPTCHAs (of starts
+	// and reminders) per client address per WrongCaptchaWindow; at the
+	// limit, every CAPTCHA answer from the address is refused.
+	WrongCaptchasPerAddr int
+	WrongCaptchaWindow   time.Duration
+	// The per-address limits count an IPv4 address within its first
+	// LimitPrefixIPv4 bits (32: the address itself) and an IPv6 address
+	// within its first LimitPrefixIPv6 bits (64: its subnet).
+	LimitPrefixIPv4 int
+	LimitPrefixIPv6 int
+
 	RemindersPerAddr    int // reminders per client address per ReminderWindow
 	RemindersContact    int // reminders per contact per ReminderWindow
 	ReminderWindow      time.Duration
@@ -87,25 +104,31 @@ func DefaultConfig() Config {
 			IdentityMinLength: 4,
 			AdviceMinLength:   14,
 		},
-		CaptchaLength:       6,
-		CaptchaTTL:          10 * time.Minute,
-		CodeLength:          6,
-		CodeTTL:             10 * time.Minute,
-		MaxWrongCodes:       5,
-		ResendCooldown:      60 * time.Second,
-		MaxSendsFlow:        5,
-		MaxSendsDay:         10,
-		SendWindow:          24 * time.Hour,
-		FlowTTL:             30 * time.Minute,
-		StartsPerAddr:       30,
-		StartWindow:         10 * time.Minute,
-		RemindersPerAddr:    10,
-		RemindersContact:    3,
-		ReminderWindow:      time.Hour,
-		EligibilityMonths:   18,
-		Location:            hk,
-		PasswordHash:        HashParams{MemoryKiB: 19 * 1024, Time: 2, Threads: 1},
-		MaxConcurrentHashes: 4,
-		StaffNumberCase:     api.StaffNumberCaseSensitive,
+		CaptchaLength:        6,
+		CaptchaTTL:           10 * time.Minute,
+		CodeLength:           6,
+		CodeTTL:              10 * time.Minute,
+		MaxWrongCodes:        5,
+		ResendCooldown:       60 * time.Second,
+		MaxSendsFlow:         5,
+		MaxSendsDay:          10,
+		SendWindow:           24 * time.Hour,
+		FlowTTL:              30 * time.Minute,
+		StartsPerAddr:        30,
+		StartWindow:          10 * time.Minute,
+		CaptchasPerAddr:      120,
+		CaptchaWindow:        10 * time.Minute,
+		WrongCaptchasPerAddr: 30,
+		WrongCaptchaWindow:   10 * time.Minute,
+		LimitPrefixIPv4:      32,
+		LimitPrefixIPv6:      64,
+		RemindersPerAddr:     10,
+		RemindersContact:     3,
+		ReminderWindow:       time.Hour,
+		EligibilityMonths:    18,
+		Location:             hk,
+		PasswordHash:         HashParams{MemoryKiB: 19 * 1024, Time: 2, Threads: 1},
+		MaxConcurrentHashes:  4,
+		StaffNumberCase:      api.StaffNumberCaseSensitive,
 	}
 }

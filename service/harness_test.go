@@ -38,6 +38,13 @@ type harness struct {
 	events []service.AuditEvent // as the hook saw them
 }
 
+// onEachEngine runs test on a harness over SQLite and one over PostgreSQL.
+func onEachEngine(t *testing.T, test func(t *testing.T, h *harness), configure ...func(*service.Config)) {
+	for _, e := range storetest.Engines {
+		t.Run(e.Name, func(t *testing.T) { test(t, newHarnessOn(t, e.Open(t), configure...)) })
+	}
+}
+
 // testConfig is the default configuration with a cheap Argon2id, for the
 // tests that are not about the hash's cost.
 func testConfig() service.Config {
@@ -48,13 +55,19 @@ func testConfig() service.Config {
 
 func newHarness(tb testing.TB, configure ...func(*service.Config)) *harness {
 	tb.Helper()
+	return newHarnessOn(tb, storetest.SQLite(tb), configure...)
+}
+
+// newHarnessOn is newHarness over store.
+func newHarnessOn(tb testing.TB, store service.Store, configure ...func(*service.Config)) *harness {
+	tb.Helper()
 	cfg := testConfig()
 	for _, f := range configure {
 		f(&cfg)
 	}
 	h := &harness{
 		tb:     tb,
-		store:  storetest.SQLite(tb),
+		store:  store,
 		clock:  service.NewManualClock(t0),
 		client: service.Client{Addr: "192.0.2.10", UserAgent: "casreset-test/1", Reference: "ref-test"},
 	}
@@ -81,7 +94,13 @@ func (h *harness) addAccounts(accounts ...service.Account) {
 // the store as a person would read the image.
 func (h *harness) captcha() (id, answer string) {
 	h.tb.Helper()
-	c, err := h.svc.NewCaptcha(context.Background(), h.client)
+	return h.captchaFrom(h.client)
+}
+
+// captchaFrom is captcha asked by client.
+func (h *harness) captchaFrom(client service.Client) (id, answer string) {
+	h.tb.Helper()
+	c, err := h.svc.NewCaptcha(context.Background(), client)
 	if err != nil {
 		h.tb.Fatalf("NewCaptcha: %v", err)
 	}

@@ -11,7 +11,8 @@ import (
 // auditRetention. Every instance may run it; deleting twice is harmless.
 func (s *Service) Purge(ctx context.Context, messageRetention, auditRetention time.Duration) (int64, error) {
 	now := s.clock.Now()
-	window := max(s.cfg.SendWindow, s.cfg.StartWindow, s.cfg.ReminderWindow, s.cfg.FlowTTL)
+	window := max(s.cfg.SendWindow, s.cfg.StartWindow, s.cfg.ReminderWindow, s.cfg.FlowTTL,
+		s.cfg.CaptchaWindow, s.cfg.WrongCaptchaWindow)
 	var n int64
 	err := s.store.Update(ctx, func(tx Tx) error {
 		var err error

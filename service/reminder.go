@@ -11,8 +11,9 @@ import (
 // one eligible account. It reports success whether or not it matched, so
 // that it cannot be used to learn which contacts are registered.
 //
-// Checks, in order: the per-address limit, the CAPTCHA (consumed whatever
-// the outcome), the contact's format, the per-contact limit. Several
+// Checks, in order: the CAPTCHA with the per-address limits (passCaptcha: a
+// reminder counts once its CAPTCHA is right), the contact's format, the
+// per-contact limit. Several
 // eligible accounts sharing one contact get no reminder: the message could
 // not say which number is whose.
 func (s *Service) RemindStaffNumber(ctx context.Context, c Client, req api.ReminderRequest) error {
@@ -24,29 +25,26 @@ func (s *Service) RemindStaffNumber(ctx context.Context, c Client, req api.Remin
 		no *refusal
 		ev AuditEvent
 	)
+	reminders := addrAllowance{key: reminderAddrKey, limit: s.cfg.RemindersPerAddr, window: s.cfg.ReminderWindow,
+		detail: "Too many reminders were asked from this computer. Please wait and try again.", why: "reminders per address"}
 	err := s.store.Update(ctx, func(tx Tx) error {
-		no = nil
-		limited, err := takeHit(tx, reminderAddrKey(c.Addr), s.cfg.RemindersPerAddr, s.cfg.ReminderWindow, now,
-			"Too many reminders were asked from this computer. Please wait and try again.")
-		if err != nil {
+		var err error
+		if no, err = s.passCaptcha(tx, c, req.CaptchaID, req.CaptchaAnswer, reminders, now); err != nil {
 			return err
 		}
-		if limited != nil {
-			no = rateLimited(limited, "reminders per address")
-		} else if wrong, err := s.useCaptcha(tx, req.CaptchaID, req.CaptchaAnswer); err != nil {
-			return err
-		} else if wrong != nil {
-			no = &refusal{err: wrong, why: "captcha"}
-		} else if contactErr != nil {
+		if no == nil && contactErr != nil {
 			no = refuseWhy(api.CodeInvalidRequest, "Please enter your registered mobile number or e-mail address.", "contact format")
-		} else if limited, err := takeHit(tx, reminderContactKey(contact), s.cfg.RemindersContact, s.cfg.ReminderWindow, now,
-			"Too many reminders were asked for this contact. Please wait and try again."); err != nil {
-			return err
-		} else if limited != nil {
-			no = rateLimited(limited, "reminders per contact")
 		}
 		if no == nil {
-			return nil
+			limited, err := takeHit(tx, reminderContactKey(contact), s.cfg.RemindersContact, s.cfg.ReminderWindow, now,
+				"Too many reminders were asked for this contact. Please wait and try again.")
+			if err != nil {
+				return err
+			}
+			if limited == nil {
+				return nil
+			}
+			no = rateLimited(limited, "reminders per contact")
 		}
 		ev = s.refusalEvent(c, "", no.err, no.why)
 		return tx.InsertAudit(ev)

@@ -9,13 +9,13 @@ import (
 
 // Start checks the CAPTCHA and the account and begins a flow.
 //
-// The checks run in this order: the per-address limit (every attempt
-// counts), the CAPTCHA (consumed whatever the outcome), the staff number's
-// format, the account, its eligibility and its contacts. The limit and the
-// CAPTCHA are committed before the directory is asked, so that a slow
-// directory never holds the store's write lock. The account is looked up
-// by the number api.ParseStaffNumber makes of what was typed, under the
-// configured case setting.
+// The checks run in this order: the CAPTCHA with the per-address limits
+// (passCaptcha: a start counts once its CAPTCHA is right), the staff
+// number's format, the account, its eligibility and its contacts. The
+// limits and the CAPTCHA are committed before the directory is asked, so
+// that a slow directory never holds the store's write lock. The account is
+// looked up by the number api.ParseStaffNumber makes of what was typed,
+// under the configured case setting.
 func (s *Service) Start(ctx context.Context, c Client, req api.StartRequest) (api.StartResponse, error) {
 	const op = "start"
 	now := s.clock.Now()
@@ -25,20 +25,14 @@ func (s *Service) Start(ctx context.Context, c Client, req api.StartRequest) (ap
 		no *refusal
 		ev AuditEvent
 	)
+	starts := addrAllowance{key: startKey, limit: s.cfg.StartsPerAddr, window: s.cfg.StartWindow,
+		detail: "Too many attempts from this computer. Please wait and try again.", why: "starts per address"}
 	err := s.store.Update(ctx, func(tx Tx) error {
-		no = nil
-		limited, err := takeHit(tx, startKey(c.Addr), s.cfg.StartsPerAddr, s.cfg.StartWindow, now,
-			"Too many attempts from this computer. Please wait and try again.")
-		if err != nil {
+		var err error
+		if no, err = s.passCaptcha(tx, c, req.CaptchaID, req.CaptchaAnswer, starts, now); err != nil {
 			return err
 		}
-		if limited != nil {
-			no = rateLimited(limited, "starts per address")
-		} else if wrong, err := s.useCaptcha(tx, req.CaptchaID, req.CaptchaAnswer); err != nil {
-			return err
-		} else if wrong != nil {
-			no = &refusal{err: wrong, why: "captcha"}
-		} else if staffErr != nil {
+		if no == nil && staffErr != nil {
 			no = refuseWhy(api.CodeInvalidRequest, "Please enter your staff / teacher number (letters, digits and - _ . only).", "staff number format")
 		}
 		if no == nil {

@@ -55,9 +55,10 @@ func startTarget(ctx context.Context, engine string, o options, stderr *os.File)
 	cfg.Org = delivery.Org{Name: "Load Test College", HelpEmail: "it-help@example.edu.hk", HelpPhone: "+852 2000 0000", Location: cfg.Service.Location, SMSLang: delivery.LangEnglish}
 	cfg.Service.TestCaptchaAnswer = captchaAnswer
 	// Every simulated PC connects from 127.0.0.1, so the per-address
-	// limit (30 starts per 10 minutes) would stop the load after 30
-	// flows; every other limit stays at its default.
+	// limits (30 starts and 120 CAPTCHAs per 10 minutes) would stop the
+	// load after 30 flows; every other limit stays at its default.
 	cfg.Service.StartsPerAddr = 1 << 30
+	cfg.Service.CaptchasPerAddr = 1 << 30
 	t.logs = newLogCounter(slog.NewTextHandler(stderr, nil))
 	cfg.Log = slog.New(t.logs)
 	switch engine {

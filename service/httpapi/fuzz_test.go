@@ -30,6 +30,8 @@ func newFuzzTarget(t testing.TB) *fuzzTarget {
 	t.Helper()
 	cfg := testConfig()
 	cfg.StartsPerAddr = 1 << 30
+	cfg.CaptchasPerAddr = 1 << 30
+	cfg.WrongCaptchasPerAddr = 1 << 30
 	cfg.RemindersPerAddr = 1 << 30
 	store := storetest.SQLite(t)
 	svc, err := service.New(cfg, store, nil, nil, nil)

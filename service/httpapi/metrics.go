@@ -62,12 +62,14 @@ type metrics struct {
 // Limits named in the "limit" label; the service's audit detail says which
 // one was hit.
 var limitNames = map[string]string{
-	"starts per address":    "starts_per_address",
-	"resend cool-down":      "resend_cooldown",
-	"sends per flow":        "sends_per_flow",
-	"sends per account":     "sends_per_account",
-	"reminders per address": "reminders_per_address",
-	"reminders per contact": "reminders_per_contact",
+	"starts per address":         "starts_per_address",
+	"resend cool-down":           "resend_cooldown",
+	"sends per flow":             "sends_per_flow",
+	"sends per account":          "sends_per_account",
+	"reminders per address":      "reminders_per_address",
+	"reminders per contact":      "reminders_per_contact",
+	"captchas per address":       "captchas_per_address",
+	"wrong captchas per address": "wrong_captchas_per_address",
 }
 
 func newMetrics(reg *prometheus.Registry, extra []prometheus.Collector) *metrics {

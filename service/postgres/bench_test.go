@@ -49,6 +49,7 @@ func benchmarkFlows(b *testing.B, instances int, hash service.HashParams) {
 	cfg.PasswordHash = hash
 	cfg.TestCaptchaAnswer = benchCaptchaAnswer
 	cfg.StartsPerAddr = 1 << 30 // every flow comes from this one process
+	cfg.CaptchasPerAddr = 1 << 30
 	cfg.MaxSendsDay = 1 << 30
 
 	url := pgtest.Start(b)

@@ -1,0 +1,200 @@
+package service_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"casreset/api"
+	"casreset/service"
+)
+
+// from is h's client at another address.
+func (h *harness) from(addr string) service.Client {
+	c := h.client
+	c.Addr = addr
+	return c
+}
+
+// startFrom starts a flow of acctBoth from c with a CAPTCHA of c's own,
+// answered right or wrong.
+func (h *harness) startFrom(c service.Client, right bool) error {
+	h.tb.Helper()
+	id, answer := h.captchaFrom(c)
+	if !right {
+		answer = wrongCode(answer)
+	}
+	_, err := h.svc.Start(context.Background(), c, api.StartRequest{StaffNumber: acctBoth.StaffNumber, CaptchaID: id, CaptchaAnswer: answer})
+	return err
+}
+
+// TestStartsCountOnlyOnceTheCaptchaIsRight: answers to CAPTCHAs that do
+// not exist, have expired or were used count against nothing, and wrong
+// answers count against the wrong-CAPTCHA limit only; 30 starts with a
+// right CAPTCHA are still allowed after them.
+func TestStartsCountOnlyOnceTheCaptchaIsRight(t *testing.T) {
+	onEachEngine(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		used, usedAnswer := h.captcha()
+		if _, err := h.svc.Start(ctx, h.client, api.StartRequest{StaffNumber: acctBoth.StaffNumber, CaptchaID: used, CaptchaAnswer: usedAnswer}); err != nil {
+			t.Fatal(err)
+		}
+		expired, expiredAnswer := h.captcha()
+		h.clock.Advance(10 * time.Minute)
+		for i := range 100 {
+			req := []api.StartRequest{
+				{StaffNumber: acctBoth.StaffNumber, CaptchaID: "", CaptchaAnswer: ""},
+				{StaffNumber: acctBoth.StaffNumber, CaptchaID: "ABCDEFGHIJKLMNOPQRSTUVWXYZ", CaptchaAnswer: "123456"},
+				{StaffNumber: acctBoth.StaffNumber, CaptchaID: used, CaptchaAnswer: usedAnswer},
+				{StaffNumber: acctBoth.StaffNumber, CaptchaID: expired, CaptchaAnswer: expiredAnswer},
+			}[i%4]
+			_, err := h.svc.Start(ctx, h.client, req)
+			wantCode(t, err, api.CodeCaptchaInvalid)
+		}
+		for i := range 29 {
+			wantCode(t, h.startFrom(h.client, false), api.CodeCaptchaInvalid)
+			if i == 0 {
+				h.clock.Advance(time.Second)
+			}
+		}
+		for i := range 30 {
+			if err := h.startFrom(h.client, true); err != nil {
+				t.Fatalf("start %d with a right CAPTCHA after 100 unusable and 29 wrong ones: %v", i+1, err)
+			}
+		}
+		e := wantCode(t, h.startFrom(h.client, true), api.CodeRateLimited)
+		if e.RetryAfter != 10*60+1 { // the 30 starts all happened now
+			t.Errorf("retry after %d s, want 601", e.RetryAfter)
+		}
+	})
+}
+
+// TestWrongCaptchasPerAddress: after 30 wrong answers, starts and reminders
+// from the address are refused until the first of them is 10 minutes old,
+// without using up the CAPTCHA; other addresses are not concerned.
+func TestWrongCaptchasPerAddress(t *testing.T) {
+	onEachEngine(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		for i := range 30 {
+			if i%3 == 0 {
+				id, answer := h.captcha()
+				err := h.svc.RemindStaffNumber(ctx, h.client, api.ReminderRequest{Contact: acctBoth.Email, CaptchaID: id, CaptchaAnswer: wrongCode(answer)})
+				wantCode(t, err, api.CodeCaptchaInvalid)
+			} else {
+				wantCode(t, h.startFrom(h.client, false), api.CodeCaptchaInvalid)
+			}
+			h.clock.Advance(time.Second)
+		}
+		id, answer := h.captcha()
+		req := api.StartRequest{StaffNumber: acctBoth.StaffNumber, CaptchaID: id, CaptchaAnswer: answer}
+		_, err := h.svc.Start(ctx, h.client, req)
+		e := wantCode(t, err, api.CodeRateLimited)
+		if want := 10*60 - 30 + 1; e.RetryAfter != want {
+			t.Errorf("retry after %d s, want %d", e.RetryAfter, want)
+		}
+		err = h.svc.RemindStaffNumber(ctx, h.client, api.ReminderRequest{Contact: acctBoth.Email, CaptchaID: id, CaptchaAnswer: answer})
+		wantCode(t, err, api.CodeRateLimited)
+		// The refused answers did not use the CAPTCHA up.
+		if _, err := h.svc.Start(ctx, h.from("198.51.100.7"), req); err != nil {
+			t.Errorf("the same CAPTCHA from another address: %v", err)
+		}
+		if err := h.startFrom(h.from("198.51.100.8"), true); err != nil {
+			t.Errorf("another address: %v", err)
+		}
+		h.clock.Advance(time.Duration(e.RetryAfter-1) * time.Second)
+		wantCode(t, h.startFrom(h.client, true), api.CodeRateLimited)
+		h.clock.Advance(time.Second)
+		if err := h.startFrom(h.client, true); err != nil {
+			t.Errorf("once the first wrong answer is 10 minutes old: %v", err)
+		}
+		events := h.hookEvents()
+		if last := events[len(events)-1]; last.Event != service.EventResetStarted {
+			t.Errorf("last event %+v", last)
+		}
+	})
+}
+
+// TestCaptchasPerAddress: 120 CAPTCHAs per address per 10 minutes.
+func TestCaptchasPerAddress(t *testing.T) {
+	onEachEngine(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		for i := range 120 {
+			if _, err := h.svc.NewCaptcha(ctx, h.client); err != nil {
+				t.Fatalf("CAPTCHA %d: %v", i+1, err)
+			}
+			if i == 0 {
+				h.clock.Advance(time.Minute)
+			}
+		}
+		_, err := h.svc.NewCaptcha(ctx, h.client)
+		e := wantCode(t, err, api.CodeRateLimited)
+		if want := 9*60 + 1; e.RetryAfter != want {
+			t.Errorf("retry after %d s, want %d", e.RetryAfter, want)
+		}
+		if _, err := h.svc.NewCaptcha(ctx, h.from("198.51.100.7")); err != nil {
+			t.Errorf("another address: %v", err)
+		}
+		h.clock.Advance(time.Duration(e.RetryAfter) * time.Second)
+		if _, err := h.svc.NewCaptcha(ctx, h.client); err != nil {
+			t.Errorf("once the first is 10 minutes old: %v", err)
+		}
+		events := h.hookEvents()
+		var limited int
+		for _, ev := range events {
+			if ev.Event == service.EventRateLimited && ev.Detail == "rate_limited: captchas per address" {
+				limited++
+			}
+		}
+		if limited != 1 {
+			t.Errorf("%d audit events of the refusal, want 1: %+v", limited, events)
+		}
+	})
+}
+
+// TestIPv6AddressesCountBySubnet: the limits count an IPv6 client by its
+// /64, so that the 2^64 addresses of one subnet share one allowance; IPv4
+// (also written as IPv4-mapped IPv6) counts by address.
+func TestIPv6AddressesCountBySubnet(t *testing.T) {
+	onEachEngine(t, func(t *testing.T, h *harness) {
+		for i := range 30 {
+			addr := fmt.Sprintf("2001:db8:0:1:%x::%x", i*977, i+1)
+			if err := h.startFrom(h.from(addr), true); err != nil {
+				t.Fatalf("start from %s: %v", addr, err)
+			}
+		}
+		wantCode(t, h.startFrom(h.from("2001:db8:0:1:ffff:ffff:ffff:ffff"), true), api.CodeRateLimited)
+		if err := h.startFrom(h.from("2001:db8:0:2::1"), true); err != nil {
+			t.Errorf("the next /64: %v", err)
+		}
+
+		for range 30 {
+			if err := h.startFrom(h.from("::ffff:192.0.2.77"), true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		wantCode(t, h.startFrom(h.from("192.0.2.77"), true), api.CodeRateLimited)
+		if err := h.startFrom(h.from("192.0.2.78"), true); err != nil {
+			t.Errorf("the next IPv4 address: %v", err)
+		}
+	})
+}
+
+func TestLimitPrefixesAreConfigurable(t *testing.T) {
+	h := newHarness(t, func(c *service.Config) {
+		c.StartsPerAddr = 2
+		c.LimitPrefixIPv6 = 128
+		c.LimitPrefixIPv4 = 24
+	})
+	for _, addr := range []string{"2001:db8::1", "2001:db8::2", "2001:db8::3"} {
+		if err := h.startFrom(h.from(addr), true); err != nil {
+			t.Errorf("start from %s, a /128 of its own: %v", addr, err)
+		}
+	}
+	for _, addr := range []string{"192.0.2.1", "192.0.2.200"} {
+		if err := h.startFrom(h.from(addr), true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantCode(t, h.startFrom(h.from("192.0.2.99"), true), api.CodeRateLimited)
+}
