@@ -24,12 +24,18 @@ type Config struct {
 	// holds the codes' HMACs without the key to test guesses against them.
 	// Every instance must have the same. Empty means a key generated once
 	// and kept in the store.
-	CodeKey        []byte
-	MaxWrongCodes  int           // per flow, then the flow ends
-	ResendCooldown time.Duration // between two sends in a flow
-	MaxSendsFlow   int           // per flow
-	MaxSendsDay    int           // per account per SendWindow
-	SendWindow     time.Duration
+	CodeKey       []byte
+	MaxWrongCodes int // per flow, then the flow ends
+	// WrongCodesAccount counts wrong codes per account, all its flows
+	// together, per WrongCodeWindow; at the limit every flow of the
+	// account ends at its next code and no code is sent until the oldest
+	// wrong one has left the window.
+	WrongCodesAccount int
+	WrongCodeWindow   time.Duration
+	ResendCooldown    time.Duration // between two sends in a flow
+	MaxSendsFlow      int           // per flow
+	MaxSendsDay       int           // per account per SendWindow
+	SendWindow        time.Duration
 
 	FlowTTL time.Duration
 
@@ -109,6 +115,8 @@ func DefaultConfig() Config {
 		CodeLength:           6,
 		CodeTTL:              10 * time.Minute,
 		MaxWrongCodes:        5,
+		WrongCodesAccount:    10,
+		WrongCodeWindow:      24 * time.Hour,
 		ResendCooldown:       60 * time.Second,
 		MaxSendsFlow:         5,
 		MaxSendsDay:          10,

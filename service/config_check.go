@@ -32,6 +32,8 @@ func (c Config) Validate() error {
 	check(c.CodeTTL > 0, "code lifetime %v: must be positive", c.CodeTTL)
 	check(c.CodeKey == nil || len(c.CodeKey) >= CodeKeyBytes, "code key of %d bytes: must have at least %d", len(c.CodeKey), CodeKeyBytes)
 	check(c.MaxWrongCodes >= 1, "wrong codes %d: must be at least 1", c.MaxWrongCodes)
+	check(c.WrongCodesAccount >= 1, "wrong codes per account %d: must be at least 1", c.WrongCodesAccount)
+	check(c.WrongCodeWindow > 0, "wrong-code window %v: must be positive", c.WrongCodeWindow)
 	check(c.ResendCooldown >= 0, "resend cool-down %v: must not be negative", c.ResendCooldown)
 	check(c.MaxSendsFlow >= 1, "sends per flow %d: must be at least 1", c.MaxSendsFlow)
 	check(c.MaxSendsDay >= 1, "sends per account %d: must be at least 1", c.MaxSendsDay)

@@ -119,13 +119,25 @@ func maskDestination(ch api.Channel, to string) string {
 }
 
 // sendsLeft is how many more codes flow f may send now: the lower of what
-// is left of the flow's and of the account's allowance.
+// is left of the flow's and of the account's allowance, and none while the
+// account has used up its wrong codes.
 func (s *Service) sendsLeft(tx Tx, f Flow, now time.Time) (int, error) {
 	n, _, err := tx.CountHits(sendKey(f.StaffNumber), now.Add(-s.cfg.SendWindow))
 	if err != nil {
 		return 0, err
 	}
+	wrongLeft, _, err := s.wrongCodesLeft(tx, f.StaffNumber, now)
+	if err != nil || wrongLeft == 0 {
+		return 0, err
+	}
 	return max(min(s.cfg.MaxSendsFlow-f.Sends, s.cfg.MaxSendsDay-n), 0), nil
+}
+
+// attemptsLeft is how many more wrong codes flow f may take now: the lower
+// of what is left of the flow's and of its account's allowance.
+func (s *Service) attemptsLeft(tx Tx, f Flow, now time.Time) (int, error) {
+	wrongLeft, _, err := s.wrongCodesLeft(tx, f.StaffNumber, now)
+	return max(min(s.cfg.MaxWrongCodes-f.WrongCodes, wrongLeft), 0), err
 }
 
 // account looks the flow's account up in the directory; an account that
@@ -141,11 +153,12 @@ func (s *Service) account(ctx context.Context, staffNumber string) (Account, *re
 // Flow describes the flow of token.
 func (s *Service) Flow(ctx context.Context, c Client, token string) (api.Flow, error) {
 	var (
-		f     Flow
-		now   time.Time
-		no    *refusal
-		msg   Message
-		sends int
+		f        Flow
+		now      time.Time
+		no       *refusal
+		msg      Message
+		sends    int
+		attempts int
 	)
 	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
@@ -157,7 +170,10 @@ func (s *Service) Flow(ctx context.Context, c Client, token string) (api.Flow, e
 				return err
 			}
 		}
-		sends, err = s.sendsLeft(tx, f, now)
+		if sends, err = s.sendsLeft(tx, f, now); err != nil {
+			return err
+		}
+		attempts, err = s.attemptsLeft(tx, f, now)
 		return err
 	})
 	if err != nil {
@@ -178,7 +194,7 @@ func (s *Service) Flow(ctx context.Context, c Client, token string) (api.Flow, e
 		ExpiresAt:    f.ExpiresAt,
 		Channels:     channelsOf(a),
 		SendsLeft:    sends,
-		AttemptsLeft: max(s.cfg.MaxWrongCodes-f.WrongCodes, 0),
+		AttemptsLeft: attempts,
 	}
 	if f.Step == StepChanging {
 		out.Step = api.StepVerified // the contract knows no intermediate step

@@ -10,12 +10,22 @@ import (
 
 // Keys of the rate-limit counters in the store. Address keys take the
 // address as limitAddr gives it.
-func startKey(addr string) string        { return "start:addr:" + addr }
-func sendKey(staffNumber string) string  { return "send:account:" + staffNumber }
-func reminderAddrKey(addr string) string { return "remind:addr:" + addr }
-func reminderContactKey(c string) string { return "remind:contact:" + c }
-func captchaKey(addr string) string      { return "captcha:addr:" + addr }
-func wrongCaptchaKey(addr string) string { return "captcha-wrong:addr:" + addr }
+func startKey(addr string) string            { return "start:addr:" + addr }
+func sendKey(staffNumber string) string      { return "send:account:" + staffNumber }
+func reminderAddrKey(addr string) string     { return "remind:addr:" + addr }
+func reminderContactKey(c string) string     { return "remind:contact:" + c }
+func captchaKey(addr string) string          { return "captcha:addr:" + addr }
+func wrongCaptchaKey(addr string) string     { return "captcha-wrong:addr:" + addr }
+func wrongCodeKey(staffNumber string) string { return "code-wrong:account:" + staffNumber }
+
+// wrongCodesLeft is how many more wrong codes the account of staffNumber
+// may enter now, all its flows together, and when the oldest of those
+// counted leaves the window (zero when none is counted). In an Update it
+// leaves the counter locked until commit.
+func (s *Service) wrongCodesLeft(tx Tx, staffNumber string, now time.Time) (int, time.Time, error) {
+	n, oldest, err := tx.CountHits(wrongCodeKey(staffNumber), now.Add(-s.cfg.WrongCodeWindow))
+	return max(s.cfg.WrongCodesAccount-n, 0), oldest, err
+}
 
 // limitAddr is c's address as the per-address limits count it: an IPv4
 // address as it is, an IPv6 address as its network of

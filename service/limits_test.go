@@ -198,3 +198,103 @@ func TestLimitPrefixesAreConfigurable(t *testing.T) {
 	}
 	wantCode(t, h.startFrom(h.from("192.0.2.99"), true), api.CodeRateLimited)
 }
+
+// TestWrongCodesPerAccountAcrossFlows: ten wrong codes in 24 hours, in any
+// number of flows, end every flow of the account at its next code and stop
+// sends until the first of them is 24 hours old.
+func TestWrongCodesPerAccountAcrossFlows(t *testing.T) {
+	onEachEngine(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		// Three flows with a code each, before any wrong code.
+		var tokens [3]string
+		for i := range tokens {
+			tokens[i] = h.start(acctBoth.StaffNumber)
+			h.send(tokens[i], api.ChannelSMS)
+		}
+		a, b, c := tokens[0], tokens[1], tokens[2]
+		firstWrong := h.clock.Now()
+		for range 5 {
+			h.svc.Verify(ctx, h.client, a, wrongCode(h.code(a)))
+		}
+		h.clock.Advance(time.Minute)
+		if f, err := h.svc.Flow(ctx, h.client, b); err != nil || f.AttemptsLeft != 5 {
+			t.Fatalf("flow b after 5 wrong codes in flow a: %+v, %v; want 5 attempts left", f, err)
+		}
+		for want := 4; want >= 1; want-- {
+			e := wantCode(t, h.svc.Verify(ctx, h.client, b, wrongCode(h.code(b))), api.CodeCodeInvalid)
+			if e.AttemptsLeft == nil || *e.AttemptsLeft != want {
+				t.Fatalf("attempts left %v, want %d", e.AttemptsLeft, want)
+			}
+		}
+		e := wantCode(t, h.svc.Verify(ctx, h.client, b, wrongCode(h.code(b))), api.CodeAttemptsExhausted)
+		if e.Detail != "Too many wrong validation codes were entered for this account. No code can be sent or checked for it for now; please try again later or contact IT Help." {
+			t.Errorf("detail of the tenth wrong code: %q", e.Detail)
+		}
+
+		// Flow c's right code is no longer compared: the flow ends.
+		if f, err := h.svc.Flow(ctx, h.client, c); err != nil || f.AttemptsLeft != 0 || f.SendsLeft != 0 {
+			t.Errorf("flow c: %+v, %v; want no attempts and no sends left", f, err)
+		}
+		wantCode(t, h.svc.Verify(ctx, h.client, c, h.code(c)), api.CodeAttemptsExhausted)
+		wantCode(t, h.svc.Verify(ctx, h.client, c, h.code(c)), api.CodeTokenInvalid)
+
+		// A new flow starts but gets no code until the first wrong one is
+		// 24 hours old.
+		d := h.start(acctBoth.StaffNumber)
+		_, err := h.svc.SendCode(ctx, h.client, d, api.ChannelSMS)
+		e = wantCode(t, err, api.CodeRateLimited)
+		retryAt := h.clock.Now().Add(time.Duration(e.RetryAfter) * time.Second)
+		if want := firstWrong.Add(24*time.Hour + time.Second); !retryAt.Equal(want) {
+			t.Errorf("retry after %d s (at %v), want at %v", e.RetryAfter, retryAt, want)
+		}
+		// Other accounts are not concerned.
+		other := h.start(acctSMS.StaffNumber)
+		h.send(other, api.ChannelSMS)
+		if err := h.svc.Verify(ctx, h.client, other, h.code(other)); err != nil {
+			t.Errorf("another account: %v", err)
+		}
+
+		h.clock.Set(retryAt)
+		d = h.start(acctBoth.StaffNumber)
+		h.send(d, api.ChannelSMS)
+		// Five of the ten wrong codes (flow a's) have left the window.
+		if f, err := h.svc.Flow(ctx, h.client, d); err != nil || f.AttemptsLeft != 5 {
+			t.Errorf("a new flow a day later: %+v, %v; want 5 attempts left", f, err)
+		}
+		if err := h.svc.Verify(ctx, h.client, d, h.code(d)); err != nil {
+			t.Errorf("the right code a day later: %v", err)
+		}
+
+		var limited int
+		for _, ev := range h.hookEvents() {
+			if ev.Event == service.EventRateLimited && ev.Detail == "rate_limited: wrong codes per account" {
+				limited++
+			}
+		}
+		if limited != 1 {
+			t.Errorf("%d audit events of the refused send, want 1", limited)
+		}
+	})
+}
+
+// TestAttemptsLeftFollowTheAccount: a flow offers no more attempts than
+// its account has left.
+func TestAttemptsLeftFollowTheAccount(t *testing.T) {
+	h := newHarness(t, func(c *service.Config) { c.WrongCodesAccount = 7 })
+	ctx := context.Background()
+	first := h.start(acctBoth.StaffNumber)
+	h.send(first, api.ChannelSMS)
+	for range 5 {
+		h.svc.Verify(ctx, h.client, first, wrongCode(h.code(first)))
+	}
+	second := h.start(acctBoth.StaffNumber)
+	h.send(second, api.ChannelSMS)
+	if f, err := h.svc.Flow(ctx, h.client, second); err != nil || f.AttemptsLeft != 2 {
+		t.Fatalf("Flow = %+v, %v; want 2 attempts left", f, err)
+	}
+	e := wantCode(t, h.svc.Verify(ctx, h.client, second, wrongCode(h.code(second))), api.CodeCodeInvalid)
+	if *e.AttemptsLeft != 1 {
+		t.Errorf("attempts left %d, want 1", *e.AttemptsLeft)
+	}
+	wantCode(t, h.svc.Verify(ctx, h.client, second, wrongCode(h.code(second))), api.CodeAttemptsExhausted)
+}

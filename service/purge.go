@@ -12,7 +12,7 @@ import (
 func (s *Service) Purge(ctx context.Context, messageRetention, auditRetention time.Duration) (int64, error) {
 	now := s.clock.Now()
 	window := max(s.cfg.SendWindow, s.cfg.StartWindow, s.cfg.ReminderWindow, s.cfg.FlowTTL,
-		s.cfg.CaptchaWindow, s.cfg.WrongCaptchaWindow)
+		s.cfg.CaptchaWindow, s.cfg.WrongCaptchaWindow, s.cfg.WrongCodeWindow)
 	var n int64
 	err := s.store.Update(ctx, func(tx Tx) error {
 		var err error

@@ -211,7 +211,8 @@ func sendableStep(f Flow) *refusal {
 	return refuseWhy(api.CodeWrongStep, wrongStepDetail(f.Step), "send code at step "+string(f.Step))
 }
 
-// sendLimits checks the cool-down and the flow's and account's allowances.
+// sendLimits checks the cool-down, the flow's and account's allowances of
+// sends and the account's allowance of wrong codes.
 func (s *Service) sendLimits(tx Tx, f Flow, now time.Time) (*refusal, error) {
 	if f.Sends > 0 {
 		if next := f.CodeSentAt.Add(s.cfg.ResendCooldown); now.Before(next) {
@@ -230,6 +231,15 @@ func (s *Service) sendLimits(tx Tx, f Flow, now time.Time) (*refusal, error) {
 		e := refuse(api.CodeRateLimited, "Too many codes were sent to this account today. Please try again later.").
 			WithRetryAfter(secondsUntilLeft(oldest, s.cfg.SendWindow, now))
 		return rateLimited(e, "sends per account"), nil
+	}
+	left, oldestWrong, err := s.wrongCodesLeft(tx, f.StaffNumber, now)
+	if err != nil {
+		return nil, err
+	}
+	if left == 0 {
+		e := refuse(api.CodeRateLimited, detailAccountWrongCodes).
+			WithRetryAfter(secondsUntilLeft(oldestWrong, s.cfg.WrongCodeWindow, now))
+		return rateLimited(e, "wrong codes per account"), nil
 	}
 	return nil, nil
 }

@@ -4,16 +4,22 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"casreset/api"
 )
 
 // Verify checks a validation code.
 //
-// A wrong code is counted and the count committed even though the caller
-// gets an error; the MaxWrongCodes-th wrong code ends the flow. An expired
-// code is refused without counting. The right code moves the flow to
-// verified and is cleared, so it verifies once only.
+// A wrong code is counted, for the flow and for its account, and the
+// counts committed even though the caller gets an error; the
+// MaxWrongCodes-th wrong code of the flow, or the WrongCodesAccount-th of
+// the account within WrongCodeWindow, ends the flow. Once the account has
+// used up its wrong codes, every flow of it ends at its next code, right
+// or wrong, uncompared: a guesser cannot get more guesses by keeping
+// several flows open. An expired code is refused without counting. The
+// right code moves the flow to verified and is cleared, so it verifies
+// once only.
 func (s *Service) Verify(ctx context.Context, c Client, token, code string) error {
 	const op = "verify"
 	code = strings.TrimSpace(code)
@@ -41,27 +47,8 @@ func (s *Service) Verify(ctx context.Context, c Client, token, code string) erro
 			no = refuseWhy(api.CodeWrongStep, wrongStepDetail(f.Step), "verify at step "+string(f.Step))
 		case !now.Before(f.CodeExpiresAt):
 			no = refuseWhy(api.CodeCodeExpired, `The validation code has expired. Please click "reload" to get a new one.`, "")
-		case !codeMatches(key, f.ID, code, f.CodeHMAC):
-			f.WrongCodes++
-			left := s.cfg.MaxWrongCodes - f.WrongCodes
-			if left > 0 {
-				no = &refusal{
-					err: refuse(api.CodeCodeInvalid, "The validation code is wrong. Please check it and try again.").WithAttemptsLeft(left),
-					why: fmt.Sprintf("%d attempts left", left),
-				}
-			} else {
-				// The flow ends here: it can no longer be used for anything.
-				f.ExpiresAt = now
-				f.CodeHMAC = nil
-				no = refuseWhy(api.CodeAttemptsExhausted, "Too many wrong validation codes. Please start again from step 1.", "flow ended")
-			}
-			if err := tx.UpdateFlow(f); err != nil {
-				return err
-			}
 		default:
-			f.Step = api.StepVerified
-			f.CodeHMAC = nil
-			if err := tx.UpdateFlow(f); err != nil {
+			if no, err = s.checkCode(tx, f, key, code, now); err != nil {
 				return err
 			}
 		}
@@ -80,6 +67,54 @@ func (s *Service) Verify(ctx context.Context, c Client, token, code string) erro
 		return s.public(c, op, no.err)
 	}
 	return nil
+}
+
+// detailAccountWrongCodes tells a person why no code verifies or is sent
+// while the account has used up its wrong codes.
+const detailAccountWrongCodes = "Too many wrong validation codes were entered for this account. No code can be sent or checked for it for now; please try again later or contact IT Help."
+
+// checkCode compares code with the latest code of flow f, at step
+// code_sent, and records the outcome in the flow: verified, or one more
+// wrong code for the flow and for its account; a used-up count ends the
+// flow. When the account had used up its wrong codes already (in other
+// flows), the flow ends without the code being compared.
+func (s *Service) checkCode(tx Tx, f Flow, key []byte, code string, now time.Time) (*refusal, error) {
+	accountLeft, _, err := s.wrongCodesLeft(tx, f.StaffNumber, now)
+	if err != nil {
+		return nil, err
+	}
+	var no *refusal
+	switch {
+	case accountLeft == 0:
+		no = refuseWhy(api.CodeAttemptsExhausted, detailAccountWrongCodes, "flow ended: wrong codes per account")
+	case codeMatches(key, f.ID, code, f.CodeHMAC):
+		f.Step = api.StepVerified
+		f.CodeHMAC = nil
+		return nil, tx.UpdateFlow(f)
+	default:
+		f.WrongCodes++
+		if err := tx.AddHit(wrongCodeKey(f.StaffNumber), now); err != nil {
+			return nil, err
+		}
+		flowLeft, accountLeft := s.cfg.MaxWrongCodes-f.WrongCodes, accountLeft-1
+		switch {
+		case min(flowLeft, accountLeft) > 0:
+			left := min(flowLeft, accountLeft)
+			no = &refusal{
+				err: refuse(api.CodeCodeInvalid, "The validation code is wrong. Please check it and try again.").WithAttemptsLeft(left),
+				why: fmt.Sprintf("%d attempts left", left),
+			}
+			return no, tx.UpdateFlow(f)
+		case accountLeft == 0:
+			no = refuseWhy(api.CodeAttemptsExhausted, detailAccountWrongCodes, "flow ended: wrong codes per account")
+		default:
+			no = refuseWhy(api.CodeAttemptsExhausted, "Too many wrong validation codes. Please start again from step 1.", "flow ended")
+		}
+	}
+	// The flow ends here: it can no longer be used for anything.
+	f.ExpiresAt = now
+	f.CodeHMAC = nil
+	return no, tx.UpdateFlow(f)
 }
 
 // wrongStepDetail tells the user what to do instead.

@@ -148,6 +148,8 @@ func defineServeFlags(c *command, cfg *server.Config, sf *serveFlags) {
 	fs.DurationVar(&svc.CodeTTL, "code-ttl", svc.CodeTTL, "validation code `lifetime`")
 	fs.StringVar(&sf.codeKeyFile, "code-key-file", "", "`file` of the validation codes' HMAC key, kept out of the database: 32+ random bytes in base64 (openssl rand -base64 32), readable by its owner only, the same for every instance; never created by resetd (default: a key generated once in the database)")
 	fs.IntVar(&svc.MaxWrongCodes, "max-wrong-codes", svc.MaxWrongCodes, "wrong codes per flow before it ends (`N`)")
+	fs.IntVar(&svc.WrongCodesAccount, "wrong-codes-per-account", svc.WrongCodesAccount, "wrong codes per account, all flows together, per --wrong-code-window (`N`); then its flows end and no code is sent until the oldest leaves the window")
+	fs.DurationVar(&svc.WrongCodeWindow, "wrong-code-window", svc.WrongCodeWindow, "`window` of --wrong-codes-per-account")
 	fs.DurationVar(&svc.ResendCooldown, "resend-cooldown", svc.ResendCooldown, "`wait` between two codes of one flow")
 	fs.IntVar(&svc.MaxSendsFlow, "max-sends-flow", svc.MaxSendsFlow, "codes per flow (`N`)")
 	fs.IntVar(&svc.MaxSendsDay, "max-sends-account", svc.MaxSendsDay, "codes per account per --send-window (`N`)")

@@ -70,6 +70,7 @@ var limitNames = map[string]string{
 	"reminders per contact":      "reminders_per_contact",
 	"captchas per address":       "captchas_per_address",
 	"wrong captchas per address": "wrong_captchas_per_address",
+	"wrong codes per account":    "wrong_codes_per_account",
 }
 
 func newMetrics(reg *prometheus.Registry, extra []prometheus.Collector) *metrics {
