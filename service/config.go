@@ -38,6 +38,9 @@ type Config struct {
 	SendWindow        time.Duration
 
 	FlowTTL time.Duration
+	// MaxPasswordAttempts counts new passwords submitted per flow, whatever
+	// their outcome; past it the flow ends.
+	MaxPasswordAttempts int
 
 	// StartsPerAddr counts starts with a right CAPTCHA per client address
 	// per StartWindow.
@@ -122,6 +125,7 @@ func DefaultConfig() Config {
 		MaxSendsDay:          10,
 		SendWindow:           24 * time.Hour,
 		FlowTTL:              30 * time.Minute,
+		MaxPasswordAttempts:  10,
 		StartsPerAddr:        30,
 		StartWindow:          10 * time.Minute,
 		CaptchasPerAddr:      120,

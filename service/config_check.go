@@ -39,6 +39,7 @@ func (c Config) Validate() error {
 	check(c.MaxSendsDay >= 1, "sends per account %d: must be at least 1", c.MaxSendsDay)
 	check(c.SendWindow > 0, "send window %v: must be positive", c.SendWindow)
 	check(c.FlowTTL > 0, "flow lifetime %v: must be positive", c.FlowTTL)
+	check(c.MaxPasswordAttempts >= 1, "password attempts per flow %d: must be at least 1", c.MaxPasswordAttempts)
 	check(c.StartsPerAddr >= 1, "starts per address %d: must be at least 1", c.StartsPerAddr)
 	check(c.StartWindow > 0, "start window %v: must be positive", c.StartWindow)
 	check(c.CaptchasPerAddr >= 1, "CAPTCHAs per address %d: must be at least 1", c.CaptchasPerAddr)

@@ -29,6 +29,7 @@ func TestValidateRejectsBrokenLimits(t *testing.T) {
 		"no sends per flow":          func(c *service.Config) { c.MaxSendsFlow = 0 },
 		"no sends per account":       func(c *service.Config) { c.MaxSendsDay = 0 },
 		"no send window":             func(c *service.Config) { c.SendWindow = 0 },
+		"no password attempts":       func(c *service.Config) { c.MaxPasswordAttempts = 0 },
 		"no flow lifetime":           func(c *service.Config) { c.FlowTTL = 0 },
 		"no starts":                  func(c *service.Config) { c.StartsPerAddr = 0 },
 		"no reminders":               func(c *service.Config) { c.RemindersContact = 0 },

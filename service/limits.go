@@ -17,6 +17,7 @@ func reminderContactKey(c string) string     { return "remind:contact:" + c }
 func captchaKey(addr string) string          { return "captcha:addr:" + addr }
 func wrongCaptchaKey(addr string) string     { return "captcha-wrong:addr:" + addr }
 func wrongCodeKey(staffNumber string) string { return "code-wrong:account:" + staffNumber }
+func passwordKey(flowID string) string       { return "password:flow:" + flowID }
 
 // wrongCodesLeft is how many more wrong codes the account of staffNumber
 // may enter now, all its flows together, and when the oldest of those

@@ -298,3 +298,47 @@ func TestAttemptsLeftFollowTheAccount(t *testing.T) {
 	}
 	wantCode(t, h.svc.Verify(ctx, h.client, second, wrongCode(h.code(second))), api.CodeAttemptsExhausted)
 }
+
+// TestPasswordAttemptsPerFlow: a verified flow takes ten new passwords,
+// whatever becomes of them; the eleventh ends it. Without the limit,
+// password_reused would answer questions about the account's last three
+// passwords for as long as the flow lives.
+func TestPasswordAttemptsPerFlow(t *testing.T) {
+	onEachEngine(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		const recent, good = "Harbour7pQ2mZr", "Kowloon7pQ2mZr"
+		if err := h.changePassword(acctBoth.StaffNumber, recent); err != nil {
+			t.Fatal(err)
+		}
+		token := h.verified(acctBoth.StaffNumber)
+		for i := range 10 {
+			if i%2 == 0 {
+				_, err := h.svc.SetPassword(ctx, h.client, token, recent)
+				wantCode(t, err, api.CodePasswordReused)
+			} else {
+				_, err := h.svc.SetPassword(ctx, h.client, token, "short1")
+				wantCode(t, err, api.CodePasswordPolicy)
+			}
+		}
+		_, err := h.svc.SetPassword(ctx, h.client, token, good)
+		wantCode(t, err, api.CodeAttemptsExhausted)
+		_, err = h.svc.SetPassword(ctx, h.client, token, good)
+		wantCode(t, err, api.CodeTokenInvalid)
+		// A new flow starts afresh.
+		if err := h.changePassword(acctBoth.StaffNumber, good); err != nil {
+			t.Errorf("a new flow: %v", err)
+		}
+	})
+}
+
+func TestPasswordAttemptsAreConfigurable(t *testing.T) {
+	h := newHarness(t, func(c *service.Config) { c.MaxPasswordAttempts = 2 })
+	ctx := context.Background()
+	token := h.verified(acctBoth.StaffNumber)
+	for range 2 {
+		_, err := h.svc.SetPassword(ctx, h.client, token, "short1")
+		wantCode(t, err, api.CodePasswordPolicy)
+	}
+	_, err := h.svc.SetPassword(ctx, h.client, token, "Kowloon7pQ2mZr")
+	wantCode(t, err, api.CodeAttemptsExhausted)
+}

@@ -19,8 +19,11 @@ type passwordHashSetter interface {
 
 // SetPassword changes the password and spends the token.
 //
-// The slow part (policy, history and the new Argon2id hash) runs outside
-// any write transaction. Then one transaction moves the flow from verified
+// The password is normalised to NFC (NormalizePassword) for every check
+// and the hash. Each call counts against the flow's
+// Config.MaxPasswordAttempts, whatever its outcome; past it the flow ends
+// (attempts_exhausted). The slow part (policy, history and the new
+// Argon2id hash) runs outside any write transaction. Then one transaction moves the flow from verified
 // to changing, so that of concurrent calls only one goes on (the others get
 // token_invalid); the directory is told; and a last transaction records the
 // history, marks the flow changed and queues a notice to every contact of
@@ -32,7 +35,9 @@ func (s *Service) SetPassword(ctx context.Context, c Client, token, password str
 		no := refuseWhy(api.CodeInvalidRequest, "The new password contains bytes that are not text.", "password encoding")
 		return api.PasswordResponse{}, s.refused(ctx, c, op, "", no.err, no.why)
 	}
-	change, no, err := s.preparePassword(ctx, token, password)
+	typed := password
+	password = NormalizePassword(password)
+	change, no, err := s.preparePassword(ctx, token, password, typed)
 	if err != nil {
 		return api.PasswordResponse{}, s.public(c, op, err)
 	}
@@ -73,11 +78,12 @@ type passwordChange struct {
 }
 
 // preparePassword does the slow part outside any write transaction: it
-// reads the flow and the account's password history, looks the account up,
-// checks the new password against the policy and the history, and hashes
-// it. On a refusal or error, the change holds the flow as far as it was
+// reads the flow and the account's password history (counting the attempt
+// in a short transaction of its own), looks the account up, checks the new
+// password (NFC; typed is the form it came in) against the policy and the
+// history, and hashes it. On a refusal or error, the change holds the flow as far as it was
 // read.
-func (s *Service) preparePassword(ctx context.Context, token, password string) (passwordChange, *refusal, error) {
+func (s *Service) preparePassword(ctx context.Context, token, password, typed string) (passwordChange, *refusal, error) {
 	f, history, no, err := s.loadFlowForChange(ctx, token)
 	if err != nil || no != nil {
 		return passwordChange{flow: f}, no, err
@@ -86,7 +92,7 @@ func (s *Service) preparePassword(ctx context.Context, token, password string) (
 	if err != nil || no != nil {
 		return passwordChange{flow: f}, no, err
 	}
-	if no, err := s.checkNewPassword(ctx, password, a, history); err != nil || no != nil {
+	if no, err := s.checkNewPassword(ctx, password, typed, a, history); err != nil || no != nil {
 		return passwordChange{flow: f}, no, err
 	}
 	hash, err := s.hasher.hash(ctx, password)
@@ -97,16 +103,20 @@ func (s *Service) preparePassword(ctx context.Context, token, password string) (
 }
 
 // loadFlowForChange reads the flow of token, refusing unless it is
-// verified, and the hashes of its account's recent passwords.
+// verified, counts the attempt (takePasswordAttempt), and reads the hashes
+// of its account's recent passwords.
 func (s *Service) loadFlowForChange(ctx context.Context, token string) (Flow, []string, *refusal, error) {
 	var (
 		f       Flow
 		no      *refusal
 		history []string
 	)
-	err := s.store.View(ctx, func(tx Tx) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
 		var err error
 		if f, no, err = s.changeableFlow(tx, token); err != nil || no != nil {
+			return err
+		}
+		if no, err = s.takePasswordAttempt(tx, f); err != nil || no != nil {
 			return err
 		}
 		if s.cfg.Policy.History > 0 {
@@ -117,23 +127,56 @@ func (s *Service) loadFlowForChange(ctx context.Context, token string) (Flow, []
 	return f, history, no, err
 }
 
-// checkNewPassword refuses a password that breaks the policy for account
-// a or matches one of history, the hashes of a's recent passwords.
-func (s *Service) checkNewPassword(ctx context.Context, password string, a Account, history []string) (*refusal, error) {
+// checkNewPassword refuses a password (NFC) that breaks the policy for
+// account a or matches one of history, the hashes of a's recent passwords.
+func (s *Service) checkNewPassword(ctx context.Context, password, typed string, a Account, history []string) (*refusal, error) {
 	if v := CheckPassword(s.cfg.Policy, password, a); len(v) > 0 {
 		e := refuse(api.CodePasswordPolicy, "The new password does not meet the rules.").WithViolations(v...)
 		return &refusal{err: e, why: strings.Join(v, ",")}, nil
 	}
+	if same, err := s.inHistory(ctx, password, typed, history); err != nil || !same {
+		return nil, err
+	}
+	return refuseWhy(api.CodePasswordReused, "The new password must differ from your recent passwords.", ""), nil
+}
+
+// takePasswordAttempt counts a password submitted in flow f, whatever
+// becomes of it. Once the flow has had Config.MaxPasswordAttempts, it ends
+// instead (attempts_exhausted): the policy's and password_reused's answers
+// must not let anyone who holds a verified flow probe the account's recent
+// passwords, or the policy, without limit.
+func (s *Service) takePasswordAttempt(tx Tx, f Flow) (*refusal, error) {
+	now := s.clock.Now()
+	n, _, err := tx.CountHits(passwordKey(f.ID), f.CreatedAt)
+	if err != nil {
+		return nil, err
+	}
+	if n < s.cfg.MaxPasswordAttempts {
+		return nil, tx.AddHit(passwordKey(f.ID), now)
+	}
+	f.ExpiresAt = now // the flow ends: it can no longer be used for anything
+	no := refuseWhy(api.CodeAttemptsExhausted, "Too many new passwords were tried in this session. Please start again from step 1.", "flow ended: password attempts")
+	return no, tx.UpdateFlow(f)
+}
+
+// inHistory reports whether password (NFC) matches one of history, the
+// hashes of the account's recent passwords; typed is the password as it
+// came, tried too when it differs, so that a password stored before
+// passwords were normalised, in another form, still counts as used.
+func (s *Service) inHistory(ctx context.Context, password, typed string, history []string) (bool, error) {
+	forms := []string{password}
+	if typed != password {
+		forms = append(forms, typed)
+	}
 	for _, old := range history {
-		same, err := s.hasher.verify(ctx, password, old)
-		if err != nil {
-			return nil, err
-		}
-		if same {
-			return refuseWhy(api.CodePasswordReused, "The new password must differ from your recent passwords.", ""), nil
+		for _, form := range forms {
+			same, err := s.hasher.verify(ctx, form, old)
+			if err != nil || same {
+				return same, err
+			}
 		}
 	}
-	return nil, nil
+	return false, nil
 }
 
 // takeFlowForChange moves the flow of token from verified to changing:

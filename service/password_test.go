@@ -245,3 +245,66 @@ func TestDirectoryFailureLeavesTheFlowVerified(t *testing.T) {
 		t.Error("the directory did not store the password")
 	}
 }
+
+// TestPasswordsAreComparedAndHashedInNFC: the decomposed form of a recent
+// password is that password; hashes made before passwords were normalised
+// still match the same password, typed the same way.
+func TestPasswordsAreComparedAndHashedInNFC(t *testing.T) {
+	onEachEngine(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		const nfc, nfd = "Caf\u00e9-Harbour-2025", "Cafe\u0301-Harbour-2025"
+		if err := h.changePassword(acctBoth.StaffNumber, nfc); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, h.changePassword(acctBoth.StaffNumber, nfd), api.CodePasswordReused)
+
+		// A change typed in NFD stores the NFC form.
+		if err := h.changePassword(acctSMS.StaffNumber, "Sai\u0301-Kung-2025x"); err != nil {
+			t.Fatal(err)
+		}
+		var history []string
+		h.store.View(ctx, func(tx service.Tx) (err error) {
+			history, err = tx.PasswordHistory(acctSMS.StaffNumber, 1)
+			return err
+		})
+		if len(history) != 1 {
+			t.Fatalf("history %v", history)
+		}
+		if ok, _ := service.VerifyPassword("Sa\u00ed-Kung-2025x", history[0]); !ok {
+			t.Error("the stored hash is not of the NFC form")
+		}
+
+		// Hashes stored before normalisation: one of an NFC password (as
+		// nearly all were), one of a decomposed one.
+		old := func(staff, password string) {
+			hash, err := service.HashPassword(password, fastHash)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = h.store.Update(ctx, func(tx service.Tx) error {
+				return tx.AddPasswordHistory(staff, hash, h.clock.Now(), 3)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		before := service.Account{StaffNumber: "66666666", Name: "YIP Siu Fung", Mobile: "+85261112222"}
+		h.addAccounts(before)
+		old(before.StaffNumber, "Old-Kx7pQ2mZr9")
+		old(before.StaffNumber, "Tsue\u0301n-Wan-2019")
+		wantCode(t, h.changePassword(before.StaffNumber, "Old-Kx7pQ2mZr9"), api.CodePasswordReused)
+		wantCode(t, h.changePassword(before.StaffNumber, "Tsue\u0301n-Wan-2019"), api.CodePasswordReused)
+	})
+}
+
+func TestInvisibleCharactersAreRefused(t *testing.T) {
+	h := newHarness(t)
+	token := h.verified(acctBoth.StaffNumber)
+	for _, pw := range []string{"Kx7pQ2\u200dmZr9vT", "\ufeffKx7pQ2mZr9vT", "Kx7pQ2mZr9vT\u202e", "Kx7pQ2mZr9vT\ue000"} {
+		_, err := h.svc.SetPassword(context.Background(), h.client, token, pw)
+		e := wantCode(t, err, api.CodePasswordPolicy)
+		if !slices.Equal(e.Violations, []string{api.RuleInvisibleChar}) {
+			t.Errorf("%+q: violations %v, want invisible_char", pw, e.Violations)
+		}
+	}
+}

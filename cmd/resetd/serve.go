@@ -155,6 +155,7 @@ func defineServeFlags(c *command, cfg *server.Config, sf *serveFlags) {
 	fs.IntVar(&svc.MaxSendsDay, "max-sends-account", svc.MaxSendsDay, "codes per account per --send-window (`N`)")
 	fs.DurationVar(&svc.SendWindow, "send-window", svc.SendWindow, "`window` of --max-sends-account")
 	fs.DurationVar(&svc.FlowTTL, "flow-ttl", svc.FlowTTL, "lifetime of a whole reset `flow`")
+	fs.IntVar(&svc.MaxPasswordAttempts, "max-password-attempts", svc.MaxPasswordAttempts, "new passwords tried per flow, whatever their outcome, before it ends (`N`)")
 	fs.IntVar(&svc.StartsPerAddr, "starts-per-addr", svc.StartsPerAddr, "flow starts with a right CAPTCHA per client address per --start-window (`N`)")
 	fs.DurationVar(&svc.StartWindow, "start-window", svc.StartWindow, "`window` of --starts-per-addr")
 	fs.IntVar(&svc.CaptchasPerAddr, "captchas-per-addr", svc.CaptchasPerAddr, "CAPTCHAs created per client address per --captcha-window (`N`)")
