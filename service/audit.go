@@ -25,6 +25,8 @@ import (
 //	                            channel not registered, unknown or spent reset
 //	                            token, reminder contact with no eligible account
 //	sequence_fail               a step called out of order
+//	user_updated                UnlockAccount: the account's limits lifted and its
+//	                            open flows ended by IT Help
 //
 // Events never hold a password, code, CAPTCHA answer or reset token.
 const (
@@ -40,6 +42,7 @@ const (
 	EventInputValidationFailed = "input_validation_fail"
 	EventAccessRefused         = "authz_fail"
 	EventSequenceFailed        = "sequence_fail"
+	EventAccountUnlocked       = "user_updated"
 )
 
 // maxUserAgent bounds what the audit keeps of a client's User-Agent header.

@@ -342,3 +342,62 @@ func TestPasswordAttemptsAreConfigurable(t *testing.T) {
 	_, err := h.svc.SetPassword(ctx, h.client, token, "Kowloon7pQ2mZr")
 	wantCode(t, err, api.CodeAttemptsExhausted)
 }
+
+// TestUnlockAccountLiftsItsLimitsAndEndsItsFlows: after IT Help unlocks an
+// account, its owner gets codes again at once, the flows opened before
+// are over, and the audit says who did it.
+func TestUnlockAccountLiftsItsLimitsAndEndsItsFlows(t *testing.T) {
+	onEachEngine(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		for range 2 {
+			token := h.start(acctBoth.StaffNumber)
+			h.send(token, api.ChannelSMS)
+			for range 5 {
+				h.svc.Verify(ctx, h.client, token, wrongCode(h.code(token)))
+			}
+		}
+		open := h.start(acctBoth.StaffNumber)
+		_, err := h.svc.SendCode(ctx, h.client, open, api.ChannelSMS)
+		wantCode(t, err, api.CodeRateLimited)
+		otherFlow := h.start(acctSMS.StaffNumber)
+		h.send(otherFlow, api.ChannelSMS)
+
+		admin := service.Client{UserAgent: "resetd accounts unlock"}
+		got, err := h.svc.UnlockAccount(ctx, admin, " "+acctBoth.StaffNumber+" ", "the command line (root)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Hits != 12 || got.Flows != 1 { // 2 sends and 10 wrong codes; the open flow
+			t.Errorf("Unlocked = %+v, want 12 hits and 1 flow", got)
+		}
+		_, err = h.svc.Flow(ctx, h.client, open)
+		wantCode(t, err, api.CodeTokenInvalid)
+		if _, err := h.svc.Flow(ctx, h.client, otherFlow); err != nil {
+			t.Errorf("another account's flow: %v", err)
+		}
+		token := h.start(acctBoth.StaffNumber)
+		h.send(token, api.ChannelSMS)
+		if f, err := h.svc.Flow(ctx, h.client, token); err != nil || f.AttemptsLeft != 5 || f.SendsLeft != 4 {
+			t.Errorf("a new flow after the unlock: %+v, %v", f, err)
+		}
+		if err := h.svc.Verify(ctx, h.client, token, h.code(token)); err != nil {
+			t.Errorf("the right code after the unlock: %v", err)
+		}
+
+		events := h.audit(acctBoth.StaffNumber)
+		var found bool
+		for _, ev := range events {
+			if ev.Event == service.EventAccountUnlocked {
+				found = true
+				if want := "limits lifted (12 counted sends and wrong codes), 1 open flows ended, by the command line (root)"; ev.Detail != want {
+					t.Errorf("detail %q, want %q", ev.Detail, want)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("no %s event in %+v", service.EventAccountUnlocked, events)
+		}
+		_, err = h.svc.UnlockAccount(ctx, admin, "<script>", "the command line (root)")
+		wantCode(t, err, api.CodeInvalidRequest)
+	})
+}

@@ -56,11 +56,17 @@ type Tx interface {
 	// Flow reads a flow by id and, in an Update, locks it.
 	Flow(id string) (Flow, error)
 	UpdateFlow(f Flow) error
+	// EndFlows ends the flows of staffNumber that are open at now (not
+	// expired, password not changed) by setting their expiry to now, and
+	// returns how many there were.
+	EndFlows(staffNumber string, now time.Time) (int64, error)
 
 	// CountHits counts hits of key at or after since and returns the
 	// oldest of them (zero when none).
 	CountHits(key string, since time.Time) (n int, oldest time.Time, err error)
 	AddHit(key string, at time.Time) error
+	// DeleteHits removes every hit of key and returns how many there were.
+	DeleteHits(key string) (int64, error)
 
 	// InsertMessage queues a message and returns its id.
 	InsertMessage(m Message) (int64, error)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/user"
 	"text/tabwriter"
 	"time"
 
@@ -17,15 +18,17 @@ import (
 
 func accountsCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError{errors.New("accounts: say import or show (resetd accounts import --help)")}
+		return usageError{errors.New("accounts: say import, show or unlock (resetd accounts import --help)")}
 	}
 	switch args[0] {
 	case "import":
 		return importAccounts(ctx, args[1:], getenv, stdout, stderr)
 	case "show":
 		return showAccount(ctx, args[1:], getenv, stdout, stderr)
+	case "unlock":
+		return unlockAccount(ctx, args[1:], getenv, stdout, stderr)
 	}
-	return usageError{fmt.Errorf("accounts: unknown subcommand %q (import or show)", args[0])}
+	return usageError{fmt.Errorf("accounts: unknown subcommand %q (import, show or unlock)", args[0])}
 }
 
 // storeFlags are the flags every subcommand that opens the database has.
@@ -182,6 +185,57 @@ func showAccount(ctx context.Context, args []string, getenv func(string) string,
 		row("Last change", a.PasswordChangedAt.In(loc).Format("2006-01-02 15:04 MST"))
 	}
 	return w.Flush()
+}
+
+func unlockAccount(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var sf storeFlags
+	cfg := service.DefaultConfig()
+	c := newCommand("accounts unlock", "resetd accounts unlock --data DIR STAFF_NUMBER",
+		"Lifts the limits resetd holds against one account (its codes sent and its wrong\n"+
+			"codes within their windows) and ends its open reset flows, so that its owner can\n"+
+			"start again at step 1 at once. Do it once you know the person asking is the\n"+
+			"owner. It is audited (event user_updated, naming the user and host that ran it).\n"+
+			"Limits per client address stay. Works while the service runs.",
+		stderr)
+	sf.define(c)
+	defineStaffNumberCase(c, &cfg.StaffNumberCase)
+	if err := c.parse(args, getenv); err != nil {
+		return err
+	}
+	if c.fs.NArg() != 1 {
+		return usageError{errors.New("accounts unlock takes one staff number")}
+	}
+	staff, err := staffNumberArg("accounts unlock:", c.fs.Arg(0), cfg.StaffNumberCase)
+	if err != nil {
+		return err
+	}
+	store, err := sf.open(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	svc, err := service.New(cfg, store, nil, nil, nil)
+	if err != nil {
+		return err
+	}
+	got, err := svc.UnlockAccount(ctx, service.Client{UserAgent: "resetd accounts unlock"}, staff, commandLineUser())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "unlocked %s: %d counted sends and wrong codes forgotten, %d open flows ended\n", staff, got.Hits, got.Flows)
+	return nil
+}
+
+// commandLineUser names who runs this command, for the audit.
+func commandLineUser() string {
+	name := fmt.Sprintf("uid %d", os.Getuid()) // a dynamic user is not in /etc/passwd
+	if u, err := user.Current(); err == nil {
+		name = "user " + u.Username
+	}
+	if host, err := os.Hostname(); err == nil {
+		name += " on " + host
+	}
+	return "the command line (" + name + ")"
 }
 
 // eligibility says whether a may reset now and until when.

@@ -40,6 +40,7 @@ Commands:
   serve              run the service
   accounts import    upsert accounts from a CSV file (all or nothing)
   accounts show N    show one account: masked contacts, eligibility, last change
+  accounts unlock N  lift an account's limits and end its open flows (audited)
   audit              print audit events, by staff number or reference
   backup FILE        copy the SQLite database while the service runs
   version            print the version

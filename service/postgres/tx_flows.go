@@ -3,6 +3,7 @@ package postgres
 import (
 	"time"
 
+	"casreset/api"
 	"casreset/service"
 )
 
@@ -74,6 +75,15 @@ func (t *tx) UpdateFlow(f service.Flow) error {
 	return mustAffect("update flow", tag, err)
 }
 
+func (t *tx) EndFlows(staffNumber string, now time.Time) (int64, error) {
+	tag, err := t.exec(`UPDATE flows SET expires_at = $1 WHERE staff_number = $2 AND expires_at > $1 AND step <> $3`,
+		dbTime(now), staffNumber, string(api.StepChanged))
+	if err != nil {
+		return 0, dbError("end flows", err)
+	}
+	return tag.RowsAffected(), nil
+}
+
 // CountHits in an Update first takes the key's advisory lock, held until
 // commit, so that a count and the AddHit after it are one step for every
 // instance: a limit of N lets exactly N through. The lock is taken by its
@@ -92,6 +102,19 @@ func (t *tx) CountHits(key string, since time.Time) (int, time.Time, error) {
 		return 0, time.Time{}, dbError("count hits", err)
 	}
 	return n, oldest, nil
+}
+
+// DeleteHits takes the key's advisory lock first, as CountHits does, so
+// that it waits for a count and its AddHit in flight.
+func (t *tx) DeleteHits(key string) (int64, error) {
+	if _, err := t.exec(`SELECT pg_advisory_xact_lock($1)`, hitsLock(key)); err != nil {
+		return 0, dbError("lock hits", err)
+	}
+	tag, err := t.exec(`DELETE FROM hits WHERE key = $1`, key)
+	if err != nil {
+		return 0, dbError("delete hits", err)
+	}
+	return tag.RowsAffected(), nil
 }
 
 func (t *tx) AddHit(key string, at time.Time) error {

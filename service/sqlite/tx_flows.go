@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"casreset/api"
 	"casreset/service"
 )
 
@@ -76,6 +77,19 @@ func (t *tx) UpdateFlow(f service.Flow) error {
 	return mustAffect("update flow", res, err)
 }
 
+func (t *tx) EndFlows(staffNumber string, now time.Time) (int64, error) {
+	res, err := t.exec(`UPDATE flows SET expires_at = ? WHERE staff_number = ? AND expires_at > ? AND step <> ?`,
+		dbTime(now), staffNumber, dbTime(now), string(api.StepChanged))
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: end flows: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: end flows: %w", err)
+	}
+	return n, nil
+}
+
 func (t *tx) CountHits(key string, since time.Time) (int, time.Time, error) {
 	var n int
 	var oldest time.Time
@@ -85,6 +99,18 @@ func (t *tx) CountHits(key string, since time.Time) (int, time.Time, error) {
 		return 0, time.Time{}, fmt.Errorf("sqlite: count hits: %w", err)
 	}
 	return n, oldest, nil
+}
+
+func (t *tx) DeleteHits(key string) (int64, error) {
+	res, err := t.exec(`DELETE FROM hits WHERE key = ?`, key)
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: delete hits: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: delete hits: %w", err)
+	}
+	return n, nil
 }
 
 func (t *tx) AddHit(key string, at time.Time) error {

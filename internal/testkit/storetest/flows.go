@@ -144,6 +144,39 @@ var flowTests = []test{
 			t.Errorf("UpdateFlow of a missing flow: %v, want service.ErrNotFound", err)
 		}
 	}},
+	{"EndFlowsEndsTheOpenFlowsOfOneAccount", func(t *testing.T, s service.Store) {
+		now := t0.Add(10 * time.Minute)
+		withID := func(f service.Flow, id string, change func(*service.Flow)) service.Flow {
+			f.ID = id
+			change(&f)
+			return f
+		}
+		open := withID(flow, "open", func(*service.Flow) {})
+		verified := withID(flow, "verified", func(f *service.Flow) { f.Step = api.StepVerified })
+		expired := withID(flow, "expired", func(f *service.Flow) { f.ExpiresAt = now.Add(-time.Minute) })
+		changed := withID(flow, "changed", func(f *service.Flow) { f.Step = api.StepChanged })
+		other := withID(flow, "other", func(f *service.Flow) { f.StaffNumber = "T7654321" })
+		update(t, s, func(tx service.Tx) error {
+			for _, f := range []service.Flow{open, verified, expired, changed, other} {
+				if err := tx.InsertFlow(f); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		n := updateValue(t, s, func(tx service.Tx) (int64, error) { return tx.EndFlows(flow.StaffNumber, now) })
+		if n != 2 {
+			t.Errorf("EndFlows ended %d flows, want 2 (open and verified)", n)
+		}
+		for _, want := range []service.Flow{
+			withID(open, "open", func(f *service.Flow) { f.ExpiresAt = now }),
+			withID(verified, "verified", func(f *service.Flow) { f.ExpiresAt = now }),
+			expired, changed, other,
+		} {
+			got := read(t, s, func(tx service.Tx) (service.Flow, error) { return tx.Flow(want.ID) })
+			assertEqual(t, "flow "+want.ID, got, want)
+		}
+	}},
 }
 
 var hitTests = []test{
@@ -182,6 +215,33 @@ var hitTests = []test{
 				t.Errorf("%s: CountHits = %d, want %d", tc.name, n, tc.wantN)
 			}
 			assertEqual(t, tc.name+": oldest", oldest, tc.wantOldest)
+		}
+	}},
+	{"DeleteHitsOfOneKey", func(t *testing.T, s service.Store) {
+		const key, other = "send:account:T1234567", "send:account:T7654321"
+		update(t, s, func(tx service.Tx) error {
+			for _, k := range []string{key, key, other} {
+				if err := tx.AddHit(k, t0); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if n := updateValue(t, s, func(tx service.Tx) (int64, error) { return tx.DeleteHits(key) }); n != 2 {
+			t.Errorf("DeleteHits = %d, want 2", n)
+		}
+		for k, want := range map[string]int{key: 0, other: 1} {
+			var n int
+			view(t, s, func(tx service.Tx) (err error) {
+				n, _, err = tx.CountHits(k, time.Time{})
+				return err
+			})
+			if n != want {
+				t.Errorf("%s: %d hits left, want %d", k, n, want)
+			}
+		}
+		if n := updateValue(t, s, func(tx service.Tx) (int64, error) { return tx.DeleteHits("none") }); n != 0 {
+			t.Errorf("DeleteHits of an unknown key = %d", n)
 		}
 	}},
 }
