@@ -86,7 +86,7 @@ func (s *Service) checkCode(tx Tx, f Flow, key []byte, code string, now time.Tim
 	var no *refusal
 	switch {
 	case accountLeft == 0:
-		no = refuseWhy(api.CodeAttemptsExhausted, detailAccountWrongCodes, "flow ended: wrong codes per account")
+		no = refuseWhy(api.CodeAttemptsExhausted, detailAccountWrongCodes, "flow ended, code not checked: wrong codes per account used up")
 	case codeMatches(key, f.ID, code, f.CodeHMAC):
 		f.Step = api.StepVerified
 		f.CodeHMAC = nil
