@@ -4,6 +4,47 @@ import "net/http"
 
 // routes registers the whole v1 contract (DESIGN.md, "The HTTP contract").
 // The pattern is also the "route" label of the request metrics.
+//
+// Every answer carries Strict-Transport-Security (two years). A request
+// body is one JSON object whose members are each given once and spelt
+// exactly as here: a repeated member, or one that matches a field only
+// without regard to case ("Staff_Number", "ſtaff_number"), is 400
+// invalid_request, like an unknown one.
+//
+// Limits beyond the rules table of DESIGN.md, each a flag of resetd serve
+// (defaults in brackets); each refusal is 429 rate_limited with
+// retry_after unless said otherwise:
+//
+//   - CAPTCHAs created per client address [120 per 10 min]
+//     (--captchas-per-addr, --captcha-window).
+//   - Wrong CAPTCHA answers per client address [30 per 10 min], of starts
+//     and reminders together (--wrong-captchas-per-addr,
+//     --wrong-captcha-window); at the limit every answer from the address
+//     is refused, unused. An answer to a CAPTCHA that does not exist, is
+//     used or has expired counts nowhere: it could never be right.
+//   - Flow starts [30 per 10 min] and reminders [10 per hour] per client
+//     address count only once their CAPTCHA is right, so that garbage
+//     cannot lock out everyone behind one address.
+//   - A client address is an IPv4 address, or an IPv6 address's /64
+//     (--limit-prefix-ipv4, --limit-prefix-ipv6).
+//   - Wrong codes per account, all flows together [10 per 24 h]
+//     (--wrong-codes-per-account, --wrong-code-window). attempts_left is
+//     the lower of the flow's and the account's; at the limit the verify
+//     that reached it, and then the next verify of every open flow of the
+//     account (right code or wrong, not compared), answer 403
+//     attempts_exhausted and end the flow, and sends are refused until the
+//     oldest wrong code leaves the window (sends_left is 0 meanwhile).
+//     resetd accounts unlock lifts it.
+//   - New passwords per flow [10], whatever their outcome
+//     (--max-password-attempts); the next is 403 attempts_exhausted and
+//     ends the flow. So password_policy and password_reused answer at most
+//     ten questions about the policy and the account's last passwords per
+//     flow, each flow costing a CAPTCHA and a code from the owner's phone
+//     or mailbox.
+//
+// New passwords are normalised to NFC before the policy, the history and
+// the hash; invisible_char refuses control, format, private-use,
+// unassigned and non-character code points.
 func (h *handler) routes() {
 	h.handle("GET /v1/policy", h.policy)
 
