@@ -10,8 +10,9 @@ import (
 	"math/big"
 )
 
-// codeKeyName is the store secret under which validation codes are MACed.
-const codeKeyName = "code_hmac_key"
+// CodeKeySecret is the store secret under which validation codes are MACed
+// when Config.CodeKey is not set.
+const CodeKeySecret = "code_hmac_key"
 
 // CodeKeyBytes is the size of the HMAC-SHA256 key the service generates,
 // and the least it accepts in Config.CodeKey (RFC 2104: at least the hash's
@@ -63,12 +64,12 @@ func (s *Service) codeKey(ctx context.Context) ([]byte, error) {
 	}
 	var key []byte
 	err := s.store.Update(ctx, func(tx Tx) error {
-		stored, err := tx.Secret(codeKeyName)
+		stored, err := tx.Secret(CodeKeySecret)
 		if errors.Is(err, ErrNotFound) {
-			if err := tx.InsertSecret(codeKeyName, fresh); err != nil {
+			if err := tx.InsertSecret(CodeKeySecret, fresh); err != nil {
 				return err
 			}
-			stored, err = tx.Secret(codeKeyName)
+			stored, err = tx.Secret(CodeKeySecret)
 		}
 		if err != nil {
 			return err

@@ -4,16 +4,15 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"casreset/api"
-	"casreset/service"
+	"casreset/internal/testkit/storetest"
+	"casreset/service/delivery/deliverytest"
 	"casreset/service/server"
 )
 
@@ -86,12 +85,8 @@ func TestCodeKeyFileKeepsTheKeyOutOfTheDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	err = store.View(context.Background(), func(tx service.Tx) error {
-		_, err := tx.Secret("code_hmac_key")
-		return err
-	})
-	if !errors.Is(err, service.ErrNotFound) {
-		t.Errorf("the database holds a code key (%v)", err)
+	if storetest.CodeKeyStored(t, store) {
+		t.Error("the database holds a code key")
 	}
 }
 
@@ -99,18 +94,7 @@ func TestCodeKeyFileKeepsTheKeyOutOfTheDatabase(t *testing.T) {
 // --sms-header-file and RESETD_SMS_HEADERS reach the gateway; none of them
 // was on the command line.
 func TestSMSGatewayCredentialsFromAFileAndTheEnvironment(t *testing.T) {
-	var (
-		mu  sync.Mutex
-		got []http.Header
-	)
-	gateway := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		got = append(got, r.Header.Clone())
-		mu.Unlock()
-		w.WriteHeader(http.StatusAccepted)
-	}))
-	t.Cleanup(gateway.Close)
-
+	gateway := deliverytest.NewSMSGateway(t)
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
 	csv := writeFile(t, dir, "staff.csv", testCSV)
@@ -125,24 +109,13 @@ func TestSMSGatewayCredentialsFromAFileAndTheEnvironment(t *testing.T) {
 	token := s.start(t, "12345678")
 	s.call(t, "POST", "/v1/resets/current/code", token, api.SendCodeRequest{Channel: api.ChannelSMS}, http.StatusAccepted, nil)
 
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		mu.Lock()
-		n := len(got)
-		mu.Unlock()
-		if n > 0 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(10 * time.Millisecond) // the delivery worker posts it
-	}
-	mu.Lock()
-	defer mu.Unlock()
+	got := gateway.Wait(t, 1, 10*time.Second)
 	if len(got) != 1 {
 		t.Fatalf("the gateway got %d requests, want 1", len(got))
 	}
 	for name, want := range map[string]string{"Authorization": "Bearer from-the-file", "X-Account": "college",
 		"X-Api-Key": "from-the-environment", "X-Other": "two", "X-Sender": "ITHELP"} {
-		if v := got[0].Get(name); v != want {
+		if v := got[0].Header.Get(name); v != want {
 			t.Errorf("header %s = %q, want %q", name, v, want)
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"casreset/api"
+	"casreset/internal/testkit/promtest"
 	"casreset/service"
 	"casreset/service/httpapi"
 )
@@ -98,11 +98,18 @@ func TestMetricsAreNotOnThePublicListener(t *testing.T) {
 func TestRemindersForKnownAndUnknownContactsMoveTheMetricsAlike(t *testing.T) {
 	reg := httpapi.NewRegistry()
 	h := newHarness(t, func(_ *service.Config, o *httpapi.Options) { o.Registry = reg })
+	samples := func() map[string]float64 {
+		s, err := promtest.Samples(scrape(t, reg))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
 	remind := func(contact string) (response, map[string]float64) {
-		before := resetdSamples(scrape(t, reg))
+		before := samples()
 		id, answer := h.captcha()
 		resp := h.do(req{method: "POST", path: "/v1/staff-number-reminders", body: api.ReminderRequest{Contact: contact, CaptchaID: id, CaptchaAnswer: answer}})
-		return resp, diffSamples(before, resetdSamples(scrape(t, reg)))
+		return resp, promtest.Moved(before, samples())
 	}
 	knownResp, known := remind(acctBoth.Email)
 	unknownResp, unknown := remind("nobody@example.edu.hk")
@@ -130,42 +137,6 @@ func TestRemindersForKnownAndUnknownContactsMoveTheMetricsAlike(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-// resetdSamples are the service's own samples of a scrape, "name{labels}"
-// → value, without the request-duration histogram (timing) and the
-// runtime's metrics (go_*, process_*), which move on their own.
-func resetdSamples(text string) map[string]float64 {
-	out := map[string]float64{}
-	for _, line := range strings.Split(text, "\n") {
-		if !strings.HasPrefix(line, "resetd_") || strings.HasPrefix(line, "resetd_http_request_duration_seconds") {
-			continue
-		}
-		if i := strings.LastIndexByte(line, ' '); i > 0 {
-			v, err := strconv.ParseFloat(line[i+1:], 64)
-			if err != nil {
-				panic(fmt.Sprintf("metrics line %q: %v", line, err))
-			}
-			out[line[:i]] = v
-		}
-	}
-	return out
-}
-
-// diffSamples is how much each sample that moved moved.
-func diffSamples(before, after map[string]float64) map[string]float64 {
-	out := map[string]float64{}
-	for k, v := range after {
-		if d := v - before[k]; d != 0 {
-			out[k] = d
-		}
-	}
-	for k, v := range before {
-		if _, ok := after[k]; !ok {
-			out[k] = -v
-		}
-	}
-	return out
 }
 
 func TestClientAddressComesFromTheConnectionUnlessAProxyIsTrusted(t *testing.T) {

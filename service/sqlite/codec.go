@@ -46,15 +46,21 @@ func notFound(op string, err error) error {
 // mustAffect reports service.ErrNotFound when an update or delete touched no
 // row.
 func mustAffect(op string, res sql.Result, err error) error {
+	n, err := affected(op, res, err)
+	if err == nil && n == 0 {
+		return service.ErrNotFound
+	}
+	return err
+}
+
+// affected is how many rows an update or delete touched.
+func affected(op string, res sql.Result, err error) (int64, error) {
 	if err != nil {
-		return fmt.Errorf("sqlite: %s: %w", op, err)
+		return 0, fmt.Errorf("sqlite: %s: %w", op, err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return fmt.Errorf("sqlite: %s: %w", op, err)
+		return 0, fmt.Errorf("sqlite: %s: %w", op, err)
 	}
-	if n == 0 {
-		return service.ErrNotFound
-	}
-	return nil
+	return n, nil
 }

@@ -80,14 +80,7 @@ func (t *tx) UpdateFlow(f service.Flow) error {
 func (t *tx) EndFlows(staffNumber string, now time.Time) (int64, error) {
 	res, err := t.exec(`UPDATE flows SET expires_at = ? WHERE staff_number = ? AND expires_at > ? AND step <> ?`,
 		dbTime(now), staffNumber, dbTime(now), string(api.StepChanged))
-	if err != nil {
-		return 0, fmt.Errorf("sqlite: end flows: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("sqlite: end flows: %w", err)
-	}
-	return n, nil
+	return affected("end flows", res, err)
 }
 
 func (t *tx) CountHits(key string, since time.Time) (int, time.Time, error) {
@@ -103,14 +96,7 @@ func (t *tx) CountHits(key string, since time.Time) (int, time.Time, error) {
 
 func (t *tx) DeleteHits(key string) (int64, error) {
 	res, err := t.exec(`DELETE FROM hits WHERE key = ?`, key)
-	if err != nil {
-		return 0, fmt.Errorf("sqlite: delete hits: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("sqlite: delete hits: %w", err)
-	}
-	return n, nil
+	return affected("delete hits", res, err)
 }
 
 func (t *tx) AddHit(key string, at time.Time) error {

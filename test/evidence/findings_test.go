@@ -18,6 +18,20 @@ import (
 // finding of an outsider's attack on resetd (issue 14, findings 2 to 10)
 // against the built binary, and pass only where the attack now fails.
 
+// onEachEngine runs test on SQLite and on PostgreSQL, each with a setup of
+// its own that holds the given number of accounts.
+func onEachEngine(t *testing.T, accounts int, test func(t *testing.T, s *setup)) {
+	for _, e := range engines(t) {
+		t.Run(e.name, func(t *testing.T) {
+			s := newSetup(t, e)
+			if accounts > 0 {
+				s.importAccounts(t, accounts)
+			}
+			test(t, s)
+		})
+	}
+}
+
 // httpClient is a client of the instance's API that sends what a test
 // chooses, headers included, over HTTP/1.1 or HTTP/2 as the server offers.
 func (in *instance) httpClient() *http.Client {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"path/filepath"
 	"testing"
 
@@ -59,4 +60,21 @@ func FlowOfToken(tb testing.TB, store service.Store, token string) service.Flow 
 		tb.Fatalf("read flow: %v", err)
 	}
 	return f
+}
+
+// CodeKeyStored reports whether store holds the validation codes' HMAC key
+// (service.CodeKeySecret), failing the test when it cannot tell.
+func CodeKeyStored(tb testing.TB, store service.Store) bool {
+	tb.Helper()
+	err := store.View(context.Background(), func(tx service.Tx) error {
+		_, err := tx.Secret(service.CodeKeySecret)
+		return err
+	})
+	if errors.Is(err, service.ErrNotFound) {
+		return false
+	}
+	if err != nil {
+		tb.Fatalf("read the code key: %v", err)
+	}
+	return true
 }
