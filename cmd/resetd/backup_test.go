@@ -16,12 +16,7 @@ import (
 // TestBackupWhileServing copies the database while the service runs and
 // has just written to it, and reads the copy back.
 func TestBackupWhileServing(t *testing.T) {
-	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
-	csv := writeFile(t, dir, "staff.csv", testCSV)
-	if _, _, err := runCmd(t, nil, "accounts", "import", "--data", data, csv); err != nil {
-		t.Fatal(err)
-	}
+	dir, data := importedData(t)
 	e := env{"RESETD_TEST_CAPTCHA_ANSWER": "424242", "RESETD_ORG_NAME": "Example College", "RESETD_HELP_EMAIL": "ithelp@example.edu.hk"}
 	s := startServe(t, e, data, "--addr", "127.0.0.1:0", "--data", data, "--outbox", filepath.Join(dir, "outbox"))
 	var cp api.Captcha

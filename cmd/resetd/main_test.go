@@ -68,6 +68,19 @@ func writeFile(t *testing.T, dir, name, content string) string {
 	return p
 }
 
+// importedData imports testCSV into the data directory of a new test
+// directory, and returns both.
+func importedData(t *testing.T) (dir, data string) {
+	t.Helper()
+	dir = t.TempDir()
+	data = filepath.Join(dir, "data")
+	csv := writeFile(t, dir, "staff.csv", testCSV)
+	if _, _, err := runCmd(t, nil, "accounts", "import", "--data", data, csv); err != nil {
+		t.Fatal(err)
+	}
+	return dir, data
+}
+
 // serving is `resetd serve` running in the background.
 type serving struct {
 	url string

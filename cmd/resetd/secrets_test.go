@@ -65,12 +65,7 @@ func TestCodeKeyFileMistakes(t *testing.T) {
 // file (from the environment, as under systemd) and finds no key in the
 // database afterwards.
 func TestCodeKeyFileKeepsTheKeyOutOfTheDatabase(t *testing.T) {
-	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
-	csv := writeFile(t, dir, "staff.csv", testCSV)
-	if _, _, err := runCmd(t, nil, "accounts", "import", "--data", data, csv); err != nil {
-		t.Fatal(err)
-	}
+	dir, data := importedData(t)
 	keyFile := writeFile(t, dir, "code.key", "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=\n")
 	e := env{"RESETD_TEST_CAPTCHA_ANSWER": "424242", "RESETD_ORG_NAME": "Example College",
 		"RESETD_HELP_EMAIL": "ithelp@example.edu.hk", "RESETD_CODE_KEY_FILE": keyFile}
@@ -95,12 +90,7 @@ func TestCodeKeyFileKeepsTheKeyOutOfTheDatabase(t *testing.T) {
 // was on the command line.
 func TestSMSGatewayCredentialsFromAFileAndTheEnvironment(t *testing.T) {
 	gateway := deliverytest.NewSMSGateway(t)
-	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
-	csv := writeFile(t, dir, "staff.csv", testCSV)
-	if _, _, err := runCmd(t, nil, "accounts", "import", "--data", data, csv); err != nil {
-		t.Fatal(err)
-	}
+	dir, data := importedData(t)
 	headerFile := writeFile(t, dir, "sms-headers", "# the gateway's credentials\nAuthorization: Bearer from-the-file\n\nX-Account: college\n")
 	e := env{"RESETD_TEST_CAPTCHA_ANSWER": "424242", "RESETD_ORG_NAME": "Example College", "RESETD_HELP_EMAIL": "ithelp@example.edu.hk",
 		"RESETD_SMS_HEADERS": "X-Api-Key: from-the-environment\nX-Other: two"}

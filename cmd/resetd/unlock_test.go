@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -16,12 +15,7 @@ import (
 // TestAccountsUnlock: an account whose flows used up its wrong codes gets
 // codes again after `resetd accounts unlock`, which the audit records.
 func TestAccountsUnlock(t *testing.T) {
-	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
-	csv := writeFile(t, dir, "staff.csv", testCSV)
-	if _, _, err := runCmd(t, nil, "accounts", "import", "--data", data, csv); err != nil {
-		t.Fatal(err)
-	}
+	_, data := importedData(t)
 
 	// Ten wrong codes in two flows, as a guesser would leave them.
 	ctx := context.Background()
