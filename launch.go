@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 
+	"casreset/assets"
 	"casreset/client"
 	"casreset/desktop/config"
 	"casreset/desktop/embedded"
@@ -122,7 +123,7 @@ func wizardSettings(c config.Config) ui.Settings {
 		s.IdleTimeout = c.IdleTimeout
 	}
 	if o := c.Org; o != nil {
-		s.Organisation, s.OrganisationZH, s.Copyright = o.Name, o.NameZH, o.Copyright
+		s.Organisation, s.OrganisationNames, s.Copyright = o.Name, o.Names, o.Copyright
 	}
 	if h := c.Help; h != nil {
 		s.HelpEmail, s.HelpPhone, s.HelpHours = h.Email, h.Phone, h.Hours
@@ -138,12 +139,9 @@ func demoOrg(s ui.Settings) delivery.Org {
 	if language == "" {
 		language = lang.SystemLocale().String()
 	}
-	smsLang := delivery.LangEnglish
-	if strings.HasPrefix(strings.ToLower(language), "zh") {
-		smsLang = delivery.LangChinese
-	}
 	return delivery.Org{
-		Name: s.Organisation, HelpEmail: s.HelpEmail, HelpPhone: s.HelpPhone, HelpHours: s.HelpHours,
-		Copyright: s.Copyright, SMSLang: smsLang,
+		Name: s.Organisation, Names: s.OrganisationNames,
+		HelpEmail: s.HelpEmail, HelpPhone: s.HelpPhone, HelpHours: s.HelpHours,
+		Copyright: s.Copyright, SMSLang: assets.Match(language).Tag,
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"fyne.io/fyne/v2"
@@ -30,6 +31,15 @@ func main() {
 	flags, flagErr := parseFlags(os.Args[1:], os.Stderr)
 	if errors.Is(flagErr, errShowVersion) {
 		fmt.Println(versionString())
+		return
+	}
+	// CASRESET_PREVIEW=languages prints the language table, one language
+	// a line (tag, own name, English name, separated by tabs), for
+	// scripts/screenshots.sh.
+	if os.Getenv("CASRESET_PREVIEW") == "languages" {
+		for _, l := range assets.Languages() {
+			fmt.Printf("%s\t%s\t%s\n", l.Tag, l.Name, l.EnglishName)
+		}
 		return
 	}
 
@@ -94,7 +104,7 @@ func parseFlags(args []string, stderr io.Writer) (config.Flags, error) {
 	fs.StringVar(&f.Server, "server", "", "the reset service's https:// `address` (default: the built-in demonstration service)")
 	fs.StringVar(&f.CA, "ca", "", "PEM `file` of the certificate authority that signed the service's certificate (default: the system's)")
 	fs.StringVar(&f.Pin, "pin", "", "base64 SHA-256 `pin` of the service's or its CA's public key")
-	fs.StringVar(&f.Lang, "lang", "", "`language`: en or zh-HK (default: the system's)")
+	fs.StringVar(&f.Lang, "lang", "", "`language`: "+strings.Join(assets.Tags(), ", ")+" (default: the system's)")
 	showVersion := fs.Bool("version", false, "print the version and the Go toolchain it was built with, and exit")
 	if err := fs.Parse(args); err != nil {
 		return f, err

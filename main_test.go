@@ -180,11 +180,11 @@ func TestADemoThatCannotStartSaysSo(t *testing.T) {
 func TestWizardSettingsFromConfiguration(t *testing.T) {
 	c := config.Config{
 		Server: "https://reset.example.edu.hk", Language: "zh-HK", IdleTimeout: 3 * time.Minute,
-		Org:  &config.Organisation{Name: "Example College", NameZH: "示例學院"},
+		Org:  &config.Organisation{Name: "Example College", Names: map[string]string{"zh-HK": "示例學院"}},
 		Help: &config.ITHelp{Phone: "2345 6789"},
 	}
 	s := wizardSettings(c)
-	if s.Organisation != "Example College" || s.OrganisationZH != "示例學院" || s.Copyright != "" ||
+	if s.Organisation != "Example College" || s.OrganisationNames["zh-HK"] != "示例學院" || s.Copyright != "" ||
 		s.HelpPhone != "2345 6789" || s.HelpEmail != "" || s.Language != "zh-HK" || s.IdleTimeout != 3*time.Minute || s.DemoMode {
 		t.Errorf("settings %+v", s)
 	}

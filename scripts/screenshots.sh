@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the real casreset under Xvfb and saves a PNG of every screen, in
-# English and Traditional Chinese, to docs/screenshots/, and of the demo
+# every language of the language table (assets/languages.go), to
+# docs/screenshots/, and of the demo
 # mode's banner and Demo inbox. Each screen is shown with sample data
 # (CASRESET_PREVIEW=<screen>), so no service is needed.
 # Needs Xvfb, ImageMagick's import and x11-utils (scripts/deps.sh installs them).
@@ -10,7 +11,6 @@ cd "$(dirname "$0")/.."
 
 out=docs/screenshots
 screens=(step1 step2 step3 step4 success error help forgot) # ui.PreviewScreens
-langs=(en zh-HK)
 
 for tool in Xvfb import xwininfo; do
   command -v "$tool" >/dev/null || { echo "screenshots: $tool is missing; run scripts/deps.sh" >&2; exit 1; }
@@ -28,6 +28,13 @@ trap cleanup EXIT
 
 echo "screenshots: building casreset"
 go build -o "$tmp/casreset" .
+
+# The languages of the table: tag, own name and English name a line.
+langs=() names=()
+while IFS=$'\t' read -r tag name _; do
+  langs+=("$tag") names+=("$name")
+done < <(CASRESET_PREVIEW=languages "$tmp/casreset")
+[ ${#langs[@]} -gt 0 ] || { echo "screenshots: casreset lists no language" >&2; exit 1; }
 
 # A display nobody uses.
 display=""
@@ -74,8 +81,8 @@ for lang in "${langs[@]}"; do
   # Demo mode: the banner with the Demo inbox's button (counting the code
   # not seen yet), and the inbox with a code by SMS and one by e-mail.
   shoot "demo-step3-$lang" "CAS Password Reset" CASRESET_PREVIEW=step3 CASRESET_PREVIEW_DEMO=1
-  inbox_title="Demo inbox"
-  [ "$lang" = zh-HK ] && inbox_title="示範收件匣"
+  # The inbox's window is titled with its translation of inbox.title.
+  inbox_title=$(sed -n 's/^ *"inbox.title": "\(.*\)",$/\1/p' "assets/translations/$lang.json")
   shoot "demo-inbox-$lang" "$inbox_title" CASRESET_PREVIEW=demo-inbox
 done
 
@@ -85,10 +92,14 @@ done
   echo
   echo "Every screen of the wizard, with sample data, as \`make screenshots\` saves them."
   echo
-  echo "| screen | English | 繁體中文 |"
-  echo "| --- | --- | --- |"
+  header="| screen |" rule="| --- |"
+  for name in "${names[@]}"; do header+=" $name |" rule+=" --- |"; done
+  echo "$header"
+  echo "$rule"
   for screen in "${screens[@]}" demo-step3 demo-inbox; do
-    echo "| $screen | ![$screen, English]($screen-en.png) | ![$screen, 繁體中文]($screen-zh-HK.png) |"
+    row="| $screen |"
+    for i in "${!langs[@]}"; do row+=" ![$screen, ${names[$i]}]($screen-${langs[$i]}.png) |"; done
+    echo "$row"
   done
   echo
   echo "demo-step3 is step 3 in demo mode (no server configured): the banner and its"

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"casreset/api"
+	"casreset/assets"
 	"casreset/ui/validate"
 )
 
@@ -153,10 +154,7 @@ func (p *captchaPanel) playAudio() {
 	p.playing = true
 	p.statusText = msg("captcha.playing")
 	p.render()
-	id, audioLang := p.id, "en"
-	if p.c.lang == langChinese {
-		audioLang = "zh"
-	}
+	id, audioLang := p.id, assets.Match(p.c.lang).Audio[0]
 	b, player := p.c.backend, p.c.deps.Audio
 	p.c.background(func(ctx context.Context) error {
 		wav, err := b.CaptchaAudio(ctx, id, audioLang)

@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"casreset/assets"
 )
 
 // contentWidth is the widest the pages grow.
@@ -21,9 +23,7 @@ type chrome struct {
 	c         *controller
 	org       *widget.Label
 	title     *widget.Label
-	langBtn   *actionButton
-	langHold  *fyne.Container // holds langBtn, themed for its own language
-	langTheme fyne.Theme      // set by New: the theme with the Chinese font
+	langs     *languageSwitch
 	demo      fyne.CanvasObject
 	demoText  *widget.Label
 	inboxBtn  *widget.Button // opens Deps.DemoInbox; nil without one
@@ -55,9 +55,7 @@ func newChrome(c *controller) *chrome {
 	h.org.SizeName = theme.SizeNameHeadingText
 	h.copyright.Alignment = fyne.TextAlignTrailing
 	h.copyright.SizeName = theme.SizeNameCaptionText
-	h.langBtn = newActionButton(h.switchLanguage)
-	h.langBtn.Importance = widget.LowImportance
-	h.langHold = container.NewStack(h.langBtn)
+	h.langs = newLanguageSwitch(assets.Languages(), c.win.Canvas, c.setLanguage)
 
 	banner := canvas.NewRectangle(color.NRGBA{R: 0xff, G: 0xc1, B: 0x07, A: 0x55})
 	banner.CornerRadius = theme.InputRadiusSize()
@@ -80,7 +78,7 @@ func newChrome(c *controller) *chrome {
 	h.stepRow = container.NewBorder(nil, nil, h.stepOf, nil, container.NewGridWithColumns(4, names...))
 
 	header := container.NewVBox(
-		container.NewBorder(nil, nil, nil, container.NewVBox(h.langHold), container.NewVBox(h.org, h.title)),
+		container.NewBorder(nil, nil, nil, container.NewVBox(h.langs.hold), container.NewVBox(h.org, h.title)),
 		h.demo,
 		h.stepRow,
 	)
@@ -103,33 +101,13 @@ func (h *chrome) setBody(s screen) {
 	h.scroll.ScrollToTop()
 }
 
-func (h *chrome) switchLanguage() {
-	if h.c.lang == langChinese {
-		h.c.setLanguage(langEnglish)
-	} else {
-		h.c.setLanguage(langChinese)
-	}
-}
-
 // refresh sets the texts and the step indicator for the current screen.
 func (h *chrome) refresh() {
 	c := h.c
 	s := c.deps.Settings
-	org := s.Organisation
-	if c.lang == langChinese && s.OrganisationZH != "" {
-		org = s.OrganisationZH
-	}
-	setText(h.org, org)
+	setText(h.org, c.orgName())
 	h.title.SetText(c.t("app.title"))
-	// The switch names the other language in that language, and draws it
-	// with that language's font.
-	h.langBtn.SetText(c.t("lang.switch"))
-	if h.langTheme != nil && c.lang == langEnglish {
-		h.langHold.Objects = []fyne.CanvasObject{container.NewThemeOverride(h.langBtn, h.langTheme)}
-	} else {
-		h.langHold.Objects = []fyne.CanvasObject{h.langBtn}
-	}
-	h.langHold.Refresh()
+	h.langs.show(c.lang)
 	if s.DemoMode {
 		h.demoText.SetText(c.t("chrome.demo"))
 		h.demo.Show()

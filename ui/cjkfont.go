@@ -12,29 +12,29 @@ import (
 	"github.com/go-text/typesetting/fontscan"
 )
 
-// cjkFamilies are font families with Hong Kong, else Traditional Chinese,
-// glyph forms, best first: Noto/Source Han (Linux), Microsoft JhengHei
-// (Windows), PingFang (macOS).
-var cjkFamilies = []string{
-	"Noto Sans CJK HK", "Noto Sans HK", "Source Han Sans HK",
-	"Microsoft JhengHei UI", "Microsoft JhengHei", "PingFang HK",
-	"Noto Sans CJK TC", "Noto Sans TC", "Source Han Sans TC", "PingFang TC",
-}
-
 type quietLogger struct{}
 
 func (quietLogger) Printf(string, ...any) {}
 
-// findCJKFaces returns the regular and bold faces of the first family of
-// cjkFamilies on this system, as standalone font files; nil when none.
-func findCJKFaces() (regular, bold fyne.Resource) {
+// faceFiles are where the regular and bold faces of a family are.
+type faceFiles struct {
+	family        string
+	regular, bold *fontscan.Location // bold may be nil
+}
+
+// findFaces returns where the regular and bold faces of the first of
+// families that this system has are; nil when it has none of them.
+func findFaces(families []string) *faceFiles {
+	if len(families) == 0 {
+		return nil
+	}
 	// The same index, in the user's cache directory, that Fyne's own
 	// fallback lookup builds and reuses.
 	footprints, err := fontscan.SystemFonts(quietLogger{}, "")
 	if err != nil {
-		return nil, nil
+		return nil
 	}
-	for _, family := range cjkFamilies {
+	for _, family := range families {
 		want := font.NormalizeFamily(family)
 		var reg, bld *fontscan.Footprint
 		for i := range footprints {
@@ -52,19 +52,21 @@ func findCJKFaces() (regular, bold fyne.Resource) {
 		if reg == nil {
 			continue
 		}
-		regular = loadFace(reg.Location)
-		if regular == nil {
-			continue
-		}
+		f := &faceFiles{family: family, regular: &reg.Location}
 		if bld != nil {
-			bold = loadFace(bld.Location)
+			f.bold = &bld.Location
 		}
-		return regular, bold
+		return f
 	}
-	return nil, nil
+	return nil
 }
 
-func loadFace(loc fontscan.Location) fyne.Resource {
+// loadFace reads the face at loc as a standalone font; nil when it
+// cannot.
+func loadFace(loc *fontscan.Location) fyne.Resource {
+	if loc == nil {
+		return nil
+	}
 	data, err := os.ReadFile(loc.File)
 	if err != nil {
 		return nil

@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"encoding/binary"
 	"testing"
+	"unicode"
 
 	"github.com/go-text/typesetting/font"
+	"github.com/go-text/typesetting/fontscan"
+
+	"casreset/assets"
 )
 
 // collection builds a font collection of faces, each a table directory
@@ -94,36 +98,67 @@ func TestFaceFromCollection(t *testing.T) {
 	}
 }
 
-// TestSystemChineseFaceIsHongKongs loads the face the Chinese screens use
-// and checks Fyne's font loader reads it: it must be a Hong Kong (or
-// Traditional Chinese) face that draws the wizard's characters.
-func TestSystemChineseFaceIsHongKongs(t *testing.T) {
-	regular, bold := findCJKFaces()
-	if regular == nil {
-		t.Fatal("no Hong Kong or Traditional Chinese font found; install fonts-noto-cjk (scripts/deps.sh does)")
+// TestEachLanguageIsDrawnInItsFonts loads the faces each language of the
+// table is drawn with and checks that Fyne's font loader reads them: they
+// must be of the first of the language's fonts that the system has (Hong
+// Kong forms for zh-HK, mainland ones for zh-Hans), and draw every
+// character of the language's texts.
+func TestEachLanguageIsDrawnInItsFonts(t *testing.T) {
+	footprints, err := fontscan.SystemFonts(quietLogger{}, "")
+	if err != nil {
+		t.Fatal(err)
 	}
-	for name, res := range map[string][]byte{"regular": regular.Content(), "bold": nil} {
-		if name == "bold" {
-			if bold == nil {
+	onSystem := map[string]bool{}
+	for _, fp := range footprints {
+		onSystem[fp.Family] = true
+	}
+	for _, l := range assets.Languages() {
+		if len(l.Fonts) == 0 {
+			continue
+		}
+		files := findFaces(l.Fonts)
+		if files == nil {
+			t.Errorf("no font for %s (%v); install fonts-noto-cjk (scripts/deps.sh does)", l.Tag, l.Fonts)
+			continue
+		}
+		for _, f := range l.Fonts {
+			if onSystem[font.NormalizeFamily(f)] {
+				if f != files.family {
+					t.Errorf("%s is drawn in %q, though the system has %q, which comes first", l.Tag, files.family, f)
+				}
+				break
+			}
+		}
+		texts, err := l.Translations()
+		if err != nil {
+			t.Fatal(err)
+		}
+		help, err := l.Help()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, loc := range map[string]*fontscan.Location{"regular": files.regular, "bold": files.bold} {
+			if loc == nil {
 				continue
 			}
-			res = bold.Content()
-		}
-		face, err := font.ParseTTF(bytes.NewReader(res))
-		if err != nil {
-			t.Fatalf("%s face does not parse: %v", name, err)
-		}
-		family := face.Describe().Family
-		found := false
-		for _, f := range cjkFamilies {
-			found = found || font.NormalizeFamily(f) == font.NormalizeFamily(family)
-		}
-		if !found {
-			t.Errorf("%s face is %q, not one of %v", name, family, cjkFamilies)
-		}
-		for _, r := range "重設密碼驗證碼港" {
-			if _, ok := face.NominalGlyph(r); !ok {
-				t.Errorf("%s face %q has no glyph for %c", name, family, r)
+			res := loadFace(loc)
+			if res == nil {
+				t.Errorf("%s: the %s face of %q cannot be read", l.Tag, name, files.family)
+				continue
+			}
+			face, err := font.ParseTTF(bytes.NewReader(res.Content()))
+			if err != nil {
+				t.Fatalf("%s: the %s face does not parse: %v", l.Tag, name, err)
+			}
+			if got := face.Describe().Family; font.NormalizeFamily(got) != font.NormalizeFamily(files.family) {
+				t.Errorf("%s: the %s face is of %q, not %q", l.Tag, name, got, files.family)
+			}
+			missing := map[rune]bool{}
+			for _, r := range string(texts) + string(help) {
+				if _, ok := face.NominalGlyph(r); !ok && r > unicode.MaxASCII && !missing[r] {
+					missing[r] = true
+					t.Errorf("%s: the %s face %q has no glyph for %c", l.Tag, name, files.family, r)
+				}
 			}
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"casreset/api"
+	"casreset/assets"
 )
 
 // callTimeout bounds any one call to the service, on top of the client's
@@ -369,10 +370,7 @@ func isFatal(err error) bool {
 // orgName is the organisation's name in the current language.
 func (c *controller) orgName() string {
 	s := c.deps.Settings
-	if c.lang == langChinese && s.OrganisationZH != "" {
-		return s.OrganisationZH
-	}
-	return s.Organisation
+	return assets.NameIn(s.OrganisationNames, c.lang, s.Organisation)
 }
 
 // showHelp opens the help page; its Back button returns here.

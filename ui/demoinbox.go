@@ -127,7 +127,8 @@ func (d *DemoInbox) follow(lang string) {
 	d.SetLanguage(lang)
 }
 
-// SetLanguage switches the window's texts to lang ("en" or "zh-HK").
+// SetLanguage switches the window's texts to lang, a tag of the language
+// table.
 func (d *DemoInbox) SetLanguage(lang string) {
 	if supportedLang(lang) == d.tr.lang {
 		return
@@ -326,11 +327,7 @@ func PreviewDemoInbox(a fyne.App, language string) *DemoInbox {
 	}
 	useAppTheme(a, supportedLang(language))
 	d := NewDemoInbox(a, "", log)
-	smsLang := delivery.LangEnglish
-	if supportedLang(language) == langChinese {
-		smsLang = delivery.LangChinese
-	}
-	org := delivery.Org{Name: "HKU SPACE", HelpEmail: "ithelp@example.edu.hk", Location: sampleNow.Location(), SMSLang: smsLang}
+	org := delivery.Org{Name: "HKU SPACE", HelpEmail: "ithelp@example.edu.hk", Location: sampleNow.Location(), SMSLang: supportedLang(language)}
 	expires := sampleNow.Add(10 * time.Minute).Format(time.RFC3339)
 	var msgs []delivery.OutboxMessage
 	for _, m := range []service.Message{

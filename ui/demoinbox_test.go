@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"casreset/api"
+	"casreset/assets"
 	"casreset/client"
 	"casreset/desktop/embedded"
 	"casreset/service"
@@ -386,7 +387,8 @@ func TestNoInboxButtonOutsideDemoMode(t *testing.T) {
 
 func TestHelpListsTheDemoAccountsInDemoModeOnly(t *testing.T) {
 	s := DefaultSettings()
-	for _, lang := range languages {
+	for _, l := range assets.Languages() {
+		lang := l.Tag
 		plain := helpText(lang, s)
 		s.DemoMode = true
 		demo := helpText(lang, s)

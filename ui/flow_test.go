@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"casreset/api"
+	"casreset/assets"
 	"casreset/service"
 )
 
@@ -558,10 +559,10 @@ func TestLanguageSwitchKeepsWhatWasTyped(t *testing.T) {
 	s1 := screenAs[*step1](e)
 	e.typeIn(s1.staff, acctBoth.StaffNumber)
 	e.typeIn(s1.captcha.answer, "24")
-	e.tap(e.c.chrome.langBtn)
+	e.chooseLanguage(langChinese)
 
-	if s1.title.Text != "第一步：輸入員工／教師編號" || e.c.chrome.langBtn.Text != "English" {
-		t.Errorf("after switching: title %q, switch %q", s1.title.Text, e.c.chrome.langBtn.Text)
+	if s1.title.Text != "第一步：輸入員工／教師編號" {
+		t.Errorf("after switching: title %q", s1.title.Text)
 	}
 	if s1.staff.Text != acctBoth.StaffNumber || s1.captcha.answer.Text != "24" {
 		t.Errorf("typed text lost: %q, %q", s1.staff.Text, s1.captcha.answer.Text)
@@ -585,14 +586,14 @@ func TestLanguageSwitchKeepsWhatWasTyped(t *testing.T) {
 	s4 := screenAs[*step4](e)
 	e.typeIn(s4.pw, "abcdefgh1$")
 	e.typeIn(s4.retype, "abcd")
-	e.tap(e.c.chrome.langBtn)
+	e.chooseLanguage(langEnglish)
 	if s4.pw.Text != "abcdefgh1$" || s4.retype.Text != "abcd" {
 		t.Errorf("passwords lost on switching: %q %q", s4.pw.Text, s4.retype.Text)
 	}
 	if s4.title.Text != "Step 4. Update Password" || !strings.HasSuffix(s4.ruleChars.label.Text, "(found: $)") {
 		t.Errorf("step 4 in English: %q, %q", s4.title.Text, s4.ruleChars.label.Text)
 	}
-	e.tap(e.c.chrome.langBtn)
+	e.chooseLanguage(langChinese)
 	if !strings.HasSuffix(s4.ruleChars.label.Text, "（發現：$）") {
 		t.Errorf("step 4 in Chinese: %q", s4.ruleChars.label.Text)
 	}
@@ -606,10 +607,11 @@ func TestCaptchaAudioSpeaksTheScreensLanguage(t *testing.T) {
 	}))
 	s1 := screenAs[*step1](e)
 	e.tap(s1.captcha.play)
-	e.tap(e.c.chrome.langBtn)
+	e.chooseLanguage(langChinese)
 	e.tap(s1.captcha.play)
-	if strings.Join(langs, ",") != "en,zh" {
-		t.Errorf("audio languages = %v, want en then zh", langs)
+	// Each in the first audio language of its row of the table.
+	if want := assets.Match(langEnglish).Audio[0] + "," + assets.Match(langChinese).Audio[0]; strings.Join(langs, ",") != want {
+		t.Errorf("audio languages = %v, want %s", langs, want)
 	}
 	if len(e.audio.played) != 2 || string(e.audio.played[0][:4]) != "RIFF" {
 		t.Fatalf("played %d files", len(e.audio.played))
@@ -623,7 +625,7 @@ func TestCaptchaAudioSpeaksTheScreensLanguage(t *testing.T) {
 	if !strings.Contains(s1.captcha.status.Text, "沒有音效裝置") {
 		t.Errorf("no sound device message = %q", s1.captcha.status.Text)
 	}
-	e.tap(e.c.chrome.langBtn)
+	e.chooseLanguage(langEnglish)
 	if !strings.HasPrefix(s1.captcha.status.Text, "This computer has no sound device") {
 		t.Errorf("no sound device message = %q", s1.captcha.status.Text)
 	}
@@ -836,7 +838,7 @@ func TestHelpPageReturnsWhereItWasOpened(t *testing.T) {
 	if md := helpText(e.c.lang, e.c.deps.Settings); !strings.Contains(md, "cleared after 5 minutes") {
 		t.Error("help does not give the configured idle timeout")
 	}
-	e.tap(e.c.chrome.langBtn)
+	e.chooseLanguage(langChinese)
 	if !strings.Contains(h.text.String(), "第一步：輸入員工／教師編號") {
 		t.Error("help did not switch language")
 	}
@@ -974,7 +976,7 @@ func TestDemoModeBannerOnEveryScreen(t *testing.T) {
 		check("step 2")
 		e.c.fail(&api.Error{Code: api.CodeInternal})
 		check("the error screen")
-		e.tap(e.c.chrome.langBtn)
+		e.chooseLanguage(langChinese)
 		check("the error screen in Chinese")
 		if demo && !strings.HasPrefix(e.c.chrome.demoText.Text, "示範模式") {
 			t.Errorf("banner in Chinese: %q", e.c.chrome.demoText.Text)

@@ -6,18 +6,23 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"casreset/assets"
 )
 
-// TestEveryScreenRendersAsRecorded compares each screen, in both
-// languages, filled with the sample data of the screenshots, with its
-// markup in testdata/. When a change to a screen is meant, run the test,
-// look at testdata/failed/ and copy the new markup over the old.
+// TestEveryScreenRendersAsRecorded compares each screen, in every
+// language of the table, filled with the sample data of the screenshots,
+// with its markup in testdata/. When a change to a screen is meant, run
+// the test, look at testdata/failed/ and copy the new markup over the old.
 func TestEveryScreenRendersAsRecorded(t *testing.T) {
-	if regular, _ := findCJKFaces(); regular == nil {
-		t.Fatal("no Chinese font on this system, so the Chinese screens cannot be measured as recorded; " +
-			"install fonts-noto-cjk (scripts/deps.sh does)")
+	for _, l := range assets.Languages() {
+		if len(l.Fonts) > 0 && findFaces(l.Fonts) == nil {
+			t.Fatalf("no %s font on this system, so the %s screens cannot be measured as recorded; "+
+				"install fonts-noto-cjk (scripts/deps.sh does)", l.Script, l.Tag)
+		}
 	}
-	for _, lang := range languages {
+	for _, l := range assets.Languages() {
+		lang := l.Tag
 		for _, name := range PreviewScreens {
 			t.Run(name+"_"+lang, func(t *testing.T) {
 				test.NewTempApp(t)

@@ -215,6 +215,25 @@ func (e *env) tap(b fyne.Tappable) {
 	e.settle()
 }
 
+// langChinese is the Traditional Chinese of Hong Kong, whose texts the
+// tests read.
+const langChinese = "zh-HK"
+
+// chooseLanguage switches the wizard to the language tag as a person
+// does, with the header's switch: the toggle, or the menu and the
+// language in it.
+func (e *env) chooseLanguage(tag string) {
+	e.t.Helper()
+	sw := e.c.chrome.langs
+	e.tap(sw.button)
+	if sw.isMenu() {
+		e.tap(sw.items[tag])
+	}
+	if e.c.lang != tag {
+		e.t.Fatalf("the language switch went to %s, not %s", e.c.lang, tag)
+	}
+}
+
 // enter presses Enter in the focused field and waits.
 func (e *env) enter() {
 	e.t.Helper()

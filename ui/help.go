@@ -2,7 +2,6 @@ package ui
 
 import (
 	"bytes"
-	"io/fs"
 	"text/template"
 
 	"fyne.io/fyne/v2"
@@ -49,9 +48,9 @@ func (h *helpPage) refresh() {
 
 // helpText is the help page in lang, its template filled from s.
 func helpText(lang string, s Settings) string {
-	src, err := fs.ReadFile(assets.Help, "help/"+lang+".md")
+	src, err := assets.Match(lang).Help()
 	if err != nil {
-		src, _ = fs.ReadFile(assets.Help, "help/"+langEnglish+".md")
+		src, _ = assets.Default().Help()
 	}
 	tmpl, err := template.New("help").Parse(string(src))
 	if err != nil {

@@ -2,10 +2,7 @@ package ui
 
 import (
 	"encoding/json"
-	"io/fs"
 	"log/slog"
-	"path"
-	"strings"
 	"sync"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -14,15 +11,9 @@ import (
 	"casreset/assets"
 )
 
-// Languages the wizard speaks, as BCP 47 tags; the file names of
-// assets/translations.
-const (
-	langEnglish = "en"
-	langChinese = "zh-HK"
-)
-
-// languages lists them in the order the switch offers them.
-var languages = []string{langEnglish, langChinese}
+// langEnglish is the tag of the default language, which the wizard
+// speaks when nothing else fits.
+var langEnglish = assets.Default().Tag
 
 // translator looks up the wizard's text in the current language.
 //
@@ -42,13 +33,12 @@ type translator struct {
 var bundle = sync.OnceValues(func() (*i18n.Bundle, error) {
 	b := i18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("json", json.Unmarshal)
-	for _, l := range languages {
-		name := path.Join(assets.TranslationsDir, l+".json")
-		data, err := fs.ReadFile(assets.Translations, name)
+	for _, l := range assets.Languages() {
+		data, err := l.Translations()
 		if err != nil {
 			return nil, err
 		}
-		if _, err := b.ParseMessageFileBytes(data, name); err != nil {
+		if _, err := b.ParseMessageFileBytes(data, l.Tag+".json"); err != nil {
 			return nil, err
 		}
 	}
@@ -62,40 +52,37 @@ func newTranslator(lang string, log *slog.Logger) *translator {
 		panic("ui: translations: " + err.Error())
 	}
 	t := &translator{localizers: map[string]*i18n.Localizer{}, log: log}
-	for _, l := range languages {
-		t.localizers[l] = i18n.NewLocalizer(b, l)
+	for _, l := range assets.Languages() {
+		t.localizers[l.Tag] = i18n.NewLocalizer(b, l.Tag)
 	}
 	t.setLang(lang)
 	return t
 }
 
-// supportedLang maps any tag ("zh", "zh-Hant-HK", "en-GB") to a language of
-// the wizard; English when nothing fits.
-func supportedLang(tag string) string {
-	t := strings.ToLower(strings.ReplaceAll(tag, "_", "-"))
-	if t == "zh" || strings.HasPrefix(t, "zh-") {
-		return langChinese
-	}
-	return langEnglish
-}
+// supportedLang maps any tag ("zh", "zh-Hant-HK", "en-GB") to the tag of
+// the language of the table that fits it best; the default when none does.
+func supportedLang(tag string) string { return assets.Match(tag).Tag }
 
 func (t *translator) setLang(lang string) { t.lang = supportedLang(lang) }
 
 // T returns the text of key, its template filled from data (pairs of field
-// name and value).
+// name and value); numbers are written as the language writes them.
 func (t *translator) T(key string, data ...any) string {
-	return t.localize(&i18n.LocalizeConfig{MessageID: key, TemplateData: pairs(data)})
+	return t.localize(&i18n.LocalizeConfig{MessageID: key, TemplateData: t.pairs(data)})
 }
 
 // N is T for a text with plural forms; data gets Count = count.
 func (t *translator) N(key string, count int, data ...any) string {
-	d := pairs(data)
+	d := t.pairs(data)
 	if d == nil {
 		d = map[string]any{}
 	}
-	d["Count"] = count
+	d["Count"] = t.language().Number(int64(count))
 	return t.localize(&i18n.LocalizeConfig{MessageID: key, PluralCount: count, TemplateData: d})
 }
+
+// language is the row of the table of the current language.
+func (t *translator) language() assets.Language { return assets.Match(t.lang) }
 
 func (t *translator) localize(cfg *i18n.LocalizeConfig) string {
 	s, err := t.localizers[t.lang].Localize(cfg)
@@ -108,13 +95,19 @@ func (t *translator) localize(cfg *i18n.LocalizeConfig) string {
 	return s
 }
 
-func pairs(kv []any) map[string]any {
+// pairs turns field names and values into template data, with whole
+// numbers written in the current language.
+func (t *translator) pairs(kv []any) map[string]any {
 	if len(kv) == 0 {
 		return nil
 	}
 	m := make(map[string]any, len(kv)/2)
 	for i := 0; i+1 < len(kv); i += 2 {
-		m[kv[i].(string)] = kv[i+1]
+		v := kv[i+1]
+		if n, ok := v.(int); ok {
+			v = t.language().Number(int64(n))
+		}
+		m[kv[i].(string)] = v
 	}
 	return m
 }

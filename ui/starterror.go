@@ -23,7 +23,7 @@ const (
 )
 
 // ShowStartError makes w say that the app cannot start, instead of
-// showing the wizard: a dialog in language ("en", "zh-HK" or empty for the
+// showing the wizard: a dialog in language (a tag, or empty for the
 // system's) tells staff to contact IT Help and shows details for IT (for a
 // bad configuration: the file, the line and the key). Its button quits
 // the app.
@@ -75,5 +75,5 @@ func showStartDialog(a fyne.App, w fyne.Window, language string, problem StartPr
 func useAppTheme(a fyne.App, language string) {
 	th := newAppTheme(language)
 	a.Settings().SetTheme(th)
-	go th.loadCJK(func() { fyne.Do(func() { a.Settings().SetTheme(th.forLang(language)) }) })
+	go th.loadFonts(language, true, func() { fyne.Do(func() { a.Settings().SetTheme(th.forLang(language)) }) })
 }

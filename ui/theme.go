@@ -6,26 +6,30 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
+
+	"casreset/assets"
 )
 
 // appTheme is Fyne's default theme in the college's blue, with a font of
-// Hong Kong glyph forms for Chinese text.
+// the glyph forms each language's readers expect.
 //
 // Fyne draws with Noto Sans, which has no Chinese characters; for those it
 // falls back to whichever system font covers them first, which on Linux
 // with fonts-noto-cjk is the Japanese face: Japanese glyph shapes for a
-// Hong Kong audience. So in Chinese the theme's text font is the system's
-// Hong Kong (else Traditional Chinese) face, found by family name and cut
-// out of its font collection (see cjkfont.go). Nothing is bundled: the
-// faces are tens of megabytes and every desktop that needs them has one.
+// Hong Kong audience. So for a language whose row in the language table
+// names fonts, the theme's text font is the first of those the system has
+// (Hong Kong forms for zh-HK, mainland ones for zh-Hans), found by family
+// name and cut out of its font collection (see cjkfont.go). Nothing is
+// bundled: the faces are tens of megabytes and every desktop that needs
+// them has one.
 type appTheme struct {
 	fyne.Theme
 	lang  string
-	fonts *cjkFonts
+	fonts *fontCache
 }
 
 func newAppTheme(lang string) *appTheme {
-	return &appTheme{Theme: theme.DefaultTheme(), lang: supportedLang(lang), fonts: &cjkFonts{}}
+	return &appTheme{Theme: theme.DefaultTheme(), lang: supportedLang(lang), fonts: &fontCache{}}
 }
 
 // forLang is the theme for lang, sharing the loaded fonts.
@@ -35,10 +39,12 @@ func (t *appTheme) forLang(lang string) *appTheme {
 	return &c
 }
 
-// loadCJK finds the Chinese faces (slow: it may scan the system's fonts)
-// and calls loaded when they are ready. Run it off the UI goroutine.
-func (t *appTheme) loadCJK(loaded func()) {
-	if t.fonts.load() {
+// loadFonts finds the faces of lang's fonts, the bold one too when
+// withBold, (slow: it may scan the system's fonts and reads files of
+// tens of megabytes) and calls loaded when there are some. Run it off the
+// UI goroutine.
+func (t *appTheme) loadFonts(lang string, withBold bool, loaded func()) {
+	if t.fonts.load(assets.Match(lang), withBold) {
 		loaded()
 	}
 }
@@ -71,37 +77,77 @@ func (t *appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color
 	return t.Theme.Color(n, v)
 }
 
-// Font gives the Chinese face in Chinese, when one was found.
+// Font gives the face of the language's fonts, once loaded.
 func (t *appTheme) Font(s fyne.TextStyle) fyne.Resource {
-	if t.lang == langChinese && !s.Monospace && !s.Symbol {
-		if r := t.fonts.face(s.Bold); r != nil {
+	if !s.Monospace && !s.Symbol {
+		if r := t.fonts.face(t.lang, s.Bold); r != nil {
 			return r
 		}
 	}
 	return t.Theme.Font(s)
 }
 
-// cjkFonts holds the Chinese faces once found.
-type cjkFonts struct {
-	once          sync.Once
-	mu            sync.Mutex
-	regular, bold fyne.Resource
+// fontCache holds the faces of each language once found.
+type fontCache struct {
+	mu    sync.Mutex
+	langs map[string]*langFaces
 }
 
-// load finds the faces once and reports whether a regular one exists.
-func (f *cjkFonts) load() bool {
-	f.once.Do(func() {
-		regular, bold := findCJKFaces()
-		f.mu.Lock()
-		f.regular, f.bold = regular, bold
-		f.mu.Unlock()
+// langFaces are one language's faces.
+type langFaces struct {
+	find, loadRegular, loadBold sync.Once
+	files                       *faceFiles
+	regular, bold               fyne.Resource // guarded by fontCache.mu
+}
+
+func (c *fontCache) entry(tag string) *langFaces {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.langs == nil {
+		c.langs = map[string]*langFaces{}
+	}
+	f := c.langs[tag]
+	if f == nil {
+		f = &langFaces{}
+		c.langs[tag] = f
+	}
+	return f
+}
+
+// load finds and reads l's faces once and reports whether a regular one
+// exists.
+func (c *fontCache) load(l assets.Language, withBold bool) bool {
+	f := c.entry(l.Tag)
+	f.find.Do(func() { f.files = findFaces(l.Fonts) })
+	if f.files == nil {
+		return false
+	}
+	f.loadRegular.Do(func() {
+		r := loadFace(f.files.regular)
+		c.mu.Lock()
+		f.regular = r
+		c.mu.Unlock()
 	})
-	return f.face(false) != nil
+	if withBold {
+		f.loadBold.Do(func() {
+			r := loadFace(f.files.bold)
+			c.mu.Lock()
+			f.bold = r
+			c.mu.Unlock()
+		})
+	}
+	return c.face(l.Tag, false) != nil
 }
 
-func (f *cjkFonts) face(bold bool) fyne.Resource {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+// face is the language's loaded face, the bold one when asked and
+// loaded; nil before any is.
+func (c *fontCache) face(tag string, bold bool) fyne.Resource {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f := c.langs[tag]
+	if f == nil {
+		return nil
+	}
 	if bold && f.bold != nil {
 		return f.bold
 	}

@@ -1,7 +1,7 @@
 // Package ui is the desktop wizard: four steps (staff number and CAPTCHA,
 // sending a validation code, entering it, choosing the new password), a
 // success and an error screen, the help and forgotten-number pages, in
-// English and Traditional Chinese. Screens talk to the reset service
+// every language of the language table (assets.Languages). Screens talk to the reset service
 // through Backend, so tests drive them against the real service in-process.
 package ui
 
@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"casreset/api"
+	"casreset/assets"
 )
 
 // Backend is the reset service as the wizard uses it. *client.Client
@@ -67,13 +68,15 @@ var ErrNoSoundDevice = errors.New("no sound device")
 
 // Settings are what IT configures about the wizard.
 type Settings struct {
-	Organisation   string // shown on every screen and in the CAS note
-	OrganisationZH string // the name in Chinese; Organisation when empty
-	HelpEmail      string // IT Help contacts; any may be empty
-	HelpPhone      string
-	HelpHours      string
-	Copyright      string // the footer line
-	Language       string // "en" or "zh-HK"; empty follows the system
+	Organisation string // shown on every screen and in the CAS note
+	// OrganisationNames are its names by language tag; a language without
+	// one shows Organisation.
+	OrganisationNames map[string]string
+	HelpEmail         string // IT Help contacts; any may be empty
+	HelpPhone         string
+	HelpHours         string
+	Copyright         string // the footer line
+	Language          string // a tag of the language table; empty follows the system
 	// IdleTimeout ends the flow and clears every field after this long
 	// without typing or tapping; zero means DefaultIdleTimeout.
 	IdleTimeout time.Duration
@@ -89,11 +92,11 @@ const DefaultIdleTimeout = 5 * time.Minute
 // configured nothing else.
 func DefaultSettings() Settings {
 	return Settings{
-		Organisation:   "HKU SPACE",
-		OrganisationZH: "香港大學專業進修學院",
-		HelpEmail:      "ithelp@example.edu.hk",
-		Copyright:      "Copyright © 2018 HKU SPACE. All rights reserved.",
-		IdleTimeout:    DefaultIdleTimeout,
+		Organisation:      "HKU SPACE",
+		OrganisationNames: map[string]string{"zh-HK": "香港大學專業進修學院"},
+		HelpEmail:         "ithelp@example.edu.hk",
+		Copyright:         "Copyright © 2018 HKU SPACE. All rights reserved.",
+		IdleTimeout:       DefaultIdleTimeout,
 	}
 }
 
@@ -123,9 +126,23 @@ func install(a fyne.App, w fyne.Window, d Deps) *controller {
 	c := newController(w, d)
 	th := newAppTheme(c.lang)
 	a.Settings().SetTheme(th)
-	c.onLanguage = func(lang string) { a.Settings().SetTheme(th.forLang(lang)) }
-	c.chrome.langTheme = th.forLang(langChinese)
-	go th.loadCJK(func() { fyne.Do(func() { a.Settings().SetTheme(th.forLang(c.lang)) }) })
+	// The current language's faces first, then the regular face of every
+	// other, in which the language switch names it.
+	reapply := func() { fyne.Do(func() { a.Settings().SetTheme(th.forLang(c.lang)) }) }
+	c.onLanguage = func(lang string) {
+		a.Settings().SetTheme(th.forLang(lang))
+		go th.loadFonts(lang, true, reapply)
+	}
+	c.chrome.langs.themeFor = func(tag string) fyne.Theme { return th.forLang(tag) }
+	first := c.lang
+	go func() {
+		th.loadFonts(first, true, reapply)
+		for _, l := range assets.Languages() {
+			if l.Tag != first {
+				th.loadFonts(l.Tag, false, reapply)
+			}
+		}
+	}()
 	c.mount()
 	return c
 }

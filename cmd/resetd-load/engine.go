@@ -52,7 +52,7 @@ func startTarget(ctx context.Context, engine string, o options, stderr *os.File)
 	cfg.DataDir = filepath.Join(dir, "data")
 	cfg.MetricsAddr = server.MetricsOff
 	cfg.Outbox = filepath.Join(dir, "outbox")
-	cfg.Org = delivery.Org{Name: "Load Test College", HelpEmail: "it-help@example.edu.hk", HelpPhone: "+852 2000 0000", Location: cfg.Service.Location, SMSLang: delivery.LangEnglish}
+	cfg.Org = delivery.Org{Name: "Load Test College", HelpEmail: "it-help@example.edu.hk", HelpPhone: "+852 2000 0000", Location: cfg.Service.Location}
 	cfg.Service.TestCaptchaAnswer = captchaAnswer
 	// Every simulated PC connects from 127.0.0.1, so the per-address
 	// limits (30 starts and 120 CAPTCHAs per 10 minutes) would stop the

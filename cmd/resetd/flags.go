@@ -5,7 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
+
+	"casreset/assets"
 )
 
 // envName is the environment variable of a flag: RESETD_ and the flag's
@@ -50,8 +53,8 @@ func (c *command) parse(args []string, getenv func(string) string) error {
 			return
 		}
 		items := []string{v}
-		if l, ok := f.Value.(*listValue); ok {
-			items = strings.Split(v, l.envSep)
+		if l, ok := f.Value.(repeatable); ok {
+			items = strings.Split(v, l.envSeparator())
 		}
 		for _, item := range items {
 			if err := f.Value.Set(item); err != nil {
@@ -103,6 +106,10 @@ func (c *command) usage(w io.Writer) {
 
 type boolFlag interface{ IsBoolFlag() bool }
 
+// repeatable is a flag that may be given more than once; its environment
+// variable holds the items separated by envSeparator.
+type repeatable interface{ envSeparator() string }
+
 // listValue is a flag that may be given more than once; its environment
 // variable holds the items separated by envSep.
 type listValue struct {
@@ -117,6 +124,8 @@ func (l *listValue) String() string {
 	return strings.Join(*l.items, l.envSep)
 }
 
+func (l *listValue) envSeparator() string { return l.envSep }
+
 func (l *listValue) Set(v string) error {
 	v = strings.TrimSpace(v)
 	if v != "" {
@@ -130,3 +139,53 @@ type usageError struct{ err error }
 
 func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
+
+// namesValue is a name given for every language or per language of the
+// table: "Example College", or "zh-HK=示例學院" for one language. It may
+// be repeated; its environment variable holds one per line.
+type namesValue struct {
+	all    *string
+	byLang *map[string]string
+}
+
+// namesUsage is the help of a namesValue flag, after what it names.
+func namesUsage(what string) string {
+	return what + "; repeat as LANGUAGE=NAME for its name in one language (" + strings.Join(assets.Tags(), ", ") + "; one per line in the environment)"
+}
+
+func (n namesValue) envSeparator() string { return "\n" }
+
+func (n namesValue) String() string {
+	if n.all == nil {
+		return ""
+	}
+	return *n.all
+}
+
+func (n namesValue) Set(v string) error {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil // an empty line of the environment variable
+	}
+	tag, name, ok := strings.Cut(v, "=")
+	if tag = strings.TrimSpace(tag); !ok || !languageTagShape.MatchString(tag) {
+		*n.all = v
+		return nil
+	}
+	l, known := assets.Lookup(tag)
+	if !known {
+		return fmt.Errorf("%q is not a language of resetd: use one of %s", tag, strings.Join(assets.Tags(), ", "))
+	}
+	if name = strings.TrimSpace(name); name == "" {
+		return fmt.Errorf("the name in %s is empty", l.Tag)
+	}
+	if *n.byLang == nil {
+		*n.byLang = map[string]string{}
+	}
+	(*n.byLang)[l.Tag] = name
+	return nil
+}
+
+// languageTagShape is what a BCP 47 tag looks like ("en", "zh-HK",
+// "zh-Hans"), so that a name such as "A=B College" is a name.
+var languageTagShape = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"casreset/assets"
 	"casreset/service/delivery"
 	"casreset/service/server"
 	"casreset/service/tlsgen"
@@ -127,13 +128,13 @@ func defineServeFlags(c *command, cfg *server.Config, sf *serveFlags) {
 	fs.StringVar(&cfg.LDAP.EndDateAttr, "ldap-end-date-attr", "", "`attribute` of the contract end date: YYYY-MM-DD, generalizedTime, or AD's accountExpires (none by default)")
 	fs.DurationVar(&cfg.LDAP.Timeout, "ldap-timeout", 5*time.Second, "bound on each directory `operation`")
 
-	fs.StringVar(&cfg.Org.Name, "org-name", "", "the organisation's `name` as messages show it (required)")
-	fs.StringVar(&cfg.Org.SMSName, "org-sms-name", "", "a short `name` for SMS, when --org-name is long")
+	fs.Var(namesValue{&cfg.Org.Name, &cfg.Org.Names}, "org-name", namesUsage("the organisation's `name` as messages show it (required)"))
+	fs.Var(namesValue{&cfg.Org.SMSName, &cfg.Org.SMSNames}, "org-sms-name", namesUsage("a short `name` for SMS, when --org-name is long"))
 	fs.StringVar(&cfg.Org.HelpEmail, "help-email", "", "IT Help's e-mail `address` (this or --help-phone is required)")
 	fs.StringVar(&cfg.Org.HelpPhone, "help-phone", "", "IT Help's phone `number`")
 	fs.StringVar(&cfg.Org.HelpHours, "help-hours", "", "IT Help's opening `hours`, e.g. \"Mon-Fri 09:00-18:00\"")
 	fs.StringVar(&cfg.Org.Copyright, "copyright", "", "copyright `line` of e-mail footers")
-	fs.StringVar(&cfg.Org.SMSLang, "sms-lang", delivery.LangEnglish, "`language` of SMS: en or zh-HK (e-mail carries both)")
+	fs.StringVar(&cfg.Org.SMSLang, "sms-lang", assets.Default().Tag, "`language` of messages: "+strings.Join(assets.Tags(), ", ")+"; SMS go out in it, e-mails carry it first, then one language of each other base (English, Chinese)")
 	fs.StringVar(&sf.timeZone, "time-zone", "Asia/Hong_Kong", "the organisation's time `zone`, for eligibility and the times in messages")
 
 	fs.IntVar(&svc.Policy.MinLength, "password-min-length", svc.Policy.MinLength, "shortest new password, in `characters`")

@@ -40,7 +40,8 @@ type Config struct {
 	// SubjectPublicKeyInfo; several separated by commas).
 	PinSHA256 string
 
-	// Language is "en" or "zh-HK"; empty follows the system.
+	// Language is a tag of the language table (assets.Languages); empty
+	// follows the system.
 	Language string
 	// IdleTimeout ends an unfinished reset after this long without
 	// activity; zero keeps the wizard's default.
@@ -56,8 +57,11 @@ type Config struct {
 
 // Organisation is how the wizard names the college.
 type Organisation struct {
-	Name      string // English name, shown on every screen
-	NameZH    string // Chinese name; Name when empty
+	// Name is its name in the default language (English), shown in every
+	// language that has none in Names, which holds the names by language
+	// tag (assets.NameIn says which name a language takes).
+	Name      string
+	Names     map[string]string
 	Copyright string // the footer line
 }
 

@@ -73,7 +73,7 @@ func TestEveryKeyIsRead(t *testing.T) {
 		PinSHA256:   "sha256/" + pin,
 		Language:    "zh-HK",
 		IdleTimeout: 3*time.Minute + 30*time.Second,
-		Org:         &Organisation{Name: "Example College", NameZH: "示例學院", Copyright: "Copyright © 2026 Example College."},
+		Org:         &Organisation{Name: "Example College", Names: map[string]string{"zh-HK": "示例學院"}, Copyright: "Copyright © 2026 Example College."},
 		Help:        &ITHelp{Email: "ithelp@example.edu.hk", Phone: "2345 6789", Hours: "Mon-Fri 09:00-18:00"},
 	}
 	if !reflect.DeepEqual(got, want) {
@@ -103,13 +103,19 @@ func TestEachKeyAlone(t *testing.T) {
 		{"language en", "language = \"en\"\n", func(c Config) bool { return c.Language == "en" && c.Demo() }},
 		{"idle_timeout", "idle_timeout = \"10m\"\n", func(c Config) bool { return c.IdleTimeout == 10*time.Minute }},
 		{"organisation name only", "[organisation]\nname = \"X College\"\n", func(c Config) bool {
-			return *c.Org == Organisation{Name: "X College"} && c.Help == nil
+			return reflect.DeepEqual(*c.Org, Organisation{Name: "X College"}) && c.Help == nil
 		}},
 		{"it_help phone only", "[it_help]\nphone = \"2345 6789\"\n", func(c Config) bool {
 			return *c.Help == ITHelp{Phone: "2345 6789"} && c.Org == nil
 		}},
 		{"dotted keys", "organisation.name = \"Y\"\nit_help.email = \"a@b.hk\"\n", func(c Config) bool {
 			return c.Org.Name == "Y" && c.Help.Email == "a@b.hk"
+		}},
+		{"organisation names per language", "[organisation.name]\nen = \"X College\"\n\"zh-HK\" = \"X 學院\"\n", func(c Config) bool {
+			return reflect.DeepEqual(*c.Org, Organisation{Name: "X College", Names: map[string]string{"en": "X College", "zh-HK": "X 學院"}})
+		}},
+		{"organisation names inline", "[organisation]\nname = { en = \"X College\", \"zh-HK\" = \"X 學院\" }\ncopyright = \"©\"\n", func(c Config) bool {
+			return reflect.DeepEqual(*c.Org, Organisation{Name: "X College", Names: map[string]string{"en": "X College", "zh-HK": "X 學院"}, Copyright: "©"})
 		}},
 		{"byte order mark and CRLF", "\ufefflanguage = \"zh-HK\"\r\n", func(c Config) bool { return c.Language == "zh-HK" }},
 		{"comments only", "# nothing set yet\n", func(c Config) bool { return reflect.DeepEqual(c, Config{File: c.File}) }},
@@ -169,8 +175,11 @@ func TestBadFilesNameTheLineAndKey(t *testing.T) {
 		{"bad pin", "server = \"https://a.example\"\npin_sha256 = \"abc\"\n", 2, "pin_sha256", "not a base64 SHA-256"},
 		{"bad duration", "idle_timeout = \"five minutes\"\n", 1, "idle_timeout", "not a duration"},
 		{"duration too short", "idle_timeout = \"10s\"\n", 1, "idle_timeout", "outside 1m0s to 8h0m0s"},
-		{"bad language", "language = \"fr\"\n", 1, "language", `use "en" or "zh-HK"`},
-		{"language in the wrong case", "language = \"zh-hk\"\n", 1, "language", `use "en" or "zh-HK"`},
+		{"bad language", "language = \"fr\"\n", 1, "language", "use one of " + languageList()},
+		{"language in the wrong case", "language = \"zh-hk\"\n", 1, "language", "use one of " + languageList()},
+		{"a name in an unknown language", "[organisation.name]\nen = \"X\"\nfr = \"Y\"\n", 1, "organisation.name", `has a name in "fr" is not a language`},
+		{"names without the default language's", "[organisation.name]\n\"zh-HK\" = \"X 學院\"\n", 0, "organisation", "needs name"},
+		{"a name per language that is not text", "[organisation.name]\nen = 3\n", 1, "organisation.name", `"en" must be text`},
 		{"bad e-mail", "[it_help]\nemail = \"IT Help\"\n", 2, "it_help.email", "not an e-mail address"},
 		{"organisation without a name", "[organisation]\nname_zh = \"學院\"\n", 1, "organisation", "needs name"},
 		{"IT Help without a way to reach it", "[it_help]\nhours = \"9-5\"\n", 1, "it_help", "needs email or phone"},
@@ -285,7 +294,7 @@ func TestTheExamplesAreValid(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Server == "" || c.CAFile == "" || c.Language == "" || c.IdleTimeout == 0 ||
-		c.Org == nil || c.Org.Name == "" || c.Org.NameZH == "" || c.Org.Copyright == "" ||
+		c.Org == nil || c.Org.Name == "" || len(c.Org.Names) == 0 || c.Org.Copyright == "" ||
 		c.Help == nil || c.Help.Email == "" || c.Help.Phone == "" || c.Help.Hours == "" {
 		t.Errorf("the example leaves keys unset: %+v", c)
 	}

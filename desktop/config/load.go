@@ -15,7 +15,7 @@ type Flags struct {
 	Server string // --server URL
 	CA     string // --ca FILE (relative to the working directory)
 	Pin    string // --pin SHA256
-	Lang   string // --lang en|zh-HK
+	Lang   string // --lang TAG, a language of the table (assets.Languages)
 }
 
 // Locations are the places the configuration file is looked for when

@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"casreset/assets"
 )
 
 // setter checks a value as the TOML decoder gives it (string, int64,
@@ -62,13 +66,15 @@ var tables = map[string]struct {
 	"organisation": {
 		create: func(c *Config) { c.Org = &Organisation{} },
 		keys: map[string]setter{
-			"name":      text(checkText, func(c *Config, s string) { c.Org.Name = s }),
-			"name_zh":   text(checkText, func(c *Config, s string) { c.Org.NameZH = s }),
+			"name": orgName,
+			// name_zh is what name."zh-HK" was before names per language.
+			"name_zh":   text(checkText, func(c *Config, s string) { c.Org.setName(legacyChinese(), s) }),
 			"copyright": text(checkText, func(c *Config, s string) { c.Org.Copyright = s }),
 		},
 		check: func(c *Config) error {
 			if c.Org.Name == "" {
-				return errors.New("needs name, the organisation's name in English")
+				d := assets.Default()
+				return fmt.Errorf("needs name, the organisation's name in %s (name = \"…\", or name.%s = \"…\" among its names per language)", d.EnglishName, d.Tag)
 			}
 			return nil
 		},
@@ -87,6 +93,58 @@ var tables = map[string]struct {
 			return nil
 		},
 	},
+}
+
+// orgName reads organisation.name: one name for every language, or a
+// table of names by language tag ([organisation.name] with en = "…",
+// "zh-HK" = "…"), the default language's also being Name.
+func orgName(c *Config, v any, _ string) error {
+	switch v := v.(type) {
+	case string:
+		s, err := checkText(v)
+		if err != nil {
+			return err
+		}
+		c.Org.Name = s
+		return nil
+	case map[string]any:
+		for _, tag := range slices.Sorted(maps.Keys(v)) {
+			if _, err := checkLanguage(tag); err != nil {
+				return fmt.Errorf("has a name in %v", err)
+			}
+			s, err := asString(v[tag])
+			if err == nil {
+				s, err = checkText(s)
+			}
+			if err != nil {
+				return fmt.Errorf("%s %v", strconv.Quote(tag), err)
+			}
+			c.Org.setName(tag, s)
+		}
+		return nil
+	}
+	return fmt.Errorf("must be text in double quotes, not %s (or a table of names by language, [organisation.name])", typeName(v))
+}
+
+// setName sets the name in the language tag.
+func (o *Organisation) setName(tag, name string) {
+	if o.Names == nil {
+		o.Names = map[string]string{}
+	}
+	o.Names[tag] = name
+	if tag == assets.Default().Tag {
+		o.Name = name
+	}
+}
+
+// legacyChinese is the language of name_zh: the table's first Chinese.
+func legacyChinese() string {
+	for _, l := range assets.Languages() {
+		if l.Base() == "zh" {
+			return l.Tag
+		}
+	}
+	return assets.Default().Tag
 }
 
 // text is a setter of a string checked by check.

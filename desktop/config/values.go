@@ -11,8 +11,11 @@ import (
 	"net/mail"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
+
+	"casreset/assets"
 )
 
 // The checks of each kind of value, shared by the file and the flags.
@@ -84,12 +87,22 @@ func checkPin(s string) (string, error) {
 	return strings.TrimSpace(s), nil
 }
 
+// checkLanguage accepts the tag of a language of the table, written as
+// the table writes it.
 func checkLanguage(s string) (string, error) {
-	switch s {
-	case "en", "zh-HK":
+	if l, ok := assets.Lookup(s); ok && l.Tag == s {
 		return s, nil
 	}
-	return "", fmt.Errorf("%q is not a language of the app: use \"en\" or \"zh-HK\"", s)
+	return "", fmt.Errorf("%q is not a language of the app: use one of %s", s, languageList())
+}
+
+// languageList is the table's tags, quoted: "en", "zh-HK".
+func languageList() string {
+	var quoted []string
+	for _, tag := range assets.Tags() {
+		quoted = append(quoted, strconv.Quote(tag))
+	}
+	return strings.Join(quoted, ", ")
 }
 
 func checkIdleTimeout(s string) (time.Duration, error) {

@@ -1,27 +1,33 @@
 package delivery
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
-)
 
-// SMS languages. E-mail always carries both.
-const (
-	LangEnglish = "en"
-	LangChinese = "zh-HK"
+	"casreset/assets"
 )
 
 // Org is the organisation as every message presents it: its name and how to
 // reach IT Help. Location is the time zone in which times are shown
-// (Asia/Hong_Kong when nil); SMSLang is the one language of an SMS
-// (LangEnglish when empty). SMSName, when set, stands for Name in SMS,
-// where a long name is left out rather than cut (e.g. "PolyU SPEED" for
-// "The Hong Kong Polytechnic University School of Professional Education
-// and Executive Development").
+// (Asia/Hong_Kong when nil); SMSLang, a tag of the language table (its
+// default language when empty), is the language of messages to a person
+// whose own is not known: SMS go out in it, e-mails carry it first.
 type Org struct {
-	Name      string
+	// Name is the organisation's name in every language that has none in
+	// Names, which holds it by language tag.
+	Name  string
+	Names map[string]string
+	// SMSName, when set, stands for Name in SMS, where a long name is left
+	// out rather than cut (e.g. "PolyU SPEED" for "The Hong Kong
+	// Polytechnic University School of Professional Education and
+	// Executive Development"); SMSNames are the same per language.
 	SMSName   string
+	SMSNames  map[string]string
 	HelpEmail string
 	HelpPhone string
 	HelpHours string
@@ -34,37 +40,53 @@ type Org struct {
 // way to reach IT Help, or in an unknown language. Servers call it at start.
 func (o Org) Validate() error {
 	var errs []error
-	if o.Name == "" {
+	if o.defaultName() == "" {
 		errs = append(errs, errors.New("organisation name is empty"))
 	}
 	if o.HelpEmail == "" && o.HelpPhone == "" {
 		errs = append(errs, errors.New("IT Help needs an e-mail address or a phone number"))
 	}
-	switch o.SMSLang {
-	case "", LangEnglish, LangChinese:
-	default:
-		errs = append(errs, fmt.Errorf("SMS language %q is not %q or %q", o.SMSLang, LangEnglish, LangChinese))
+	if _, ok := assets.Lookup(o.SMSLang); o.SMSLang != "" && !ok {
+		errs = append(errs, fmt.Errorf("SMS language %q is not one of %s", o.SMSLang, strings.Join(assets.Tags(), ", ")))
+	}
+	for what, names := range map[string]map[string]string{"organisation name": o.Names, "SMS name": o.SMSNames} {
+		for _, tag := range slices.Sorted(maps.Keys(names)) {
+			if _, ok := assets.Lookup(tag); !ok {
+				errs = append(errs, fmt.Errorf("%s in %q: not one of the languages %s", what, tag, strings.Join(assets.Tags(), ", ")))
+			}
+		}
+	}
+	if _, err := loadTemplates(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }
 
-// withDefaults fills in the time zone and the SMS language.
+// withDefaults fills in the time zone and the SMS language, and writes
+// the SMS language's tag as the table does.
 func (o Org) withDefaults() Org {
 	if o.Location == nil {
 		o.Location = hongKong()
 	}
-	if o.SMSLang == "" {
-		o.SMSLang = LangEnglish
+	l, ok := assets.Lookup(o.SMSLang)
+	if !ok {
+		l = assets.Default()
 	}
+	o.SMSLang = l.Tag
 	return o
 }
 
-// smsName is the name an SMS starts with.
-func (o Org) smsName() string {
-	if o.SMSName != "" {
-		return o.SMSName
-	}
-	return o.Name
+// defaultName is the name of languages without their own: Name, else the
+// name in the default language.
+func (o Org) defaultName() string { return cmp.Or(o.Name, o.Names[assets.Default().Tag]) }
+
+// nameIn is the organisation's name in the language tag.
+func (o Org) nameIn(tag string) string { return assets.NameIn(o.Names, tag, o.defaultName()) }
+
+// smsNameIn is the name an SMS in the language tag starts with: its SMS
+// name, else its name, else the SMS name or name of every language.
+func (o Org) smsNameIn(tag string) string {
+	return assets.NameIn(o.SMSNames, tag, assets.NameIn(o.Names, tag, cmp.Or(o.SMSName, o.defaultName())))
 }
 
 func hongKong() *time.Location {

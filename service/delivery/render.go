@@ -1,11 +1,13 @@
 package delivery
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"time"
 
 	"casreset/api"
+	"casreset/assets"
 	"casreset/service"
 )
 
@@ -24,21 +26,35 @@ const (
 // kind or channel, a missing code); it is failed without retrying.
 var errUnrenderable = errors.New("message cannot be rendered")
 
-// Render turns a queued message into what its channel sends: a bilingual
-// e-mail with a text and an HTML part, or a one-segment SMS in
-// org.SMSLang. Times are shown in org.Location.
+// Render turns a queued message into what its channel sends, in
+// org.SMSLang, the language of messages to a person whose own is not
+// known: a one-segment SMS, or an e-mail with a text and an HTML part in
+// that language first and others below (see renderIn). Times are shown in
+// org.Location.
 func Render(m service.Message, org Org) (Rendered, error) {
+	return renderIn(m, org, "")
+}
+
+// renderIn is Render for a person who reads the language tag ("" for
+// none known): an SMS in it, and an e-mail in it first, then in each
+// other language of the table that is not of the same base (English and
+// Traditional Chinese for Simplified Chinese read as English and
+// Simplified Chinese).
+func renderIn(m service.Message, org Org, tag string) (Rendered, error) {
 	org = org.withDefaults()
+	if tag != "" {
+		tag = assets.Match(tag).Tag
+	}
 	v, err := messageValues(m, org)
 	if err != nil {
 		return Rendered{}, err
 	}
-	r := Rendered{Channel: m.Channel, To: m.To, Code: v.code}
+	r := Rendered{Channel: m.Channel, To: m.To, Code: v.Code}
 	switch m.Channel {
 	case api.ChannelEmail:
-		r.Subject, r.Body, r.HTML, err = renderEmail(m.Kind, v, org)
+		r.Subject, r.Body, r.HTML, err = renderEmail(m.Kind, v, org, cmp.Or(tag, org.SMSLang))
 	case api.ChannelSMS:
-		r.Body, err = renderSMS(m.Kind, v, org)
+		r.Body, err = renderSMS(m.Kind, v, org, cmp.Or(tag, org.SMSLang))
 	default:
 		err = fmt.Errorf("%w: unknown channel %q", errUnrenderable, m.Channel)
 	}
@@ -49,50 +65,50 @@ func Render(m service.Message, org Org) (Rendered, error) {
 }
 
 // values are a message's parameters, checked and with times in the
-// organisation's zone.
+// organisation's zone, as the templates see them.
 type values struct {
-	code        string
-	expiresAt   time.Time
-	staffNumber string
-	name        string
-	clientAddr  string
-	reference   string
-	changedAt   time.Time
+	Code        string
+	ExpiresAt   time.Time
+	StaffNumber string
+	Name        string
+	ClientAddr  string
+	Reference   string
+	ChangedAt   time.Time
 }
 
 func messageValues(m service.Message, org Org) (values, error) {
 	p := m.Params
 	v := values{
-		code:        p[paramCode],
-		staffNumber: p[paramStaffNumber],
-		name:        p[paramName],
-		clientAddr:  p[paramClientAddr],
-		reference:   p[paramReference],
+		Code:        p[paramCode],
+		StaffNumber: p[paramStaffNumber],
+		Name:        p[paramName],
+		ClientAddr:  p[paramClientAddr],
+		Reference:   p[paramReference],
 	}
 	var err error
-	if v.expiresAt, err = paramTime(p, paramExpiresAt, m.NotAfter); err != nil {
+	if v.ExpiresAt, err = paramTime(p, paramExpiresAt, m.NotAfter); err != nil {
 		return values{}, err
 	}
-	if v.changedAt, err = paramTime(p, paramChangedAt, m.CreatedAt); err != nil {
+	if v.ChangedAt, err = paramTime(p, paramChangedAt, m.CreatedAt); err != nil {
 		return values{}, err
 	}
-	v.expiresAt = v.expiresAt.In(org.Location)
-	v.changedAt = v.changedAt.In(org.Location)
+	v.ExpiresAt = v.ExpiresAt.In(org.Location)
+	v.ChangedAt = v.ChangedAt.In(org.Location)
 
 	switch m.Kind {
 	case service.MessageCode:
-		if v.code == "" {
+		if v.Code == "" {
 			return values{}, fmt.Errorf("%w: a code message without its code", errUnrenderable)
 		}
-		if v.expiresAt.IsZero() {
+		if v.ExpiresAt.IsZero() {
 			return values{}, fmt.Errorf("%w: a code message without its expiry", errUnrenderable)
 		}
 	case service.MessageReminder:
-		if v.staffNumber == "" {
+		if v.StaffNumber == "" {
 			return values{}, fmt.Errorf("%w: a reminder without the staff number", errUnrenderable)
 		}
 	case service.MessageNotice:
-		if v.changedAt.IsZero() {
+		if v.ChangedAt.IsZero() {
 			return values{}, fmt.Errorf("%w: a notice without the time of the change", errUnrenderable)
 		}
 	default:

@@ -7,10 +7,9 @@ import (
 	"time"
 
 	"casreset/api"
+	"casreset/assets"
 	"casreset/service"
 )
-
-var kinds = []string{service.MessageCode, service.MessageReminder, service.MessageNotice}
 
 func TestEmailCarriesEverythingInBothLanguages(t *testing.T) {
 	// What each kind must say, in English and in Chinese, besides what
@@ -171,7 +170,8 @@ var (
 )
 
 func TestSMSFitsOneSegment(t *testing.T) {
-	for _, lang := range []string{LangEnglish, LangChinese} {
+	for _, l := range assets.Languages() {
+		lang := l.Tag
 		for _, kind := range kinds {
 			for _, name := range longestOrgNames {
 				t.Run(lang+"/"+kind+"/"+name, func(t *testing.T) {
@@ -211,16 +211,20 @@ func TestSMSFitsOneSegment(t *testing.T) {
 	}
 }
 
-func assertOneSegment(t *testing.T, lang, body string) {
+// assertOneSegment checks that an SMS in the language tag fits one
+// segment: 160 GSM-7 characters in a Latin script (never UCS-2, which
+// would halve the room), 70 characters in another.
+func assertOneSegment(t *testing.T, tag, body string) {
 	t.Helper()
+	l, _ := assets.Lookup(tag)
 	septets, gsm := gsm7Septets(body)
 	switch {
-	case lang == LangEnglish && !gsm:
-		t.Errorf("English SMS is not GSM-7: %s", body)
-	case lang == LangEnglish && septets > 160:
-		t.Errorf("English SMS is %d septets: %s", septets, body)
-	case lang == LangChinese && len([]rune(body)) > 70:
-		t.Errorf("Chinese SMS is %d characters: %s", len([]rune(body)), body)
+	case l.Script == "Latn" && !gsm:
+		t.Errorf("%s SMS is not GSM-7: %s", tag, body)
+	case l.Script == "Latn" && septets > 160:
+		t.Errorf("%s SMS is %d septets: %s", tag, septets, body)
+	case l.Script != "Latn" && len([]rune(body)) > 70:
+		t.Errorf("%s SMS is %d characters: %s", tag, len([]rune(body)), body)
 	}
 	if SMSSegments(body) != 1 {
 		t.Errorf("SMS takes %d segments: %s", SMSSegments(body), body)
@@ -232,19 +236,19 @@ func TestSMSKeepsWhatFits(t *testing.T) {
 		name, lang, kind, org string
 		want                  string
 	}{
-		{"English code keeps a short name", LangEnglish, service.MessageCode, "HKU SPACE",
+		{"English code keeps a short name", "en", service.MessageCode, "HKU SPACE",
 			"HKU SPACE: Your password reset code is 493027. Valid until 15:42 HKT. Didn't ask for it? Ignore this and never share the code. IT Help: 2975 5600"},
-		{"Chinese code keeps a short name", LangChinese, service.MessageCode, "HKU SPACE",
+		{"Chinese code keeps a short name", "zh-HK", service.MessageCode, "HKU SPACE",
 			"【HKU SPACE】重設密碼驗證碼：493027，15:42前有效。如非本人要求請忽略，勿告知他人。IT Help：2975 5600"},
-		{"English code leaves out a name too long, never cutting it", LangEnglish, service.MessageCode, "The Open University of Hong Kong",
+		{"English code leaves out a name too long, never cutting it", "en", service.MessageCode, "The Open University of Hong Kong",
 			"Your password reset code is 493027. Valid until 15:42 HKT. Didn't ask for it? Ignore this and never share the code. IT Help: 2975 5600"},
-		{"English notice keeps the address", LangEnglish, service.MessageNotice, "HKU SPACE",
+		{"English notice keeps the address", "en", service.MessageNotice, "HKU SPACE",
 			"HKU SPACE: Your password was changed on 14 Mar 15:32 HKT from 203.0.113.7. Not you? Contact IT Help now: 2975 5600, ref R7QK2M9XW4."},
-		{"Chinese notice keeps the address before the name", LangChinese, service.MessageNotice, "HKU SPACE",
+		{"Chinese notice keeps the address before the name", "zh-HK", service.MessageNotice, "HKU SPACE",
 			"密碼已於3月14日15:32更改（來自203.0.113.7）。如非本人請聯絡IT Help 2975 5600，編號R7QK2M9XW4"},
-		{"Chinese reminder", LangChinese, service.MessageReminder, "HKU SPACE",
+		{"Chinese reminder", "zh-HK", service.MessageReminder, "HKU SPACE",
 			"【HKU SPACE】你的職員／教師編號是：12345678。如非本人要求請忽略。IT Help：2975 5600"},
-		{"English reminder", LangEnglish, service.MessageReminder, "HKU SPACE",
+		{"English reminder", "en", service.MessageReminder, "HKU SPACE",
 			"HKU SPACE: Your staff / teacher number is 12345678. Didn't ask for it? Ignore this message. IT Help: 2975 5600"},
 	}
 	for _, tt := range tests {
@@ -285,7 +289,7 @@ func TestSMSUsesTheShortNameForSMS(t *testing.T) {
 
 func TestSMSNeverCutsTheCode(t *testing.T) {
 	org := testOrg()
-	org.SMSLang = LangChinese
+	org.SMSLang = "zh-HK"
 	org.HelpPhone = strings.Repeat("2975 5600 ", 8) // absurd, to leave no room
 	r, err := Render(testMessage(service.MessageCode, api.ChannelSMS), org)
 	if err != nil {
@@ -346,10 +350,13 @@ func TestOrgValidate(t *testing.T) {
 	}{
 		{"complete", func(*Org) {}, false},
 		{"phone only", func(o *Org) { o.HelpEmail = "" }, false},
-		{"Chinese SMS", func(o *Org) { o.SMSLang = LangChinese }, false},
+		{"Chinese SMS", func(o *Org) { o.SMSLang = "zh-HK" }, false},
 		{"no name", func(o *Org) { o.Name = "" }, true},
 		{"no way to reach IT Help", func(o *Org) { o.HelpEmail, o.HelpPhone = "", "" }, true},
 		{"unknown SMS language", func(o *Org) { o.SMSLang = "zh-CN" }, true},
+		{"a name in a known language", func(o *Org) { o.Names = map[string]string{"zh-HK": "香港大學專業進修學院"} }, false},
+		{"a name in an unknown language", func(o *Org) { o.Names = map[string]string{"fr": "Collège"} }, true},
+		{"an SMS name in an unknown language", func(o *Org) { o.SMSNames = map[string]string{"xx": "X"} }, true},
 	}
 	for _, tt := range tests {
 		org := testOrg()
@@ -357,5 +364,81 @@ func TestOrgValidate(t *testing.T) {
 		if err := org.Validate(); (err != nil) != tt.wantErr {
 			t.Errorf("%s: Validate() = %v, want error %v", tt.name, err, tt.wantErr)
 		}
+	}
+}
+
+func TestMessagesNameTheOrganisationInTheirLanguage(t *testing.T) {
+	org := testOrg()
+	org.Names = map[string]string{"zh-HK": "香港大學專業進修學院"}
+	org.SMSLang = "zh-HK"
+	sms, err := Render(testMessage(service.MessageReminder, api.ChannelSMS), org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(sms.Body, "【香港大學專業進修學院】") {
+		t.Errorf("Chinese SMS does not carry the Chinese name: %s", sms.Body)
+	}
+	org.SMSLang = "en"
+	sms, err = Render(testMessage(service.MessageReminder, api.ChannelSMS), org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(sms.Body, "HKU SPACE: ") {
+		t.Errorf("English SMS does not carry the default name: %s", sms.Body)
+	}
+
+	email, err := Render(testMessage(service.MessageNotice, api.ChannelEmail), org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(email.Body, "HKU SPACE\n香港大學專業進修學院\n") {
+		t.Errorf("e-mail does not start with both names:\n%s", email.Body)
+	}
+	if !strings.HasPrefix(email.Subject, "HKU SPACE: ") {
+		t.Errorf("subject %q is not in the first language's name", email.Subject)
+	}
+	zh, err := renderIn(testMessage(service.MessageNotice, api.ChannelEmail), org, "zh-HK")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(zh.Subject, "香港大學專業進修學院: 你的密碼已更改 / ") {
+		t.Errorf("subject for a Chinese reader: %q", zh.Subject)
+	}
+	if strings.Index(zh.Body, "你好") > strings.Index(zh.Body, "Dear") {
+		t.Errorf("Chinese is not first for a Chinese reader:\n%s", zh.Body)
+	}
+	// A person whose language is not known reads the organisation's.
+	org.SMSLang = "zh-HK"
+	byDefault, err := Render(testMessage(service.MessageNotice, api.ChannelEmail), org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if byDefault.Subject != zh.Subject || byDefault.Body != zh.Body {
+		t.Errorf("an e-mail of an organisation speaking zh-HK is not as for a zh-HK reader:\n%s", byDefault.Body)
+	}
+}
+
+func TestEmailCarriesEachBaseLanguageOnce(t *testing.T) {
+	for _, l := range assets.Languages() {
+		langs := emailLanguages(l.Tag)
+		if langs[0] != l.Tag {
+			t.Errorf("%s: e-mail starts with %s", l.Tag, langs[0])
+		}
+		bases := map[string]bool{}
+		for _, tag := range langs {
+			other, _ := assets.Lookup(tag)
+			if bases[other.Base()] {
+				t.Errorf("%s: e-mail in %v has %s twice", l.Tag, langs, other.Base())
+			}
+			bases[other.Base()] = true
+		}
+		for _, other := range assets.Languages() {
+			if !bases[other.Base()] {
+				t.Errorf("%s: e-mail in %v has no %s", l.Tag, langs, other.Base())
+			}
+		}
+	}
+	if got := strings.Join(emailLanguages("en"), ","); got != "en,zh-HK" {
+		t.Errorf("e-mail for an English reader in %s, want en then zh-HK", got)
 	}
 }

@@ -104,7 +104,7 @@ func DefaultConfig() Config {
 		Addr:              DefaultAddr,
 		MetricsAddr:       DefaultMetricsAddr,
 		TLSMin:            TLS13,
-		Org:               delivery.Org{Location: svc.Location, SMSLang: delivery.LangEnglish},
+		Org:               delivery.Org{Location: svc.Location},
 		Service:           svc,
 		PurgeInterval:     10 * time.Minute,
 		KeepMessages:      7 * 24 * time.Hour,
