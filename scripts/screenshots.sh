@@ -64,7 +64,7 @@ shoot() {
     sleep 0.1
   done
   [ -n "$win" ] || { echo "screenshots: no window for $file" >&2; cat "$tmp/app.log" >&2; exit 1; }
-  sleep 2 # the CAPTCHA loads and the Chinese font is found in the background
+  sleep 2 # the CAPTCHA loads in the background
   geometry=$(xwininfo -id "$win" | awk '/Absolute upper-left X/ {x=$NF} /Absolute upper-left Y/ {y=$NF} /Width/ {w=$NF} /Height/ {h=$NF} END {print w "x" h "+" x "+" y}')
   import -window root -crop "$geometry" +repage -strip "$out/$file.png"
   kill "$app_pid"

@@ -325,7 +325,7 @@ func PreviewDemoInbox(a fyne.App, language string) *DemoInbox {
 	if language == "" {
 		language = lang.SystemLocale().String()
 	}
-	useAppTheme(a, supportedLang(language))
+	useAppTheme(a, supportedLang(language), true)
 	d := NewDemoInbox(a, "", log)
 	org := delivery.Org{Name: "HKU SPACE", HelpEmail: "ithelp@example.edu.hk", Location: sampleNow.Location(), SMSLang: supportedLang(language)}
 	expires := sampleNow.Add(10 * time.Minute).Format(time.RFC3339)

@@ -28,7 +28,7 @@ func Preview(a fyne.App, w fyne.Window, s Settings, name string) (fyne.CanvasObj
 	if s.DemoMode {
 		d.DemoInbox = newQuietInbox(a, name)
 	}
-	c := install(a, w, d)
+	c := install(a, w, d, true)
 	showSample(c, name)
 	return c.root, nil
 }

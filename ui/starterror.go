@@ -32,7 +32,7 @@ func ShowStartError(a fyne.App, w fyne.Window, language string, problem StartPro
 		language = lang.SystemLocale().String()
 	}
 	language = supportedLang(language)
-	useAppTheme(a, language)
+	useAppTheme(a, language, false)
 	showStartDialog(a, w, language, problem, details)
 }
 
@@ -71,9 +71,17 @@ func showStartDialog(a fyne.App, w fyne.Window, language string, problem StartPr
 }
 
 // useAppTheme sets the wizard's theme for a window shown without the
-// wizard, with the Chinese font once found.
-func useAppTheme(a fyne.App, language string) {
+// wizard, with the language's font once found, or found first when
+// fontsFirst (for screenshots).
+func useAppTheme(a fyne.App, language string, fontsFirst bool) {
 	th := newAppTheme(language)
 	a.Settings().SetTheme(th)
+	// Set again once the app runs: Fyne keeps the faces it measured
+	// with before then, and the fonts may have loaded by then.
+	a.Lifecycle().SetOnStarted(func() { a.Settings().SetTheme(th.forLang(language)) })
+	if fontsFirst {
+		th.loadFonts(language, true, func() {})
+		return
+	}
 	go th.loadFonts(language, true, func() { fyne.Do(func() { a.Settings().SetTheme(th.forLang(language)) }) })
 }

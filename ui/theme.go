@@ -49,6 +49,18 @@ func (t *appTheme) loadFonts(lang string, withBold bool, loaded func()) {
 	}
 }
 
+// loadAllFonts loads the faces of the language first, then the regular
+// face of every other language, in which the language switch names it,
+// calling loaded after each language that has some.
+func (t *appTheme) loadAllFonts(first string, loaded func()) {
+	t.loadFonts(first, true, loaded)
+	for _, l := range assets.Languages() {
+		if l.Tag != supportedLang(first) {
+			t.loadFonts(l.Tag, false, loaded)
+		}
+	}
+}
+
 var (
 	brandLight = color.NRGBA{R: 0x1f, G: 0x4e, B: 0x8c, A: 0xff}
 	brandDark  = color.NRGBA{R: 0x6c, G: 0x9c, B: 0xe0, A: 0xff}

@@ -1,8 +1,9 @@
 // Package ui is the desktop wizard: four steps (staff number and CAPTCHA,
 // sending a validation code, entering it, choosing the new password), a
 // success and an error screen, the help and forgotten-number pages, in
-// every language of the language table (assets.Languages). Screens talk to the reset service
-// through Backend, so tests drive them against the real service in-process.
+// every language of the language table (assets.Languages). Screens talk
+// to the reset service through Backend, so tests drive them against the
+// real service in-process.
 package ui
 
 import (
@@ -14,7 +15,6 @@ import (
 	"fyne.io/fyne/v2"
 
 	"casreset/api"
-	"casreset/assets"
 )
 
 // Backend is the reset service as the wizard uses it. *client.Client
@@ -118,31 +118,30 @@ type Deps struct {
 // theme (with a Chinese font when the system has one), clears everything
 // when w closes, and starts at step 1.
 func New(a fyne.App, w fyne.Window, d Deps) fyne.CanvasObject {
-	return install(a, w, d).root
+	return install(a, w, d, false).root
 }
 
-// install is New, returning the controller.
-func install(a fyne.App, w fyne.Window, d Deps) *controller {
+// install is New, returning the controller. The fonts are found in the
+// background, or first when fontsFirst (for screenshots, which must show
+// them).
+func install(a fyne.App, w fyne.Window, d Deps, fontsFirst bool) *controller {
 	c := newController(w, d)
 	th := newAppTheme(c.lang)
 	a.Settings().SetTheme(th)
-	// The current language's faces first, then the regular face of every
-	// other, in which the language switch names it.
 	reapply := func() { fyne.Do(func() { a.Settings().SetTheme(th.forLang(c.lang)) }) }
 	c.onLanguage = func(lang string) {
 		a.Settings().SetTheme(th.forLang(lang))
 		go th.loadFonts(lang, true, reapply)
 	}
 	c.chrome.langs.themeFor = func(tag string) fyne.Theme { return th.forLang(tag) }
-	first := c.lang
-	go func() {
-		th.loadFonts(first, true, reapply)
-		for _, l := range assets.Languages() {
-			if l.Tag != first {
-				th.loadFonts(l.Tag, false, reapply)
-			}
-		}
-	}()
+	// Set again once the app runs: Fyne keeps the faces it measured
+	// with before then, and the fonts may have loaded by then.
+	a.Lifecycle().SetOnStarted(func() { a.Settings().SetTheme(th.forLang(c.lang)) })
+	if fontsFirst {
+		th.loadAllFonts(c.lang, func() {})
+	} else {
+		go th.loadAllFonts(c.lang, reapply)
+	}
 	c.mount()
 	return c
 }
