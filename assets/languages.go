@@ -50,6 +50,27 @@ var languages = []Language{
 			Group:       ",",
 		},
 	},
+	{
+		Tag:         "zh-Hans",
+		Name:        "简体中文",
+		EnglishName: "Simplified Chinese",
+		Script:      "Hans",
+		// The mainland, Singapore and Malaysia write Simplified.
+		Also: []string{"zh-CN", "zh-SG", "zh-MY"},
+		Fonts: []string{
+			"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
+			"Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC",
+		},
+		Audio: []string{"zh"}, // Putonghua
+		Formats: Formats{
+			DateTime:    "2006年1月2日（{weekday}）15:04（{zone}）",
+			SMSTime:     "15:04",
+			SMSDateTime: "1月2日15:04",
+			Weekdays:    chineseWeekdays,
+			Zones:       map[string]string{"HKT": "香港时间"},
+			Group:       ",",
+		},
+	},
 }
 
 // chineseWeekdays are the same in both scripts.
