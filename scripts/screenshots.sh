@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 . scripts/toolchain.sh
 
 out=docs/screenshots
-screens=(step1 step2 step3 step4 success error help forgot) # ui.PreviewScreens
+screens=(step1 step2 step3 step4 success error help forgot language-menu) # ui.PreviewScreens
 
 for tool in Xvfb import xwininfo; do
   command -v "$tool" >/dev/null || { echo "screenshots: $tool is missing; run scripts/deps.sh" >&2; exit 1; }
@@ -102,7 +102,8 @@ done
     echo "$row"
   done
   echo
-  echo "demo-step3 is step 3 in demo mode (no server configured): the banner and its"
+  echo "language-menu is step 1 with the menu of languages open, each named in its own"
+  echo "font. demo-step3 is step 3 in demo mode (no server configured): the banner and its"
   echo "button to the Demo inbox, which counts the message not seen yet. demo-inbox is"
   echo "the Demo inbox with a code sent by SMS and one by e-mail."
 } >"$out/README.md"

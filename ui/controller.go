@@ -85,6 +85,12 @@ type controller struct {
 	post     func(func())
 	inflight int // calls whose results have not been applied
 
+	// untilStarted holds back afterStart's calls until the app runs (set
+	// by install; a test's controller runs them at once), and waiting
+	// holds them meanwhile.
+	untilStarted bool
+	waiting      []func()
+
 	// The keyring: whether there is one and what it holds.
 	memoryOK   bool
 	remembered string
@@ -191,6 +197,27 @@ func (c *controller) show(s screen) {
 	c.chrome.refresh()
 	if f := s.focus(); f != nil {
 		c.win.Canvas().Focus(f)
+	}
+}
+
+// afterStart calls fn once the app runs and its window is laid out, for
+// what needs the window's geometry (a menu placed below its button).
+func (c *controller) afterStart(fn func()) {
+	if !c.untilStarted {
+		fn()
+		return
+	}
+	c.waiting = append(c.waiting, fn)
+}
+
+// started runs what waited for the app to run, on the next turn of its
+// loop, when the window has its size.
+func (c *controller) started() {
+	c.untilStarted = false
+	waiting := c.waiting
+	c.waiting = nil
+	for _, fn := range waiting {
+		fyne.Do(fn)
 	}
 }
 

@@ -18,6 +18,7 @@ type languageSwitch struct {
 	langs    []assets.Language
 	choose   func(tag string)
 	themeFor func(tag string) fyne.Theme // nil: the app's theme
+	onOpen   func()                      // the menu opens; may be nil
 	canvas   func() fyne.Canvas
 	current  string
 
@@ -96,6 +97,9 @@ func (s *languageSwitch) openMenu() {
 		}
 		s.items[tag] = b
 		rows = append(rows, s.themed(b, tag))
+	}
+	if s.onOpen != nil {
+		s.onOpen()
 	}
 	s.menu = widget.NewPopUp(container.NewVBox(rows...), s.canvas())
 	s.menu.ShowAtRelativePosition(fyne.NewPos(0, s.button.Size().Height), s.button)

@@ -15,7 +15,7 @@ import (
 )
 
 // PreviewScreens names the screens Preview can show, in the wizard's order.
-var PreviewScreens = []string{"step1", "step2", "step3", "step4", "success", "error", "help", "forgot"}
+var PreviewScreens = []string{"step1", "step2", "step3", "step4", "success", "error", "help", "forgot", "language-menu"}
 
 // Preview shows one screen of the wizard filled with sample data and no
 // service behind it, for screenshots and documentation. Nothing it shows
@@ -89,6 +89,13 @@ func showSample(c *controller, name string) {
 		c.showHelp()
 	case "forgot":
 		c.showForgot()
+	case "language-menu":
+		// Step 1 with the header's menu of languages open; with two
+		// languages there is no menu, the switch toggles.
+		c.step1.staff.SetText("12345678")
+		if c.chrome.langs.isMenu() {
+			c.afterStart(c.chrome.langs.openMenu)
+		}
 	}
 }
 

@@ -134,13 +134,20 @@ func install(a fyne.App, w fyne.Window, d Deps, fontsFirst bool) *controller {
 		go th.loadFonts(lang, true, reapply)
 	}
 	c.chrome.langs.themeFor = func(tag string) fyne.Theme { return th.forLang(tag) }
+	// The bold faces of the other languages only for the menu, when it
+	// opens: each is tens of megabytes.
+	c.chrome.langs.onOpen = func() { go th.loadAllFonts(c.lang, true, reapply) }
 	// Set again once the app runs: Fyne keeps the faces it measured
 	// with before then, and the fonts may have loaded by then.
-	a.Lifecycle().SetOnStarted(func() { a.Settings().SetTheme(th.forLang(c.lang)) })
+	c.untilStarted = true
+	a.Lifecycle().SetOnStarted(func() {
+		a.Settings().SetTheme(th.forLang(c.lang))
+		c.started()
+	})
 	if fontsFirst {
-		th.loadAllFonts(c.lang, func() {})
+		th.loadAllFonts(c.lang, true, func() {})
 	} else {
-		go th.loadAllFonts(c.lang, reapply)
+		go th.loadAllFonts(c.lang, false, reapply)
 	}
 	c.mount()
 	return c
