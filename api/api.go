@@ -68,7 +68,23 @@ type Captcha struct {
 	ImageURL  string    `json:"image_url"`
 	AudioURL  string    `json:"audio_url"`
 	ExpiresAt time.Time `json:"expires_at"`
+	Digits    int       `json:"digits"` // how many digits the answer has
 }
+
+// CaptchaDigits is how many digits a CAPTCHA has unless the service says
+// otherwise (Captcha.Digits).
+const CaptchaDigits = 6
+
+// The languages of the audio CAPTCHA: the lang of GET
+// /v1/captchas/{id}/audio.wav.
+const (
+	AudioEnglish   = "en"
+	AudioPutonghua = "zh"
+	AudioCantonese = "yue"
+)
+
+// AudioLanguages lists the audio CAPTCHA's languages.
+var AudioLanguages = []string{AudioEnglish, AudioPutonghua, AudioCantonese}
 
 // StartRequest is the body of POST /v1/resets.
 type StartRequest struct {

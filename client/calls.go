@@ -56,8 +56,9 @@ func (c *Client) CaptchaImage(ctx context.Context, captchaID string) ([]byte, er
 	return c.media(resp, reqID, pngSignature, "image/png")
 }
 
-// CaptchaAudio returns the CAPTCHA's digits spoken as a WAV, in lang: "en",
-// or "zh" (any "zh-…" language tag is accepted); "" means "en".
+// CaptchaAudio returns the CAPTCHA's digits spoken as a WAV, in lang: one
+// of api.AudioLanguages ("en", "yue" Cantonese, "zh" Putonghua); "" means
+// "en", and any other "zh-…" tag "zh". Each call is a fresh rendering.
 func (c *Client) CaptchaAudio(ctx context.Context, captchaID, lang string) ([]byte, error) {
 	if err := checkCaptchaID(captchaID); err != nil {
 		return nil, err
@@ -175,9 +176,9 @@ func checkCaptchaID(id string) error {
 func audioLang(lang string) string {
 	switch l := strings.ToLower(lang); {
 	case l == "":
-		return "en"
-	case l == "zh" || strings.HasPrefix(l, "zh-") || strings.HasPrefix(l, "zh_"):
-		return "zh"
+		return api.AudioEnglish
+	case l == api.AudioPutonghua || strings.HasPrefix(l, "zh-") || strings.HasPrefix(l, "zh_"):
+		return api.AudioPutonghua
 	default:
 		return l
 	}

@@ -152,6 +152,12 @@ func TestCallsSendTheContractsRequests(t *testing.T) {
 			want: "RIFF....WAVE",
 		},
 		{
+			name: "CaptchaAudio in Cantonese", status: 200, contentType: "audio/wav", body: "RIFF....WAVE",
+			do:     func(c *Client) (any, error) { b, err := c.CaptchaAudio(ctx, "cap-1", "yue"); return string(b), err },
+			method: "GET", path: "/v1/captchas/cap-1/audio.wav", query: "lang=yue",
+			want: "RIFF....WAVE",
+		},
+		{
 			name: "CaptchaAudio defaults to English", status: 200, contentType: "audio/x-wav", body: "RIFF....WAVE",
 			do:     func(c *Client) (any, error) { b, err := c.CaptchaAudio(ctx, "cap-1", ""); return string(b), err },
 			method: "GET", path: "/v1/captchas/cap-1/audio.wav", query: "lang=en",

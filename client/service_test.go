@@ -183,14 +183,14 @@ func TestRealServiceWholeFlow(t *testing.T) {
 	if err != nil {
 		t.Fatalf("NewCaptcha: %v", err)
 	}
-	if cp.CaptchaID == "" || cp.ExpiresAt.IsZero() {
+	if cp.CaptchaID == "" || cp.ExpiresAt.IsZero() || cp.Digits != 6 {
 		t.Errorf("NewCaptcha = %+v", cp)
 	}
 	png, err := rs.c.CaptchaImage(ctx, cp.CaptchaID)
 	if err != nil || len(png) < 100 {
 		t.Fatalf("CaptchaImage: %d bytes, %v", len(png), err)
 	}
-	for _, lang := range []string{"en", "zh", "zh-HK"} {
+	for _, lang := range []string{"en", "zh", "zh-HK", "yue"} {
 		wav, err := rs.c.CaptchaAudio(ctx, cp.CaptchaID, lang)
 		if err != nil || len(wav) < 1000 {
 			t.Fatalf("CaptchaAudio(%s): %d bytes, %v", lang, len(wav), err)

@@ -6,12 +6,14 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/dchest/captcha"
 
 	"casreset/api"
+	"casreset/service/captchaaudio"
 )
 
 // Size of the CAPTCHA image in pixels.
@@ -19,9 +21,6 @@ const (
 	captchaWidth  = 240
 	captchaHeight = 80
 )
-
-// captchaLangs are the languages the audio CAPTCHA speaks.
-var captchaLangs = map[string]bool{"en": true, "zh": true}
 
 // Bounds of a CAPTCHA id's length. crypto/rand.Text gives 26 characters
 // today and may give more in a later Go release.
@@ -91,7 +90,7 @@ func (s *Service) NewCaptcha(ctx context.Context, c Client) (api.Captcha, error)
 		s.notify(ev)
 		return api.Captcha{}, s.public(c, op, no.err)
 	}
-	return api.Captcha{CaptchaID: cp.ID, ExpiresAt: cp.ExpiresAt}, nil
+	return api.Captcha{CaptchaID: cp.ID, ExpiresAt: cp.ExpiresAt, Digits: len(cp.Digits)}, nil
 }
 
 // CaptchaImage renders the CAPTCHA as a PNG (CodeNotFound when unknown or
@@ -108,20 +107,22 @@ func (s *Service) CaptchaImage(ctx context.Context, id string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// CaptchaAudio speaks the CAPTCHA's digits as a WAV in lang ("en" or "zh").
+// CaptchaAudio speaks the CAPTCHA's digits as a WAV in lang, one of
+// api.AudioLanguages. Each call renders a fresh challenge
+// (package captchaaudio), so that two plays of one CAPTCHA differ.
 func (s *Service) CaptchaAudio(ctx context.Context, id, lang string) ([]byte, error) {
-	if !captchaLangs[lang] {
-		return nil, refuse(api.CodeInvalidRequest, `The audio language must be "en" or "zh".`)
+	if !slices.Contains(api.AudioLanguages, lang) {
+		return nil, refuse(api.CodeInvalidRequest, `The audio language must be "en" (English), "yue" (Cantonese) or "zh" (Putonghua).`)
 	}
 	cp, err := s.liveCaptcha(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	if _, err := captcha.NewAudio(cp.ID, cp.Digits, lang).WriteTo(&buf); err != nil {
+	wav, err := captchaaudio.Speak(lang, cp.Digits)
+	if err != nil {
 		return nil, s.public(Client{}, "captcha audio", err)
 	}
-	return buf.Bytes(), nil
+	return wav, nil
 }
 
 // liveCaptcha reads a CAPTCHA that exists and has not expired.

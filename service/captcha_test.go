@@ -15,7 +15,7 @@ func TestCaptchaCreation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.CaptchaID == "" || !c.ExpiresAt.Equal(t0.Add(10*time.Minute)) {
+	if c.CaptchaID == "" || !c.ExpiresAt.Equal(t0.Add(10*time.Minute)) || c.Digits != 6 {
 		t.Errorf("captcha %+v", c)
 	}
 	id, answer := h.captcha()
@@ -36,7 +36,7 @@ func TestCaptchaImageAndAudio(t *testing.T) {
 	if !bytes.HasPrefix(img, []byte("\x89PNG\r\n\x1a\n")) {
 		t.Errorf("image is not a PNG: % x", img[:min(8, len(img))])
 	}
-	for _, lang := range []string{"en", "zh"} {
+	for _, lang := range []string{"en", "zh", "yue"} {
 		wav, err := h.svc.CaptchaAudio(ctx, id, lang)
 		if err != nil {
 			t.Fatalf("audio %s: %v", lang, err)
@@ -44,14 +44,21 @@ func TestCaptchaImageAndAudio(t *testing.T) {
 		if !bytes.HasPrefix(wav, []byte("RIFF")) || !bytes.Equal(wav[8:12], []byte("WAVE")) {
 			t.Errorf("audio %s is not a WAV", lang)
 		}
+		// Every play is a fresh rendering: nothing to compare across plays.
+		again, err := h.svc.CaptchaAudio(ctx, id, lang)
+		if err != nil || bytes.Equal(wav, again) {
+			t.Errorf("audio %s played twice is the same sound (%v)", lang, err)
+		}
 	}
 	// Looking at the CAPTCHA does not use it up.
 	if _, err := h.svc.CaptchaImage(ctx, id); err != nil {
 		t.Errorf("second look: %v", err)
 	}
 
-	_, err = h.svc.CaptchaAudio(ctx, id, "fr")
-	wantCode(t, err, api.CodeInvalidRequest)
+	for _, lang := range []string{"fr", "", "EN", "zh-HK", "cmn"} {
+		_, err = h.svc.CaptchaAudio(ctx, id, lang)
+		wantCode(t, err, api.CodeInvalidRequest)
+	}
 	_, err = h.svc.CaptchaImage(ctx, "unknown")
 	wantCode(t, err, api.CodeNotFound)
 	_, err = h.svc.CaptchaAudio(ctx, "unknown", "en")

@@ -42,7 +42,7 @@ func BenchmarkCaptchaImage(b *testing.B) {
 }
 
 func BenchmarkCaptchaAudio(b *testing.B) {
-	for _, lang := range []string{"en", "zh"} {
+	for _, lang := range api.AudioLanguages {
 		b.Run(lang, func(b *testing.B) {
 			target := newFuzzTarget(b)
 			c := benchCaptcha(b, target)

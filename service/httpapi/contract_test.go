@@ -26,7 +26,7 @@ func TestWholeFlowOverTLS(t *testing.T) {
 
 	var c api.Captcha
 	h.ok(req{method: "POST", path: "/v1/captchas"}, http.StatusCreated, &c)
-	if c.CaptchaID == "" || !c.ExpiresAt.After(t0) {
+	if c.CaptchaID == "" || !c.ExpiresAt.After(t0) || c.Digits != 6 {
 		t.Fatalf("captcha = %+v", c)
 	}
 	if want := "/v1/captchas/" + c.CaptchaID + "/image.png"; c.ImageURL != want {
@@ -39,7 +39,7 @@ func TestWholeFlowOverTLS(t *testing.T) {
 	if img.Header.Get("Content-Type") != "image/png" || !bytes.HasPrefix(img.body, []byte("\x89PNG\r\n\x1a\n")) {
 		t.Errorf("image: %s, %d bytes", img.Header.Get("Content-Type"), len(img.body))
 	}
-	for _, lang := range []string{"", "?lang=en", "?lang=zh"} {
+	for _, lang := range []string{"", "?lang=en", "?lang=zh", "?lang=yue"} {
 		wav := h.ok(req{method: "GET", path: c.AudioURL + lang}, http.StatusOK, nil)
 		if wav.Header.Get("Content-Type") != "audio/wav" || !bytes.HasPrefix(wav.body, []byte("RIFF")) {
 			t.Errorf("audio%s: %s, %d bytes", lang, wav.Header.Get("Content-Type"), len(wav.body))
@@ -436,12 +436,16 @@ func TestCaptchaAudioLanguages(t *testing.T) {
 	h := newHarness(t)
 	var c api.Captcha
 	h.ok(req{method: "POST", path: "/v1/captchas"}, http.StatusCreated, &c)
-	en := h.ok(req{method: "GET", path: c.AudioURL + "?lang=en"}, http.StatusOK, nil)
-	zh := h.ok(req{method: "GET", path: c.AudioURL + "?lang=zh"}, http.StatusOK, nil)
-	if bytes.Equal(en.body, zh.body) {
-		t.Error("English and Chinese audio are the same")
+	bodies := map[string][]byte{}
+	for _, lang := range []string{"en", "zh", "yue"} {
+		bodies[lang] = h.ok(req{method: "GET", path: c.AudioURL + "?lang=" + lang}, http.StatusOK, nil).body
 	}
-	problem(t, h.do(req{method: "GET", path: c.AudioURL + "?lang=fr"}), api.CodeInvalidRequest)
+	if bytes.Equal(bodies["en"], bodies["zh"]) || bytes.Equal(bodies["zh"], bodies["yue"]) {
+		t.Error("two languages gave the same audio")
+	}
+	for _, lang := range []string{"fr", "zh-HK", "YUE", "cmn"} {
+		problem(t, h.do(req{method: "GET", path: c.AudioURL + "?lang=" + lang}), api.CodeInvalidRequest)
+	}
 }
 
 func TestNewCaptchaAcceptsOnlyAnEmptyBody(t *testing.T) {

@@ -38,7 +38,7 @@ func (h *handler) captchaImage(w http.ResponseWriter, r *http.Request) error {
 func (h *handler) captchaAudio(w http.ResponseWriter, r *http.Request) error {
 	lang := r.URL.Query().Get("lang")
 	if lang == "" {
-		lang = "en"
+		lang = api.AudioEnglish
 	}
 	wav, err := h.svc.CaptchaAudio(r.Context(), r.PathValue("id"), lang)
 	if err != nil {

@@ -48,9 +48,12 @@ import "net/http"
 func (h *handler) routes() {
 	h.handle("GET /v1/policy", h.policy)
 
-	h.handle("POST /v1/captchas", h.newCaptcha)
+	h.handle("POST /v1/captchas", h.newCaptcha) // answer: captcha_id, image_url, audio_url, expires_at, digits
 	h.handle("GET /v1/captchas/{id}/image.png", h.captchaImage)
-	h.handle("GET /v1/captchas/{id}/audio.wav", h.captchaAudio) // ?lang=en|zh
+	// ?lang=en (English, the default), yue (Cantonese) or zh (Putonghua);
+	// anything else is 400 invalid_request. Every call renders the digits
+	// afresh, differently varied (package captchaaudio): 8 kHz 8-bit WAV.
+	h.handle("GET /v1/captchas/{id}/audio.wav", h.captchaAudio)
 
 	// POST /v1/resets also answers "staff_number": the account's number as
 	// the service reads it (api.NormalizeStaffNumber under
