@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 #   slapd ldap-utils                                         the LDAP directory tests
 #   gcc-mingw-w64-x86-64                                     the Windows cross-build
 #   sslscan                                                  the TLS scan test
+#   tesseract-ocr                                            the OCR attack on the CAPTCHA image
 packages=(
   ca-certificates curl git make gcc libc6-dev pkg-config
   libgl1-mesa-dev xorg-dev libasound2-dev
@@ -23,6 +24,7 @@ packages=(
   slapd ldap-utils
   gcc-mingw-w64-x86-64
   sslscan
+  tesseract-ocr
 )
 
 missing=()

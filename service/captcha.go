@@ -1,7 +1,6 @@
 package service
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
@@ -13,13 +12,8 @@ import (
 	"github.com/dchest/captcha"
 
 	"casreset/api"
+	"casreset/internal/captchaimage"
 	"casreset/service/captchaaudio"
-)
-
-// Size of the CAPTCHA image in pixels.
-const (
-	captchaWidth  = 240
-	captchaHeight = 80
 )
 
 // Bounds of a CAPTCHA id's length. crypto/rand.Text gives 26 characters
@@ -93,18 +87,18 @@ func (s *Service) NewCaptcha(ctx context.Context, c Client) (api.Captcha, error)
 	return api.Captcha{CaptchaID: cp.ID, ExpiresAt: cp.ExpiresAt, Digits: len(cp.Digits)}, nil
 }
 
-// CaptchaImage renders the CAPTCHA as a PNG (CodeNotFound when unknown or
-// expired).
+// CaptchaImage renders the CAPTCHA as a PNG (package captchaimage;
+// CodeNotFound when unknown or expired).
 func (s *Service) CaptchaImage(ctx context.Context, id string) ([]byte, error) {
 	cp, err := s.liveCaptcha(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	if _, err := captcha.NewImage(cp.ID, cp.Digits, captchaWidth, captchaHeight).WriteTo(&buf); err != nil {
+	png, err := captchaimage.PNG(cp.ID, cp.Digits)
+	if err != nil {
 		return nil, s.public(Client{}, "captcha image", err)
 	}
-	return buf.Bytes(), nil
+	return png, nil
 }
 
 // CaptchaAudio speaks the CAPTCHA's digits as a WAV in lang, one of
