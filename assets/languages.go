@@ -40,7 +40,8 @@ var languages = []Language{
 			"Microsoft JhengHei UI", "Microsoft JhengHei", "PingFang HK",
 			"Noto Sans CJK TC", "Noto Sans TC", "Source Han Sans TC", "PingFang TC",
 		},
-		Audio: []string{"zh"},
+		// Cantonese, with Putonghua beside it.
+		Audio: []string{"yue", "zh"},
 		Formats: Formats{
 			DateTime:    "2006年1月2日（{weekday}）15:04（{zone}）",
 			SMSTime:     "15:04", // no room for the zone, and the readers are in it
@@ -61,7 +62,7 @@ var languages = []Language{
 			"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
 			"Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC",
 		},
-		Audio: []string{"zh"}, // Putonghua
+		Audio: []string{"zh", "yue"}, // Putonghua, with Cantonese beside it
 		Formats: Formats{
 			DateTime:    "2006年1月2日（{weekday}）15:04（{zone}）",
 			SMSTime:     "15:04",

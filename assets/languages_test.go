@@ -2,9 +2,12 @@ package assets
 
 import (
 	"io/fs"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"casreset/api"
 )
 
 func TestEveryLanguageIsComplete(t *testing.T) {
@@ -16,6 +19,11 @@ func TestEveryLanguageIsComplete(t *testing.T) {
 		seen[strings.ToLower(l.Tag)] = true
 		if l.Name == "" || l.EnglishName == "" || len(l.Script) != 4 || len(l.Audio) == 0 {
 			t.Errorf("%s lacks its name, English name, script or audio language: %+v", l.Tag, l)
+		}
+		for _, audio := range l.Audio {
+			if !slices.Contains(api.AudioLanguages, audio) {
+				t.Errorf("%s: the audio CAPTCHA does not speak %q (it speaks %v)", l.Tag, audio, api.AudioLanguages)
+			}
 		}
 		if l.Script != "Latn" && len(l.Fonts) == 0 {
 			t.Errorf("%s is written in %s but names no font for it", l.Tag, l.Script)

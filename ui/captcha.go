@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"image/color"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -13,25 +14,37 @@ import (
 
 	"casreset/api"
 	"casreset/assets"
+	"casreset/internal/captchaimage"
 	"casreset/ui/validate"
 )
 
-// captchaImageSize is the size the CAPTCHA image is shown at.
-var captchaImageSize = fyne.NewSize(240, 80)
+// captchaImageSize is the size the CAPTCHA image is shown at: its own.
+var captchaImageSize = fyne.NewSize(captchaimage.Width, captchaimage.Height)
+
+// audioLanguageKeys name each audio language on the screen.
+var audioLanguageKeys = map[string]string{
+	api.AudioEnglish:   "captcha.audio_en",
+	api.AudioCantonese: "captcha.audio_yue",
+	api.AudioPutonghua: "captcha.audio_zh",
+}
 
 // captchaPanel shows a CAPTCHA with its audio and refresh buttons and the
 // answer field. Step 1 and the forgotten-number page each have one.
 type captchaPanel struct {
-	c       *controller
-	id      string
-	label   *widget.Label
-	image   *canvas.Image
-	play    *actionButton
-	refresh *actionButton
-	answer  *widget.Entry
-	hint    *widget.Label
-	status  *widget.Label
-	errLbl  *widget.Label
+	c         *controller
+	id        string
+	digits    int // how many digits the answer has
+	label     *widget.Label
+	image     *canvas.Image
+	play      *actionButton
+	audioLang *widget.RadioGroup // which language the audio speaks, when there is a choice
+	refresh   *actionButton
+	answer    *widget.Entry
+	hint      *widget.Label
+	status    *widget.Label
+	errLbl    *widget.Label
+
+	spoken string // the audio language chosen
 
 	statusText text // loading, playing, no sound…
 	errText    text // what is wrong with the answer
@@ -43,6 +56,7 @@ type captchaPanel struct {
 func newCaptchaPanel(c *controller, onSubmit func()) *captchaPanel {
 	p := &captchaPanel{
 		c:      c,
+		digits: api.CaptchaDigits,
 		label:  widget.NewLabel(""),
 		image:  canvas.NewImageFromResource(nil),
 		answer: widget.NewEntry(),
@@ -54,6 +68,9 @@ func newCaptchaPanel(c *controller, onSubmit func()) *captchaPanel {
 	p.image.FillMode = canvas.ImageFillContain
 	p.image.SetMinSize(captchaImageSize)
 	p.play = newActionButton(p.playAudio)
+	p.audioLang = widget.NewRadioGroup(nil, p.chooseAudioLanguage)
+	p.audioLang.Horizontal = true
+	p.audioLang.Required = true
 	p.refresh = newActionButton(p.reload)
 	// No Validator: any digit would show as "valid" before the whole
 	// answer is typed. check() validates it on submit.
@@ -69,7 +86,7 @@ func newCaptchaPanel(c *controller, onSubmit func()) *captchaPanel {
 	// white so that it reads in the dark theme too.
 	paper := canvas.NewRectangle(color.White)
 	paper.CornerRadius = theme.InputRadiusSize()
-	frame := container.NewHBox(container.NewStack(paper, p.image), container.NewVBox(p.play, p.refresh))
+	frame := container.NewHBox(container.NewStack(paper, p.image), container.NewVBox(p.play, p.audioLang, p.refresh))
 	p.box = container.NewVBox(p.label, frame, p.answer, p.errLbl, p.hint, p.status)
 	return p
 }
@@ -137,6 +154,9 @@ func (p *captchaPanel) load() {
 			p.image.Resource = nil
 		} else {
 			p.id = cp.CaptchaID
+			if cp.Digits > 0 {
+				p.digits = cp.Digits
+			}
 			p.statusText = text{}
 			p.image.Resource = fyne.NewStaticResource("captcha.png", png)
 		}
@@ -145,7 +165,36 @@ func (p *captchaPanel) load() {
 	})
 }
 
-// playAudio speaks the digits in the language of the screen.
+// offered are the audio languages for the screen's language, from the
+// language table, the default first.
+func (p *captchaPanel) offered() []string {
+	if langs := assets.Match(p.c.lang).Audio; len(langs) > 0 {
+		return langs
+	}
+	return []string{api.AudioEnglish}
+}
+
+// audioLanguage is the one the audio speaks: the person's choice while the
+// screen's language offers it, else the screen language's default.
+func (p *captchaPanel) audioLanguage() string {
+	if langs := p.offered(); !slices.Contains(langs, p.spoken) {
+		return langs[0]
+	}
+	return p.spoken
+}
+
+// chooseAudioLanguage follows the radio group, whose options are the
+// offered languages' names on the screen.
+func (p *captchaPanel) chooseAudioLanguage(name string) {
+	p.c.touch()
+	for _, l := range p.offered() {
+		if p.c.t(audioLanguageKeys[l]) == name {
+			p.spoken = l
+		}
+	}
+}
+
+// playAudio speaks the digits in the chosen audio language.
 func (p *captchaPanel) playAudio() {
 	p.c.touch()
 	if p.id == "" || p.playing {
@@ -154,7 +203,7 @@ func (p *captchaPanel) playAudio() {
 	p.playing = true
 	p.statusText = msg("captcha.playing")
 	p.render()
-	id, audioLang := p.id, assets.Match(p.c.lang).Audio[0]
+	id, audioLang := p.id, p.audioLanguage()
 	b, player := p.c.backend, p.c.deps.Audio
 	p.c.background(func(ctx context.Context) error {
 		wav, err := b.CaptchaAudio(ctx, id, audioLang)
@@ -182,11 +231,12 @@ func (p *captchaPanel) playAudio() {
 // render sets the texts and the buttons' states.
 func (p *captchaPanel) render() {
 	t := p.c.t
-	p.label.SetText(t("captcha.label"))
+	p.label.SetText(p.c.tr.N("captcha.label", p.digits))
 	p.play.SetText(t("captcha.play"))
+	p.renderAudioLanguages()
 	p.refresh.SetText(t("captcha.refresh"))
 	p.hint.SetText(t("captcha.hint"))
-	p.answer.SetPlaceHolder(t("captcha.placeholder"))
+	p.answer.SetPlaceHolder(p.c.tr.N("captcha.placeholder", p.digits))
 	setText(p.status, p.statusText.in(p.c.tr))
 	setText(p.errLbl, p.errText.in(p.c.tr))
 	if p.id == "" || p.playing {
@@ -199,6 +249,25 @@ func (p *captchaPanel) render() {
 	} else {
 		p.refresh.Enable()
 	}
+}
+
+// renderAudioLanguages names the offered audio languages, and shows the
+// choice only when there is one.
+func (p *captchaPanel) renderAudioLanguages() {
+	langs := p.offered()
+	if len(langs) < 2 {
+		p.audioLang.Hide()
+		return
+	}
+	names := make([]string, len(langs))
+	for i, l := range langs {
+		names[i] = p.c.t(audioLanguageKeys[l])
+	}
+	spoken := p.audioLanguage()
+	p.audioLang.Options = names
+	p.audioLang.Selected = names[slices.Index(langs, spoken)]
+	p.audioLang.Refresh()
+	p.audioLang.Show()
 }
 
 func (p *captchaPanel) wipe() { p.answer.SetText("") }

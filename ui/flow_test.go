@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -13,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"casreset/api"
-	"casreset/assets"
 	"casreset/service"
 )
 
@@ -599,6 +600,28 @@ func TestLanguageSwitchKeepsWhatWasTyped(t *testing.T) {
 	}
 }
 
+// TestCaptchaSaysHowManyDigits: the label and the empty field say how many
+// digits to type, as many as the service's CAPTCHA has.
+func TestCaptchaSaysHowManyDigits(t *testing.T) {
+	t.Run("six", func(t *testing.T) {
+		e := newEnv(t)
+		s1 := screenAs[*step1](e)
+		if s1.captcha.label.Text != "Captcha (6 digits):" || s1.captcha.answer.PlaceHolder != "The 6 digits in the image" {
+			t.Errorf("English: %q, %q", s1.captcha.label.Text, s1.captcha.answer.PlaceHolder)
+		}
+		e.chooseLanguage(langChinese)
+		if s1.captcha.label.Text != "圖形驗證碼（6位數字）：" || s1.captcha.answer.PlaceHolder != "圖片中的6位數字" {
+			t.Errorf("Chinese: %q, %q", s1.captcha.label.Text, s1.captcha.answer.PlaceHolder)
+		}
+	})
+	t.Run("as many as the service says", func(t *testing.T) {
+		e := newEnv(t, withConfig(func(c *service.Config) { c.CaptchaLength = 5 }))
+		if s1 := screenAs[*step1](e); s1.captcha.label.Text != "Captcha (5 digits):" {
+			t.Errorf("a service of 5-digit CAPTCHAs: %q", s1.captcha.label.Text)
+		}
+	})
+}
+
 func TestCaptchaAudioSpeaksTheScreensLanguage(t *testing.T) {
 	var mu sync.Mutex
 	var langs []string
@@ -606,20 +629,34 @@ func TestCaptchaAudioSpeaksTheScreensLanguage(t *testing.T) {
 		return &recordingBackend{Backend: b, audio: func(lang string) { mu.Lock(); langs = append(langs, lang); mu.Unlock() }}
 	}))
 	s1 := screenAs[*step1](e)
+	if s1.captcha.audioLang.Visible() {
+		t.Error("English offers a choice of audio language")
+	}
 	e.tap(s1.captcha.play)
 	e.chooseLanguage(langChinese)
-	e.tap(s1.captcha.play)
-	// Each in the first audio language of its row of the table.
-	if want := assets.Match(langEnglish).Audio[0] + "," + assets.Match(langChinese).Audio[0]; strings.Join(langs, ",") != want {
-		t.Errorf("audio languages = %v, want %s", langs, want)
+	if !s1.captcha.audioLang.Visible() || !slices.Equal(s1.captcha.audioLang.Options, []string{"粵語", "普通話"}) || s1.captcha.audioLang.Selected != "粵語" {
+		t.Errorf("Traditional Chinese audio choice: visible %v, %v, %q selected; want Cantonese chosen, Putonghua beside it",
+			s1.captcha.audioLang.Visible(), s1.captcha.audioLang.Options, s1.captcha.audioLang.Selected)
 	}
-	if len(e.audio.played) != 2 || string(e.audio.played[0][:4]) != "RIFF" {
+	e.tap(s1.captcha.play)
+	s1.captcha.audioLang.SetSelected("普通話")
+	e.tap(s1.captcha.play)
+	e.chooseLanguage("zh-Hans")
+	if !slices.Equal(s1.captcha.audioLang.Options, []string{"普通话", "粤语"}) || s1.captcha.audioLang.Selected != "普通话" {
+		t.Errorf("Simplified Chinese audio choice: %v, %q selected; want Putonghua chosen, Cantonese beside it",
+			s1.captcha.audioLang.Options, s1.captcha.audioLang.Selected)
+	}
+	if strings.Join(langs, ",") != "en,yue,zh" {
+		t.Errorf("audio languages = %v, want en, then yue, then zh", langs)
+	}
+	if len(e.audio.played) != 3 || string(e.audio.played[0][:4]) != "RIFF" {
 		t.Fatalf("played %d files", len(e.audio.played))
 	}
 	if _, err := decodeWAV(e.audio.played[0]); err != nil {
 		t.Errorf("the service's audio does not decode: %v", err)
 	}
 
+	e.chooseLanguage(langChinese)
 	e.audio.err = ErrNoSoundDevice
 	e.tap(s1.captcha.play)
 	if !strings.Contains(s1.captcha.status.Text, "沒有音效裝置") {
@@ -874,6 +911,21 @@ func TestEnterSubmitsAndTabFollowsReadingOrder(t *testing.T) {
 		if c.Focused() != want[i] {
 			t.Fatalf("Tab %d: focus on %T, want %T", i, c.Focused(), want[i])
 		}
+	}
+
+	// In Chinese the audio language's two options come between Play and
+	// Refresh Image.
+	e.chooseLanguage(langChinese)
+	c.Focus(s1.captcha.play)
+	for i := range 2 {
+		test.FocusNext(c)
+		if got := fmt.Sprintf("%T", c.Focused()); got != "*widget.radioItem" {
+			t.Fatalf("Tab %d after Play: focus on %s, want an audio language", i+1, got)
+		}
+	}
+	test.FocusNext(c)
+	if c.Focused() != s1.captcha.refresh {
+		t.Errorf("after the audio languages: focus on %T, want Refresh Image", c.Focused())
 	}
 }
 

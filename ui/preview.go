@@ -12,6 +12,7 @@ import (
 	"github.com/dchest/captcha"
 
 	"casreset/api"
+	"casreset/internal/captchaimage"
 )
 
 // PreviewScreens names the screens Preview can show, in the wizard's order.
@@ -121,13 +122,11 @@ func (b *sampleBackend) Policy(context.Context) (api.Policy, error) {
 }
 
 func (b *sampleBackend) NewCaptcha(context.Context) (api.Captcha, error) {
-	return api.Captcha{CaptchaID: "sample", ExpiresAt: sampleNow.Add(10 * time.Minute)}, nil
+	return api.Captcha{CaptchaID: "sample", ExpiresAt: sampleNow.Add(10 * time.Minute), Digits: len(b.digits)}, nil
 }
 
 func (b *sampleBackend) CaptchaImage(_ context.Context, id string) ([]byte, error) {
-	var buf bytes.Buffer
-	_, err := captcha.NewImage(id, b.digits, 240, 80).WriteTo(&buf)
-	return buf.Bytes(), err
+	return captchaimage.PNG(id, b.digits)
 }
 
 func (b *sampleBackend) CaptchaAudio(_ context.Context, id, lang string) ([]byte, error) {
