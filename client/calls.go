@@ -58,7 +58,7 @@ func (c *Client) CaptchaImage(ctx context.Context, captchaID string) ([]byte, er
 
 // CaptchaAudio returns the CAPTCHA's digits spoken as a WAV, in lang: one
 // of api.AudioLanguages ("en", "yue" Cantonese, "zh" Putonghua); "" means
-// "en", and any other "zh-…" tag "zh". Each call is a fresh rendering.
+// "en", and any other "zh-…" tag "zh".
 func (c *Client) CaptchaAudio(ctx context.Context, captchaID, lang string) ([]byte, error) {
 	if err := checkCaptchaID(captchaID); err != nil {
 		return nil, err

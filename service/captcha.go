@@ -2,7 +2,9 @@ package service
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
 	"slices"
@@ -102,8 +104,12 @@ func (s *Service) CaptchaImage(ctx context.Context, id string) ([]byte, error) {
 }
 
 // CaptchaAudio speaks the CAPTCHA's digits as a WAV in lang, one of
-// api.AudioLanguages. Each call renders a fresh challenge
-// (package captchaaudio), so that two plays of one CAPTCHA differ.
+// api.AudioLanguages (package captchaaudio varies every digit).
+//
+// Every play of one CAPTCHA in one language is the same sound, on every
+// instance: the rendering's seed is a MAC of the CAPTCHA under the
+// server's key. Were each play a fresh rendering, a program could fetch
+// one CAPTCHA's audio many times and vote digit by digit.
 func (s *Service) CaptchaAudio(ctx context.Context, id, lang string) ([]byte, error) {
 	if !slices.Contains(api.AudioLanguages, lang) {
 		return nil, refuse(api.CodeInvalidRequest, `The audio language must be "en" (English), "yue" (Cantonese) or "zh" (Putonghua).`)
@@ -112,11 +118,30 @@ func (s *Service) CaptchaAudio(ctx context.Context, id, lang string) ([]byte, er
 	if err != nil {
 		return nil, err
 	}
-	wav, err := captchaaudio.Speak(lang, cp.Digits)
+	key, err := s.codeKey(ctx)
+	if err != nil {
+		return nil, s.public(Client{}, "captcha audio", err)
+	}
+	wav, err := captchaaudio.Speak(lang, cp.Digits, audioSeed(key, cp, lang))
 	if err != nil {
 		return nil, s.public(Client{}, "captcha audio", err)
 	}
 	return wav, nil
+}
+
+// audioSeed is the seed of a CAPTCHA's audio in lang: HMAC-SHA256 under
+// the server's key, labelled apart from the validation codes' MACs (which
+// bind a flow id and a code, never this label).
+func audioSeed(key []byte, cp Captcha, lang string) (seed [32]byte) {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("captcha audio\x00"))
+	m.Write([]byte(cp.ID))
+	m.Write([]byte{0})
+	m.Write([]byte(lang))
+	m.Write([]byte{0})
+	m.Write(cp.Digits)
+	copy(seed[:], m.Sum(nil))
+	return seed
 }
 
 // liveCaptcha reads a CAPTCHA that exists and has not expired.

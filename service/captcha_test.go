@@ -36,6 +36,7 @@ func TestCaptchaImageAndAudio(t *testing.T) {
 	if !bytes.HasPrefix(img, []byte("\x89PNG\r\n\x1a\n")) {
 		t.Errorf("image is not a PNG: % x", img[:min(8, len(img))])
 	}
+	sounds := map[string][]byte{}
 	for _, lang := range []string{"en", "zh", "yue"} {
 		wav, err := h.svc.CaptchaAudio(ctx, id, lang)
 		if err != nil {
@@ -44,11 +45,21 @@ func TestCaptchaImageAndAudio(t *testing.T) {
 		if !bytes.HasPrefix(wav, []byte("RIFF")) || !bytes.Equal(wav[8:12], []byte("WAVE")) {
 			t.Errorf("audio %s is not a WAV", lang)
 		}
-		// Every play is a fresh rendering: nothing to compare across plays.
+		// Played again, the same sound: many renderings of one CAPTCHA
+		// would let a program vote digit by digit.
 		again, err := h.svc.CaptchaAudio(ctx, id, lang)
-		if err != nil || bytes.Equal(wav, again) {
-			t.Errorf("audio %s played twice is the same sound (%v)", lang, err)
+		if err != nil || !bytes.Equal(wav, again) {
+			t.Errorf("audio %s played twice is two sounds (%v)", lang, err)
 		}
+		sounds[lang] = wav
+	}
+	if bytes.Equal(sounds["en"], sounds["zh"]) || bytes.Equal(sounds["zh"], sounds["yue"]) {
+		t.Error("two languages gave the same sound")
+	}
+	// Another CAPTCHA, even of the same digits, sounds different.
+	other, _ := h.captcha()
+	if wav, err := h.svc.CaptchaAudio(ctx, other, "en"); err != nil || bytes.Equal(wav, sounds["en"]) {
+		t.Errorf("another CAPTCHA's audio is the same sound (%v)", err)
 	}
 	// Looking at the CAPTCHA does not use it up.
 	if _, err := h.svc.CaptchaImage(ctx, id); err != nil {

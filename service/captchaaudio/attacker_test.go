@@ -439,7 +439,7 @@ func TestVariedDigitsAreStillTheirDigits(t *testing.T) {
 }
 
 // TestAttackerSolvesFewChallenges plays the attack on 200 challenges
-// rendered as Speak renders them (from a fixed seed, so that the count is
+// rendered as Speak renders them (from fixed seeds, so that the count is
 // the same on every run): fewer than 1 in 10 may be solved, in each
 // language and in all.
 func TestAttackerSolvesFewChallenges(t *testing.T) {

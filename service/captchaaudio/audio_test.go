@@ -2,6 +2,7 @@ package captchaaudio
 
 import (
 	"bytes"
+	crand "crypto/rand"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -25,9 +26,15 @@ func someDigits(rng *rand.Rand) []byte {
 	return d
 }
 
+// freshSeed is a seed from crypto/rand, as a fresh CAPTCHA gets.
+func freshSeed() (seed [32]byte) {
+	crand.Read(seed[:])
+	return seed
+}
+
 func TestSpeakGivesASmallWAVAtEightKilohertz(t *testing.T) {
 	for _, lang := range testLangs {
-		wav, err := Speak(lang, []byte{0, 1, 2, 7, 8, 9})
+		wav, err := Speak(lang, []byte{0, 1, 2, 7, 8, 9}, freshSeed())
 		if err != nil {
 			t.Fatalf("%s: %v", lang, err)
 		}
@@ -46,29 +53,36 @@ func TestSpeakGivesASmallWAVAtEightKilohertz(t *testing.T) {
 }
 
 func TestSpeakRefusesWhatItCannotSay(t *testing.T) {
-	if _, err := Speak("fr", []byte{1, 2, 3}); !errors.Is(err, ErrLanguage) {
+	if _, err := Speak("fr", []byte{1, 2, 3}, freshSeed()); !errors.Is(err, ErrLanguage) {
 		t.Errorf("French: %v, want ErrLanguage", err)
 	}
-	if _, err := Speak("", []byte{1, 2, 3}); !errors.Is(err, ErrLanguage) {
+	if _, err := Speak("", []byte{1, 2, 3}, freshSeed()); !errors.Is(err, ErrLanguage) {
 		t.Errorf("no language: %v, want ErrLanguage", err)
 	}
-	if _, err := Speak("en", []byte{1, 10, 3}); err == nil {
+	if _, err := Speak("en", []byte{1, 10, 3}, freshSeed()); err == nil {
 		t.Error("10 is spoken as a digit")
 	}
 }
 
-func TestEveryChallengeIsFresh(t *testing.T) {
+// TestTheSeedDecidesTheSound: one seed, one sound (a CAPTCHA played
+// again); another seed, another sound for the same digits.
+func TestTheSeedDecidesTheSound(t *testing.T) {
 	digits := []byte{4, 4, 4, 4, 4, 4}
-	a, err := Speak("yue", digits)
-	if err != nil {
-		t.Fatal(err)
+	seed := freshSeed()
+	speak := func(seed [32]byte) []byte {
+		t.Helper()
+		wav, err := Speak("yue", digits, seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return wav
 	}
-	b, err := Speak("yue", digits)
-	if err != nil {
-		t.Fatal(err)
+	a, again, other := speak(seed), speak(seed), speak(freshSeed())
+	if !bytes.Equal(a, again) {
+		t.Error("one seed gave two sounds")
 	}
-	if bytes.Equal(a, b) {
-		t.Error("two challenges for the same digits are the same sound")
+	if bytes.Equal(a, other) {
+		t.Error("two seeds gave the same sound")
 	}
 }
 

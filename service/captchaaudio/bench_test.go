@@ -10,7 +10,7 @@ func BenchmarkSpeak(b *testing.B) {
 		b.Run(lang, func(b *testing.B) {
 			var size int
 			for b.Loop() {
-				wav, err := Speak(lang, []byte{3, 1, 4, 1, 5, 9})
+				wav, err := Speak(lang, []byte{3, 1, 4, 1, 5, 9}, freshSeed())
 				if err != nil {
 					b.Fatal(err)
 				}

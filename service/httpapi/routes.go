@@ -51,8 +51,9 @@ func (h *handler) routes() {
 	h.handle("POST /v1/captchas", h.newCaptcha) // answer: captcha_id, image_url, audio_url, expires_at, digits
 	h.handle("GET /v1/captchas/{id}/image.png", h.captchaImage)
 	// ?lang=en (English, the default), yue (Cantonese) or zh (Putonghua);
-	// anything else is 400 invalid_request. Every call renders the digits
-	// afresh, differently varied (package captchaaudio): 8 kHz 8-bit WAV.
+	// anything else is 400 invalid_request. 8 kHz 8-bit WAV, every digit
+	// varied (package captchaaudio); one CAPTCHA in one language is always
+	// the same sound, so that fetching it again gives a program nothing new.
 	h.handle("GET /v1/captchas/{id}/audio.wav", h.captchaAudio)
 
 	// POST /v1/resets also answers "staff_number": the account's number as
