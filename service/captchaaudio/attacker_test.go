@@ -20,12 +20,12 @@ import (
 //
 // The program that solved dchest/captcha slid the raw recordings along the
 // audio; that finds a recording played at some speed, which is all dchest
-// changes, but not one whose pitch and tempo change apart (told where each
-// digit is, it names about half of them here). This one matches on the
-// spectrum instead (mel cepstra with their mean taken out, so that level
-// and a fixed filter do not matter) and lets dynamic time warping absorb
-// differences of tempo, which makes it the stronger attack on this
-// package.
+// changes. This one matches on the spectrum instead (mel cepstra with their
+// mean taken out, so that level and a fixed filter do not matter) and lets
+// dynamic time warping absorb differences of tempo, so that it needs no
+// exact alignment. Told where each digit is, both name about half of the
+// English digits here (measured once, 56 % and 58 %); the sliding one is
+// too slow to run on every test.
 type attacker struct {
 	templates []template
 }
