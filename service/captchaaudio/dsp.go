@@ -9,30 +9,14 @@ import (
 // factor wobbling by ±depth at wobbleHz, as a tape whose speed drifts: no
 // single speed matches the whole sound.
 func varispeed(x []float32, factor, depth, wobbleHz, phase float64) []float32 {
-	return resample(x, factor, depth, wobbleHz, phase, cubicAt)
-}
-
-// quickspeed is varispeed with no wobble and plain linear interpolation:
-// for the murmur, where a little dullness does not matter.
-func quickspeed(x []float32, factor float64) []float32 {
-	return resample(x, factor, 0, 0, 0, linearAt)
-}
-
-func resample(x []float32, factor, depth, wobbleHz, phase float64, at func([]float32, float64) float32) []float32 {
 	const every = 16 // samples between updates of the wobble (2 ms)
 	out := make([]float32, 0, int(float64(len(x))/factor*(1+depth))+1)
 	step := 2 * math.Pi * wobbleHz / Rate * every
 	last := float64(len(x) - 2)
 	for pos, n := 1.0, 0; pos < last; n++ {
-		speed := factor
-		if depth != 0 {
-			speed *= 1 + depth*math.Sin(step*float64(n)+phase)
-		}
-		for range every {
-			if pos >= last {
-				break
-			}
-			out = append(out, at(x, pos))
+		speed := factor * (1 + depth*math.Sin(step*float64(n)+phase))
+		for k := 0; k < every && pos < last; k++ {
+			out = append(out, cubicAt(x, pos))
 			pos += speed
 		}
 	}
@@ -48,11 +32,21 @@ func cubicAt(x []float32, pos float64) float32 {
 	return p1 + 0.5*t*(p2-p0+t*(2*p0-5*p1+4*p2-p3+t*(3*(p1-p2)+p3-p0)))
 }
 
-// linearAt interpolates x at pos, 1 <= pos < len(x)-2.
-func linearAt(x []float32, pos float64) float32 {
-	i := int(pos)
-	t := float32(pos - float64(i))
-	return x[i] + t*(x[i+1]-x[i])
+// backwards plays x reversed at speed factor, interpolating linearly: for
+// the murmur and the decoys, where a little dullness does not matter.
+func backwards(x []float32, factor float64) []float32 {
+	if len(x) < 2 {
+		return nil
+	}
+	out := make([]float32, int(float64(len(x)-1)/factor))
+	for n := range out {
+		pos := float64(n) * factor
+		i := int(pos)
+		t := float32(pos - float64(i))
+		a, b := x[len(x)-1-i], x[max(0, len(x)-2-i)]
+		out[n] = a + t*(b-a)
+	}
+	return out
 }
 
 // WSOLA (waveform-similarity overlap-add) frames: 30 ms Hann windows at
@@ -168,14 +162,6 @@ func setLevel(x []float32, dB float64) {
 	for i := range x {
 		x[i] *= g
 	}
-}
-
-func reversed(x []float32) []float32 {
-	out := make([]float32, len(x))
-	for i, v := range x {
-		out[len(x)-1-i] = v
-	}
-	return out
 }
 
 // mix adds src into dst from at, as far as dst reaches.

@@ -164,7 +164,7 @@ func syllable(all []voice, rng *rand.Rand) ([]float32, voice, byte) {
 	for slices.Contains(palindromes[v.lang], d) {
 		d = byte(rng.IntN(10))
 	}
-	return quickspeed(reversed(v.digits[d]), logUniform(rng, 0.8, 1.25)), v, d
+	return backwards(v.digits[d], logUniform(rng, 0.8, 1.25)), v, d
 }
 
 // murmur lays two streams of reversed syllables under the whole sound.
