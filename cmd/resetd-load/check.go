@@ -56,7 +56,10 @@ func readPasswords(ctx context.Context, t *target) (map[string]storedPassword, e
 		}
 		return out, rows.Err()
 	}
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.cfg.DataDir, server.DatabaseFile)+"?mode=ro")
+	// The busy timeout as the service's own connections have it: the last
+	// connection of the stopped service may still be checkpointing its
+	// write-ahead log when this one opens.
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.cfg.DataDir, server.DatabaseFile)+"?mode=ro&_busy_timeout=10000")
 	if err != nil {
 		return nil, err
 	}
