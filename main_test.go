@@ -29,7 +29,6 @@ import (
 type launched struct {
 	stop  func()
 	cache string // the embedded service's cache directory
-	tmp   string // where its outbox goes
 
 	wizard   *ui.Deps
 	problem  ui.StartProblem
@@ -42,8 +41,7 @@ func launchForTest(t *testing.T, flags config.Flags, locations []string) *launch
 	t.Helper()
 	a := test.NewTempApp(t)
 	w := test.NewTempWindow(t, widget.NewLabel(""))
-	l := &launched{cache: t.TempDir(), tmp: t.TempDir()}
-	t.Setenv("TMPDIR", l.tmp)
+	l := &launched{cache: t.TempDir()}
 	l.stop = launch(a, w, flags, locations, launchOptions{
 		Embedded: func(o *embedded.Options) { o.CacheDir = l.cache },
 		Log:      slog.New(slog.DiscardHandler),
@@ -83,14 +81,14 @@ func TestNoConfigurationRunsTheEmbeddedDefault(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(l.cache, "demo", "resetd.db")); err != nil {
 		t.Errorf("no demonstration database in the cache directory: %v", err)
 	}
-	outboxes, _ := filepath.Glob(filepath.Join(l.tmp, "casreset-outbox-*"))
-	if len(outboxes) != 1 {
-		t.Fatalf("outboxes %v, want one", outboxes)
+	outbox := filepath.Join(l.cache, embedded.OutboxDir)
+	if _, err := os.Stat(outbox); err != nil {
+		t.Fatalf("no outbox in the cache directory: %v", err)
 	}
 
 	// Quitting shuts the embedded service down.
 	l.stop()
-	if _, err := os.Stat(outboxes[0]); !os.IsNotExist(err) {
+	if _, err := os.Stat(outbox); !os.IsNotExist(err) {
 		t.Errorf("the outbox is still there after the app quit: %v", err)
 	}
 	if _, err := d.Backend.NewCaptcha(ctx); err == nil {
@@ -117,7 +115,7 @@ name = "Example College"
 	if d.Settings.Organisation != "Example College" || d.Settings.Language != "zh-HK" {
 		t.Errorf("settings %+v do not follow the file", d.Settings)
 	}
-	if entries, _ := os.ReadDir(l.tmp); len(entries) > 0 {
+	if entries, _ := os.ReadDir(l.cache); len(entries) > 0 {
 		t.Errorf("the embedded service started although a server is configured: %s", entries[0].Name())
 	}
 }
@@ -150,7 +148,7 @@ func TestABadConfigurationSaysWhereAndGoesNoFurther(t *testing.T) {
 			if l.language != "zh-HK" {
 				t.Errorf("the start error is in %q, want the --lang given", l.language)
 			}
-			if entries, _ := os.ReadDir(l.tmp); len(entries) > 0 {
+			if entries, _ := os.ReadDir(l.cache); len(entries) > 0 {
 				t.Errorf("the embedded service started despite the bad configuration")
 			}
 		})

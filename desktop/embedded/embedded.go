@@ -3,8 +3,9 @@
 // with nothing configured. It serves TLS with a CA made in memory for this
 // run, which the client pins; keeps its SQLite database in the user's
 // cache directory; holds a few demonstration accounts; and writes every
-// message into an outbox directory that the app's "Demo inbox" shows,
-// instead of sending it. The service is the real one, CAPTCHAs included.
+// message into an outbox directory beside it that the app's "Demo inbox"
+// shows, instead of sending it. The service is the real one, CAPTCHAs
+// included.
 package embedded
 
 import (
@@ -24,6 +25,9 @@ import (
 	"casreset/service/server"
 )
 
+// OutboxDir is the outbox's directory in the cache directory.
+const OutboxDir = "outbox"
+
 // Accounts are the demonstration accounts, written at every start. The
 // README and the help page list them.
 var Accounts = []service.Account{
@@ -37,8 +41,8 @@ var Accounts = []service.Account{
 
 // Options configure the embedded service.
 type Options struct {
-	// CacheDir is where the demonstration database lives; empty means
-	// os.UserCacheDir()/casreset.
+	// CacheDir is where the demonstration database and the outbox live;
+	// empty means os.UserCacheDir()/casreset.
 	CacheDir string
 	// Org is the organisation as the demonstration messages present it;
 	// it needs a name and an IT Help e-mail address or phone number.
@@ -58,7 +62,7 @@ type Demo struct {
 	// the CA made for this run, pinned.
 	Client client.Config
 	// Outbox is the directory of the messages it "sent", one JSON file
-	// each (delivery.ReadOutbox reads them).
+	// each (delivery.ReadOutbox reads them): CacheDir/outbox.
 	Outbox string
 	// DataDir holds its SQLite database.
 	DataDir string
@@ -80,10 +84,15 @@ func Start(ctx context.Context, opts Options) (*Demo, error) {
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("demonstration database: %w", err)
 	}
-	// The outbox is new for every run, so that the inbox shows this
-	// run's messages only; it is removed when the service stops.
-	outbox, err := os.MkdirTemp("", "casreset-outbox-")
-	if err != nil {
+	// The outbox holds validation codes: it is emptied before the service
+	// starts, so that the inbox shows this run's messages only and no
+	// code outlives a run that was killed or could not remove it, and
+	// removed when the service stops.
+	outbox := filepath.Join(cache, OutboxDir)
+	if err := removeContents(outbox); err != nil {
+		return nil, fmt.Errorf("demo inbox: the messages of an earlier run cannot be removed: %w", err)
+	}
+	if err := os.MkdirAll(outbox, 0o700); err != nil {
 		return nil, fmt.Errorf("demo inbox: %w", err)
 	}
 
@@ -107,7 +116,7 @@ func Start(ctx context.Context, opts Options) (*Demo, error) {
 
 	r, err := server.Start(ctx, cfg)
 	if err != nil {
-		os.RemoveAll(outbox)
+		_ = removeDir(outbox)
 		return nil, err
 	}
 	d := &Demo{Outbox: outbox, DataDir: dataDir, running: r}
@@ -131,7 +140,7 @@ func (d *Demo) Store() service.Store { return d.running.Store }
 // outbox. It may be called more than once.
 func (d *Demo) Shutdown(ctx context.Context) error {
 	err := d.running.Shutdown(ctx)
-	return errors.Join(err, os.RemoveAll(d.Outbox))
+	return errors.Join(err, removeDir(d.Outbox))
 }
 
 // addAccounts writes the demonstration accounts; their passwords and

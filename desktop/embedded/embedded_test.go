@@ -172,6 +172,17 @@ func TestAFlowThroughTheService(t *testing.T) {
 	}
 }
 
+func TestTheOutboxIsInTheCacheDirectory(t *testing.T) {
+	cache := t.TempDir()
+	d, cfg := start(t, cache)
+	if want := filepath.Join(cache, OutboxDir); d.Outbox != want || cfg.Outbox != want {
+		t.Errorf("outbox %q (service: %q), want %q", d.Outbox, cfg.Outbox, want)
+	}
+	if fi, err := os.Stat(d.Outbox); err != nil || !fi.IsDir() {
+		t.Errorf("no outbox directory: %v", err)
+	}
+}
+
 func TestShutdownRemovesTheOutboxAndKeepsTheDatabase(t *testing.T) {
 	cache := t.TempDir()
 	d, _ := start(t, cache)
@@ -187,22 +198,46 @@ func TestShutdownRemovesTheOutboxAndKeepsTheDatabase(t *testing.T) {
 	if err := d.Shutdown(context.Background()); err != nil {
 		t.Errorf("a second Shutdown: %v", err)
 	}
-	// The next run opens the same database, with a new outbox.
+	// The next run opens the same database.
 	again, _ := start(t, cache)
-	if again.Outbox == d.Outbox || again.DataDir != d.DataDir {
-		t.Errorf("second run: outbox %s (first %s), data %s (first %s)", again.Outbox, d.Outbox, again.DataDir, d.DataDir)
+	if again.DataDir != d.DataDir {
+		t.Errorf("second run: data %s (first %s)", again.DataDir, d.DataDir)
+	}
+}
+
+// TestStartEmptiesWhatAnEarlierRunLeft: a run that was killed, or whose
+// outbox could not be removed at quit, left codes behind; the next start
+// removes them before the Demo inbox can show them.
+func TestStartEmptiesWhatAnEarlierRunLeft(t *testing.T) {
+	cache := t.TempDir()
+	left := filepath.Join(cache, OutboxDir)
+	for _, f := range []string{"20260101T000000.000000000Z-000001-0a0b0c0d-sms.json", ".outbox-1.tmp", "sub/old.json"} {
+		path := filepath.Join(left, f)
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(`{"code":"123456"}`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, _ := start(t, cache)
+	entries, err := os.ReadDir(d.Outbox)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		t.Errorf("an earlier run's %s is still in the outbox", e.Name())
 	}
 }
 
 func TestStartFailsCleanlyWithoutAnOrganisation(t *testing.T) {
-	tmp := t.TempDir()
-	t.Setenv("TMPDIR", tmp) // where the outbox is made
-	_, err := Start(context.Background(), Options{CacheDir: t.TempDir()})
+	cache := t.TempDir()
+	_, err := Start(context.Background(), Options{CacheDir: cache})
 	if err == nil {
 		t.Fatal("started without an organisation name or IT Help contact")
 	}
-	if left, _ := os.ReadDir(tmp); len(left) > 0 {
-		t.Errorf("a failed start left %s behind", left[0].Name())
+	if _, err := os.Stat(filepath.Join(cache, OutboxDir)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a failed start left its outbox behind: %v", err)
 	}
 }
 
