@@ -31,13 +31,14 @@ type launchOptions struct {
 	ShowError  func(a fyne.App, w fyne.Window, language string, p ui.StartProblem, details string)
 }
 
-// launch reads the configuration and makes w the wizard: over the
-// configured service, or over the embedded demonstration with its Demo
-// inbox when no server is configured. When the configuration cannot be
-// used or the demonstration cannot start, w says so instead (file, line
-// and key for IT) and the wizard is not shown. It returns what to run once
-// the app has quit.
-func launch(a fyne.App, w fyne.Window, flags config.Flags, locations []string, opts launchOptions) (stop func()) {
+// launch reads the configuration (the file found in locations, the flags,
+// then Group Policy over both) and makes w the wizard: over the configured
+// service, or over the embedded demonstration with its Demo inbox when no
+// server is configured. When the configuration cannot be used or the
+// demonstration cannot start, w says so instead (file, line and key, or
+// the policy value, for IT) and the wizard is not shown. It returns what
+// to run once the app has quit.
+func launch(a fyne.App, w fyne.Window, flags config.Flags, locations []string, policy config.PolicySource, opts launchOptions) (stop func()) {
 	log := opts.Log
 	if log == nil {
 		log = slog.Default()
@@ -49,12 +50,13 @@ func launch(a fyne.App, w fyne.Window, flags config.Flags, locations []string, o
 	if showError == nil {
 		showError = ui.ShowStartError
 	}
-	cfg, err := config.Load(flags, locations)
+	cfg, err := config.Load(flags, locations, policy)
 	if err != nil {
 		log.Error("configuration", "err", err)
 		showError(a, w, flags.Lang, ui.BadConfiguration, problemList(err))
 		return func() {}
 	}
+	log.Info("configuration", "file", cfg.File, "policy", strings.Join(cfg.Policy, ","), "server", cfg.Server)
 	settings := wizardSettings(cfg)
 	deps := ui.Deps{Settings: settings, Log: log}
 	stop = func() {}
@@ -85,7 +87,6 @@ func launch(a fyne.App, w fyne.Window, flags config.Flags, locations []string, o
 		// Only the real service's staff numbers are worth remembering:
 		// the demonstration's would be offered later to the real one.
 		deps.Staff = client.NewKeyring()
-		log.Info("configuration", "file", cfg.File, "server", cfg.Server)
 	}
 
 	backend, err := client.New(clientCfg)

@@ -1,7 +1,7 @@
 // Command casreset is the desktop wizard that staff use to set a new CAS
-// password. With a server configured (casreset.toml or --server) it talks
-// to the college's reset service; with none it runs the embedded
-// demonstration service and its Demo inbox.
+// password. With a server configured (casreset.toml, --server or, on
+// Windows, Group Policy) it talks to the college's reset service; with
+// none it runs the embedded demonstration service and its Demo inbox.
 package main
 
 import (
@@ -88,7 +88,7 @@ func main() {
 		ui.ShowStartError(a, w, "", ui.BadConfiguration, "command line: "+flagErr.Error())
 		stop = func() {}
 	} else {
-		stop = launch(a, w, flags, config.DefaultLocations(), launchOptions{})
+		stop = launch(a, w, flags, config.DefaultLocations(), config.SystemPolicy(), launchOptions{})
 	}
 	w.ShowAndRun()
 	stop()

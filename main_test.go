@@ -39,10 +39,15 @@ type launched struct {
 
 func launchForTest(t *testing.T, flags config.Flags, locations []string) *launched {
 	t.Helper()
+	return launchWithPolicy(t, flags, locations, nil)
+}
+
+func launchWithPolicy(t *testing.T, flags config.Flags, locations []string, policy config.PolicySource) *launched {
+	t.Helper()
 	a := test.NewTempApp(t)
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	l := &launched{cache: t.TempDir()}
-	l.stop = launch(a, w, flags, locations, launchOptions{
+	l.stop = launch(a, w, flags, locations, policy, launchOptions{
 		Embedded: func(o *embedded.Options) { o.CacheDir = l.cache },
 		Log:      slog.New(slog.DiscardHandler),
 		ShowWizard: func(_ fyne.App, _ fyne.Window, d ui.Deps) {
@@ -155,13 +160,46 @@ func TestABadConfigurationSaysWhereAndGoesNoFurther(t *testing.T) {
 	}
 }
 
+// policy is Group Policy's registry key with the values given.
+type policy map[string]any
+
+func (policy) Name() string                      { return config.PolicyKeyName }
+func (p policy) Values() (map[string]any, error) { return p, nil }
+
+// TestGroupPolicyOverTheFile: a server set by Group Policy is the one the
+// wizard talks to, and a bad policy value is named in the start error as
+// a file's line is.
+func TestGroupPolicyOverTheFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), config.FileName)
+	os.WriteFile(path, []byte("language = \"zh-HK\"\n"), 0o644)
+	l := launchWithPolicy(t, config.Flags{Config: path}, nil, policy{"Server": "https://127.0.0.1:1", "Language": "en"})
+	if l.failed || l.wizard == nil {
+		t.Fatalf("no wizard: %s", l.details)
+	}
+	if s := l.wizard.Settings; s.DemoMode || s.Language != "en" {
+		t.Errorf("demo mode %v, language %q: want the policy's server and language", s.DemoMode, s.Language)
+	}
+
+	l = launchWithPolicy(t, config.Flags{Config: path, Lang: "zh-HK"}, nil, policy{"Server": "http://reset.example.edu.hk"})
+	if !l.failed || l.problem != ui.BadConfiguration || l.wizard != nil {
+		t.Fatalf("failed %v (problem %v), wizard shown %v", l.failed, l.problem, l.wizard != nil)
+	}
+	want := `• Group Policy HKLM\Software\Policies\casreset\Server: "http://reset.example.edu.hk" must start with https://`
+	if !strings.HasPrefix(l.details, want) {
+		t.Errorf("details %q, want them to start with %q", l.details, want)
+	}
+	if entries, _ := os.ReadDir(l.cache); len(entries) > 0 {
+		t.Errorf("the embedded service started despite the bad policy")
+	}
+}
+
 func TestADemoThatCannotStartSaysSo(t *testing.T) {
 	cache := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(cache, nil, 0o600) // a file where the cache directory should be
 	a := test.NewTempApp(t)
 	var problem ui.StartProblem
 	var details string
-	stop := launch(a, test.NewTempWindow(t, widget.NewLabel("")), config.Flags{}, nil, launchOptions{
+	stop := launch(a, test.NewTempWindow(t, widget.NewLabel("")), config.Flags{}, nil, nil, launchOptions{
 		Embedded:   func(o *embedded.Options) { o.CacheDir = cache },
 		Log:        slog.New(slog.DiscardHandler),
 		ShowWizard: func(fyne.App, fyne.Window, ui.Deps) { t.Error("the wizard is shown without a service") },

@@ -1,10 +1,12 @@
 // Package config reads the desktop app's configuration: the file IT
-// deploys (TOML) and the command-line flags that override it. It decides
+// deploys (TOML), the command-line flags that override it, and on Windows
+// the Group Policy values that override both. It decides
 // whether the app talks to the college's reset service or runs its
 // embedded demonstration, and what the wizard shows about the
 // organisation. Reading is strict: an unknown key, a value of the wrong
 // type or a value that cannot work is an error naming the file, the line
-// and the key, so that a typo is found on the first start, not by staff.
+// and the key (or the policy value), so that a typo is found on the first
+// start, not by staff.
 package config
 
 import (
@@ -27,6 +29,9 @@ const (
 type Config struct {
 	// File is the configuration file read; empty when none was found.
 	File string
+	// Policy names the Group Policy values that were set, which won over
+	// the file and the flags.
+	Policy []string
 
 	// Server is the reset service's https:// address. Empty means the
 	// embedded demonstration service.

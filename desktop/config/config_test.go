@@ -61,7 +61,7 @@ func TestEveryKeyIsRead(t *testing.T) {
 	writeFile(t, dir, "certs/college-ca.pem", string(caPEM))
 	path := writeFile(t, dir, FileName, everyKey)
 
-	got, err := Load(Flags{Config: path}, nil)
+	got, err := Load(Flags{Config: path}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestEachKeyAlone(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			path := writeFile(t, dir, FileName, tc.file)
-			c, err := Load(Flags{Config: path}, nil)
+			c, err := Load(Flags{Config: path}, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -137,7 +137,7 @@ func TestEachKeyAlone(t *testing.T) {
 // problems loads and returns the problems, failing when there are none.
 func problems(t *testing.T, f Flags, locations []string) []Problem {
 	t.Helper()
-	_, err := Load(f, locations)
+	_, err := Load(f, locations, nil)
 	var ce *Error
 	if !errors.As(err, &ce) {
 		t.Fatalf("Load error = %v, want *Error", err)
@@ -289,7 +289,7 @@ func TestTheExamplesAreValid(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, dir, "ca.pem", string(caPEM))
 	path := writeFile(t, dir, FileName, string(example))
-	c, err := Load(Flags{Config: path}, nil)
+	c, err := Load(Flags{Config: path}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,7 +302,7 @@ func TestTheExamplesAreValid(t *testing.T) {
 	// uncommented.
 	uncommented := strings.Replace(string(example), "# pin_sha256 = ", "pin_sha256 = ", 1)
 	path = writeFile(t, dir, FileName, uncommented)
-	if c, err := Load(Flags{Config: path}, nil); err != nil || c.PinSHA256 == "" {
+	if c, err := Load(Flags{Config: path}, nil, nil); err != nil || c.PinSHA256 == "" {
 		t.Errorf("the example with its pin: %+v, %v", c, err)
 	}
 }

@@ -7,6 +7,10 @@ import (
 
 // Problem is one thing wrong with the configuration.
 type Problem struct {
+	// Policy is the policy value, such as
+	// HKLM\Software\Policies\casreset\Server, for a problem of Group
+	// Policy; File, Line and Key are then empty.
+	Policy string
 	// File is the configuration file; empty for the command line.
 	File string
 	// Line is the line of the file, from 1; zero when not known.
@@ -19,8 +23,12 @@ type Problem struct {
 }
 
 // String is the problem as one line for a person:
-// `C:\ProgramData\casreset\casreset.toml, line 4, key "server": …`.
+// `C:\ProgramData\casreset\casreset.toml, line 4, key "server": …` or
+// `Group Policy HKLM\Software\Policies\casreset\Server: …`.
 func (p Problem) String() string {
+	if p.Policy != "" {
+		return "Group Policy " + p.Policy + ": " + p.Message
+	}
 	var where []string
 	if p.File != "" {
 		where = append(where, p.File)
@@ -40,7 +48,8 @@ func (p Problem) String() string {
 }
 
 // Error is a configuration that cannot be used: every problem found, in
-// the order of the file, then those of the command line.
+// the order of the file, then those of the command line, then those of
+// Group Policy.
 type Error struct {
 	Problems []Problem
 }

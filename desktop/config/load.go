@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 )
 
 // Flags are the command-line settings; an empty field was not given.
@@ -64,9 +65,12 @@ func DefaultLocations() []string {
 
 // Load reads the configuration: the file given with --config, else the
 // first of locations that exists (none is fine: every setting has a
-// default), then the flags over it. A configuration that cannot be used
-// is an *Error listing every problem with its file, line and key.
-func Load(f Flags, locations []string) (Config, error) {
+// default), then the flags over it, then the values of policy (nil for
+// none: SystemPolicy gives the computer's) over both, so that what an
+// administrator enforces cannot be changed by a file or a shortcut. A
+// configuration that cannot be used is an *Error listing every problem
+// with its file, line and key, or its policy value.
+func Load(f Flags, locations []string, policy PolicySource) (Config, error) {
 	var c Config
 	var problems []Problem
 
@@ -85,21 +89,29 @@ func Load(f Flags, locations []string) (Config, error) {
 	}
 
 	problems = append(problems, applyFlags(&c, f)...)
+	problems = append(problems, applyPolicy(&c, policy)...)
 
 	if c.Server == "" && len(problems) == 0 {
 		// Trust settings without a server would be silently ignored by
-		// the demonstration service: a sign of a half-done setup.
+		// the demonstration service: a sign of a half-done setup. The
+		// problem is where the setting came from.
 		for _, k := range []struct {
-			set  bool
-			file string
-			flag string
-		}{{c.CAFile != "", "ca_file", "--ca"}, {c.PinSHA256 != "", "pin_sha256", "--pin"}} {
+			set       bool
+			file      string
+			flag      string
+			flagGiven bool
+		}{{c.CAFile != "", "ca_file", "--ca", f.CA != ""}, {c.PinSHA256 != "", "pin_sha256", "--pin", f.Pin != ""}} {
 			if !k.set {
 				continue
 			}
-			p := Problem{File: c.File, Key: k.file, Message: "is set but server is not; set server too, or leave both out to run the demonstration service"}
-			if k.flag == "--ca" && f.CA != "" || k.flag == "--pin" && f.Pin != "" {
+			var p Problem
+			switch value := policyName(k.file); {
+			case slices.Contains(c.Policy, value):
+				p = Problem{Policy: policy.Name() + `\` + value, Message: fmt.Sprintf("is set but %s is not; set %s too, or neither to run the demonstration service", policyName("server"), policyName("server"))}
+			case k.flagGiven:
 				p = Problem{Key: k.flag, Message: "is given but no server is; give --server too"}
+			default:
+				p = Problem{File: c.File, Key: k.file, Message: "is set but server is not; set server too, or leave both out to run the demonstration service"}
 			}
 			problems = append(problems, p)
 		}

@@ -82,7 +82,7 @@ func TestPrecedence(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := Load(tc.flags, tc.locations)
+			c, err := Load(tc.flags, tc.locations, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -103,7 +103,7 @@ func TestServerFlagsOverTheFile(t *testing.T) {
 	flagCA := writeFile(t, dir, "flag-ca.pem", string(caPEM))
 	path := writeFile(t, dir, FileName, "server = \"https://file.example\"\nca_file = \"file-ca.pem\"\npin_sha256 = \""+pin+"\"\n")
 
-	c, err := Load(Flags{Config: path, Server: "https://flag.example", CA: flagCA}, nil)
+	c, err := Load(Flags{Config: path, Server: "https://flag.example", CA: flagCA}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestServerFlagsOverTheFile(t *testing.T) {
 		t.Errorf("server %q, CA %q, pin %q: want the flags' server and CA and the file's pin", c.Server, c.CAFile, c.PinSHA256)
 	}
 	// Only the flag given replaces the file's value.
-	c, err = Load(Flags{Config: path, Server: "https://flag.example"}, nil)
+	c, err = Load(Flags{Config: path, Server: "https://flag.example"}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func TestServerFlagsOverTheFile(t *testing.T) {
 	}
 	// A server given by flag makes a file's CA without server valid.
 	path = writeFile(t, dir, FileName, "ca_file = \"file-ca.pem\"\n")
-	if c, err = Load(Flags{Config: path, Server: "https://flag.example"}, nil); err != nil || c.Demo() {
+	if c, err = Load(Flags{Config: path, Server: "https://flag.example"}, nil, nil); err != nil || c.Demo() {
 		t.Errorf("Load = %+v, %v", c, err)
 	}
 }

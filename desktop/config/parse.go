@@ -59,36 +59,41 @@ var topKeys = map[string]setter{
 // tables are the tables and their keys. Each is created when the table
 // is present, so that it replaces the built-in values as a whole.
 var tables = map[string]struct {
-	create func(c *Config)
-	keys   map[string]setter
-	check  func(c *Config) error // what the table needs as a whole
+	create  func(c *Config)
+	present func(c *Config) bool
+	keys    map[string]setter
+	// check says what the table needs as a whole; key names a key of the
+	// table as the reader knows it (the file's key, or the policy value).
+	check func(c *Config, key func(string) string) error
 }{
 	"organisation": {
-		create: func(c *Config) { c.Org = &Organisation{} },
+		create:  func(c *Config) { c.Org = &Organisation{} },
+		present: func(c *Config) bool { return c.Org != nil },
 		keys: map[string]setter{
 			"name": orgName,
 			// name_zh is what name."zh-HK" was before names per language.
 			"name_zh":   text(checkText, func(c *Config, s string) { c.Org.setName(legacyChinese(), s) }),
 			"copyright": text(checkText, func(c *Config, s string) { c.Org.Copyright = s }),
 		},
-		check: func(c *Config) error {
+		check: func(c *Config, key func(string) string) error {
 			if c.Org.Name == "" {
 				d := assets.Default()
-				return fmt.Errorf("needs name, the organisation's name in %s (name = \"…\", or name.%s = \"…\" among its names per language)", d.EnglishName, d.Tag)
+				return fmt.Errorf("needs %s, the organisation's name in %s", key("name."+d.Tag), d.EnglishName)
 			}
 			return nil
 		},
 	},
 	"it_help": {
-		create: func(c *Config) { c.Help = &ITHelp{} },
+		create:  func(c *Config) { c.Help = &ITHelp{} },
+		present: func(c *Config) bool { return c.Help != nil },
 		keys: map[string]setter{
 			"email": text(checkEmail, func(c *Config, s string) { c.Help.Email = s }),
 			"phone": text(checkText, func(c *Config, s string) { c.Help.Phone = s }),
 			"hours": text(checkText, func(c *Config, s string) { c.Help.Hours = s }),
 		},
-		check: func(c *Config) error {
+		check: func(c *Config, key func(string) string) error {
 			if c.Help.Email == "" && c.Help.Phone == "" {
-				return errors.New("needs email or phone, so that staff can reach IT Help")
+				return fmt.Errorf("needs %s or %s, so that staff can reach IT Help", key("email"), key("phone"))
 			}
 			return nil
 		},
@@ -270,7 +275,7 @@ func parse(path string, data []byte) (Config, []Problem) {
 				decode(sub[sk[1]], full, func(any) error { return errUnknownKey })
 			}
 		}
-		if err := t.check(&c); err != nil && !anyReportedUnder(name, reported) {
+		if err := t.check(&c, fileKey); err != nil && !anyReportedUnder(name, reported) {
 			decode(prim, name, func(any) error { return err })
 		}
 	}
@@ -293,6 +298,15 @@ func parse(path string, data []byte) (Config, []Problem) {
 		return a.Line - b.Line
 	})
 	return c, problems
+}
+
+// fileKey names a key of a table as the file writes it; a name in one
+// language (name.en) may also be the name for all of them.
+func fileKey(k string) string {
+	if name, tag, ok := strings.Cut(k, "."); ok {
+		return fmt.Sprintf("%[1]s (%[1]s = \"…\", or %[1]s.%[2]s = \"…\" among its names per language)", name, tag)
+	}
+	return k
 }
 
 // topLevel lists the names of the top-level keys and tables in the order
