@@ -149,6 +149,7 @@ func TestBadFilesNameTheLineAndKey(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, dir, "ca.pem", string(caPEM))
 	writeFile(t, dir, "not-a-cert.pem", "hello\n")
+	_, notFound := os.Stat(filepath.Join(dir, "missing.pem")) // the system's words
 	tests := []struct {
 		name     string
 		file     string
@@ -170,7 +171,7 @@ func TestBadFilesNameTheLineAndKey(t *testing.T) {
 		{"URL with a query", "server = \"https://a.example/?x=1\"\n", 1, "server", "must not hold"},
 		{"http URL", "\nserver = \"http://reset.example.edu.hk\"\n", 2, "server", "must start with https://"},
 		{"empty URL", "server = \"\"\n", 1, "server", "is empty"},
-		{"missing CA file", "server = \"https://a.example\"\nca_file = \"missing.pem\"\n", 2, "ca_file", "missing.pem cannot be read: no such file"},
+		{"missing CA file", "server = \"https://a.example\"\nca_file = \"missing.pem\"\n", 2, "ca_file", "missing.pem cannot be read: " + pathErr(notFound)},
 		{"CA file without a certificate", "server = \"https://a.example\"\nca_file = \"not-a-cert.pem\"\n", 2, "ca_file", "holds no PEM certificate"},
 		{"bad pin", "server = \"https://a.example\"\npin_sha256 = \"abc\"\n", 2, "pin_sha256", "not a base64 SHA-256"},
 		{"bad duration", "idle_timeout = \"five minutes\"\n", 1, "idle_timeout", "not a duration"},
@@ -234,6 +235,10 @@ name = "X"
 
 func TestBadFlagsAreNamed(t *testing.T) {
 	dir := t.TempDir()
+	// The operating system's words for a missing file: "no such file or
+	// directory" on Linux, "The system cannot find the file specified." on
+	// Windows.
+	_, notFound := os.Stat(filepath.Join(dir, "absent.toml"))
 	tests := []struct {
 		flags    Flags
 		key      string
@@ -244,7 +249,7 @@ func TestBadFlagsAreNamed(t *testing.T) {
 		{Flags{Server: "https://a.example", Pin: "xyz"}, "--pin", "not a base64"},
 		{Flags{Lang: "de"}, "--lang", "not a language"},
 		{Flags{CA: writeFile(t, dir, "ca.pem", string(caPEM))}, "--ca", "no server is"},
-		{Flags{Config: filepath.Join(dir, "absent.toml")}, "--config", "cannot be read: no such file"},
+		{Flags{Config: filepath.Join(dir, "absent.toml")}, "--config", "cannot be read: " + pathErr(notFound)},
 	}
 	for _, tc := range tests {
 		ps := problems(t, tc.flags, nil)

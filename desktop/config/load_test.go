@@ -24,10 +24,11 @@ func TestLocations(t *testing.T) {
 			[]string{filepath.Join("/opt/casreset", FileName), `D:\ProgramData\casreset\casreset.toml`}},
 		{"windows without ProgramData", "windows", "", nil, "",
 			[]string{`C:\ProgramData\casreset\casreset.toml`}},
+		// The directories given are joined as the build's paths are.
 		{"linux", "linux", "/opt/casreset", nil, "/home/chan/.config",
-			[]string{"/opt/casreset/casreset.toml", "/etc/casreset/casreset.toml", "/home/chan/.config/casreset/casreset.toml"}},
+			[]string{filepath.Join("/opt/casreset", FileName), "/etc/casreset/casreset.toml", filepath.Join("/home/chan/.config", "casreset", FileName)}},
 		{"linux without a home", "linux", "/opt/casreset", nil, "",
-			[]string{"/opt/casreset/casreset.toml", "/etc/casreset/casreset.toml"}},
+			[]string{filepath.Join("/opt/casreset", FileName), "/etc/casreset/casreset.toml"}},
 	}
 	for _, tc := range tests {
 		if got := Locations(tc.goos, tc.exeDir, env(tc.env), tc.userDir); !reflect.DeepEqual(got, tc.want) {
