@@ -10,8 +10,11 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
 # Packages that build without cgo: they run under the race detector.
-PURE_PKGS = $(shell GOTOOLCHAIN=$(GOTOOLCHAIN) $(GO) list ./... | grep -v -e '^casreset$$' -e '^casreset/ui')
+PURE_PKGS = $(shell GOTOOLCHAIN=$(GOTOOLCHAIN) $(GO) list ./... | grep -v -e '^casreset$$' -e '^casreset/ui' -e '^casreset/test/windows$$')
 GUI_PKGS = $(shell GOTOOLCHAIN=$(GOTOOLCHAIN) $(GO) list ./... | grep -e '^casreset$$' -e '^casreset/ui')
+# The Windows build under Wine: last, as it cross-compiles Fyne for Windows
+# (minutes, the first time) and packages, installs and runs the MSI.
+WINE_PKGS = casreset/test/windows
 
 .PHONY: deps run build resetd test test-short bench lint screenshots clean load package windows
 
@@ -34,6 +37,7 @@ test: deps lint
 	CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/resetd
 	$(GO) test -race -timeout 30m $(PURE_PKGS)
 	$(GO) test -timeout 30m $(GUI_PKGS)
+	$(GO) test -timeout 60m $(WINE_PKGS)
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
@@ -50,12 +54,14 @@ screenshots: deps
 	scripts/screenshots.sh
 
 # Release files in dist/ with SHA-256 sums (scripts/package.sh): the Windows
-# and Linux wizard, static resetd for linux/amd64, linux/arm64, windows/amd64.
-# The first Windows build takes several minutes.
+# wizard and its MSI, the Linux wizard, static resetd for linux/amd64,
+# linux/arm64, windows/amd64. The first Windows build takes several minutes.
+# SIGN_CERT and SIGN_KEY (or SIGN_PKCS12 and SIGN_PASSWORD) in the
+# environment sign the Windows program and the MSI (scripts/sign.sh).
 package: deps
 	scripts/package.sh
 
-# The Windows wizard alone, with its icon and version resource, in dist/.
+# The Windows wizard and its MSI alone, in dist/.
 windows: deps
 	scripts/package.sh windows
 
