@@ -13,6 +13,9 @@ cd "$(dirname "$0")/.."
 #   postgresql                                               the PostgreSQL store tests
 #   slapd ldap-utils                                         the LDAP directory tests
 #   gcc-mingw-w64-x86-64                                     the Windows cross-build
+#   wine wine64                                              the Windows tests under Wine (test/windows)
+#   wixl msitools                                            the MSI (make package) and its tests
+#   osslsigncode                                             signing the Windows program and MSI
 #   sslscan                                                  the TLS scan test
 #   tesseract-ocr                                            the OCR attack on the CAPTCHA image
 packages=(
@@ -23,6 +26,9 @@ packages=(
   postgresql
   slapd ldap-utils
   gcc-mingw-w64-x86-64
+  wine wine64
+  wixl msitools
+  osslsigncode
   sslscan
   tesseract-ocr
 )
