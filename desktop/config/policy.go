@@ -73,9 +73,9 @@ func policyName(key string) string {
 }
 
 // applyPolicy puts the values of src over c, each over the same key of
-// the file and the flags, and returns what is wrong with them. Setting a
-// value of a table (organisation, it_help) that the file does not have
-// creates the table, which must then be whole by policy alone.
+// the file and the flags, and returns what is wrong with them. A value of
+// a table (organisation, it_help) joins the file's table, or creates it
+// when the file has none; either way the table must then be whole.
 func applyPolicy(c *Config, src PolicySource) []Problem {
 	if src == nil {
 		return nil
