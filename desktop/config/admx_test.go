@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"casreset/assets"
 )
 
 // The Group Policy templates IT copies to PolicyDefinitions.
@@ -150,7 +152,7 @@ func TestADMXDefinesEveryPolicyValue(t *testing.T) {
 	for _, v := range policyValues {
 		e, ok := written[v.Name]
 		if !ok {
-			t.Errorf("casreset.admx has no policy writing %s (the configuration key %s)", v.Name, v.Key)
+			t.Errorf("casreset.admx has no policy writing %s (the configuration key %s)", v.Name, v.key())
 			continue
 		}
 		delete(written, v.Name)
@@ -165,11 +167,16 @@ func TestADMXDefinesEveryPolicyValue(t *testing.T) {
 				t.Errorf("%s: a %s (expandable %q); want an expandable text, so that %%ProgramData%% works", v.Name, kind, e.Expandable)
 			}
 		case kind == "enum":
+			var choices []string
 			for _, item := range e.Items {
 				c := Config{}
 				if err := keySetter(v.Key)(&c, item.Value, ""); err != nil {
 					t.Errorf("%s: the choice %q is not a value the app accepts: %v", v.Name, item.Value, err)
 				}
+				choices = append(choices, item.Value)
+			}
+			if v.Key == "language" && !slices.Equal(choices, assets.Tags()) {
+				t.Errorf("%s offers %q, want the app's languages %q", v.Name, choices, assets.Tags())
 			}
 		case kind != "text":
 			t.Errorf("%s: a %s; want text", v.Name, kind)

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"casreset/assets"
 )
 
 // PolicyKey is where Group Policy puts the app's settings on Windows,
@@ -35,8 +37,10 @@ type PolicySource interface {
 type policyValue struct {
 	// Name is the value's name under PolicyKey.
 	Name string
-	// Key is the configuration key it sets ("it_help.email").
-	Key string
+	// Key is the configuration key it sets ("it_help.email"); with Lang,
+	// the key of the names per language ("organisation.name").
+	Key  string
+	Lang string
 	// Minutes marks a duration given as a number of minutes (REG_DWORD,
 	// which the Group Policy editor shows as a number), not as text.
 	Minutes bool
@@ -45,27 +49,44 @@ type policyValue struct {
 	Path bool
 }
 
-// policyValues are the values of PolicyKey, one for each configuration
-// key. packaging/windows/casreset.admx defines a policy for each; a test
-// keeps the two in step.
-var policyValues = []policyValue{
-	{Name: "Server", Key: "server"},
-	{Name: "CAFile", Key: "ca_file", Path: true},
-	{Name: "PinSHA256", Key: "pin_sha256"},
-	{Name: "Language", Key: "language"},
-	{Name: "IdleTimeoutMinutes", Key: "idle_timeout", Minutes: true},
-	{Name: "OrganisationName_en", Key: "organisation.name"},
-	{Name: "OrganisationName_zh-HK", Key: "organisation.name_zh"},
-	{Name: "OrganisationCopyright", Key: "organisation.copyright"},
-	{Name: "ITHelpEmail", Key: "it_help.email"},
-	{Name: "ITHelpPhone", Key: "it_help.phone"},
-	{Name: "ITHelpHours", Key: "it_help.hours"},
+// key is the configuration key it sets, with the language of a name:
+// "organisation.name.zh-HK".
+func (p policyValue) key() string {
+	if p.Lang != "" {
+		return p.Key + "." + p.Lang
+	}
+	return p.Key
 }
 
-// policyName is the policy value of a configuration key.
+// policyValues are the values of PolicyKey, one for each configuration
+// key and the organisation's name in each language of the app
+// (OrganisationName_en, OrganisationName_zh-HK…).
+// packaging/windows/casreset.admx defines a policy for each; a test keeps
+// the two in step.
+var policyValues = func() []policyValue {
+	values := []policyValue{
+		{Name: "Server", Key: "server"},
+		{Name: "CAFile", Key: "ca_file", Path: true},
+		{Name: "PinSHA256", Key: "pin_sha256"},
+		{Name: "Language", Key: "language"},
+		{Name: "IdleTimeoutMinutes", Key: "idle_timeout", Minutes: true},
+	}
+	for _, tag := range assets.Tags() {
+		values = append(values, policyValue{Name: "OrganisationName_" + tag, Key: "organisation.name", Lang: tag})
+	}
+	return append(values,
+		policyValue{Name: "OrganisationCopyright", Key: "organisation.copyright"},
+		policyValue{Name: "ITHelpEmail", Key: "it_help.email"},
+		policyValue{Name: "ITHelpPhone", Key: "it_help.phone"},
+		policyValue{Name: "ITHelpHours", Key: "it_help.hours"},
+	)
+}()
+
+// policyName is the policy value of a configuration key
+// ("organisation.name.en" for a name in one language).
 func policyName(key string) string {
 	for _, p := range policyValues {
-		if p.Key == key {
+		if p.key() == key {
 			return p.Name
 		}
 	}
@@ -147,6 +168,10 @@ func (p policyValue) set(c *Config, v any) error {
 			return fmt.Errorf("%q is not a full path; write it as C:\\ProgramData\\casreset\\ca.pem", s)
 		}
 		text = s
+	}
+	if p.Lang != "" {
+		// As the file's table of names by language gives it.
+		return keySetter(p.Key)(c, map[string]any{p.Lang: text}, "")
 	}
 	return keySetter(p.Key)(c, text, "")
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"casreset/assets"
 )
 
 // fakePolicy is a registry key's values, as the Windows source reads them.
@@ -44,10 +46,17 @@ func TestEveryPolicyValueAlone(t *testing.T) {
 		{"Language", fakePolicy{"Language": "zh-HK"}, func(c Config) bool { return c.Language == "zh-HK" && c.Demo() }},
 		{"IdleTimeoutMinutes", fakePolicy{"IdleTimeoutMinutes": uint64(10)}, func(c Config) bool { return c.IdleTimeout == 10*time.Minute }},
 		{"OrganisationName_en", fakePolicy{"OrganisationName_en": "Example College"}, func(c Config) bool {
-			return *c.Org == Organisation{Name: "Example College"}
+			return reflect.DeepEqual(*c.Org, Organisation{Name: "Example College", Names: map[string]string{"en": "Example College"}})
 		}},
-		{"the whole organisation", fakePolicy{"OrganisationName_en": "Example College", "OrganisationName_zh-HK": "示例學院", "OrganisationCopyright": "© Example College"}, func(c Config) bool {
-			return *c.Org == Organisation{Name: "Example College", NameZH: "示例學院", Copyright: "© Example College"}
+		{"the whole organisation", fakePolicy{
+			"OrganisationName_en": "Example College", "OrganisationName_zh-HK": "示例學院", "OrganisationName_zh-Hans": "示例学院",
+			"OrganisationCopyright": "© Example College",
+		}, func(c Config) bool {
+			return reflect.DeepEqual(*c.Org, Organisation{
+				Name:      "Example College",
+				Names:     map[string]string{"en": "Example College", "zh-HK": "示例學院", "zh-Hans": "示例学院"},
+				Copyright: "© Example College",
+			})
 		}},
 		{"IT Help", fakePolicy{"ITHelpEmail": "ithelp@example.edu.hk", "ITHelpPhone": "2345 6789", "ITHelpHours": "9-5"}, func(c Config) bool {
 			return *c.Help == ITHelp{Email: "ithelp@example.edu.hk", Phone: "2345 6789", Hours: "9-5"} && c.Org == nil
@@ -105,7 +114,7 @@ phone = "2345 6789"
 		CAFile:    filepath.Join(dir, "ca.pem"),
 		CAPEM:     caPEM,
 		Language:  "en",
-		Org:       &Organisation{Name: "File College", NameZH: "政策學院", Copyright: "© File College"},
+		Org:       &Organisation{Name: "File College", Names: map[string]string{"zh-HK": "政策學院"}, Copyright: "© File College"},
 		Help:      &ITHelp{Phone: "2345 6789"},
 		PinSHA256: "",
 	}
@@ -128,7 +137,7 @@ func TestBadPolicyValuesAreNamed(t *testing.T) {
 		{"a number for the server", fakePolicy{"Server": uint64(1)}, "Server", "must be text (REG_SZ), not a number (REG_DWORD)"},
 		{"a list for the language", fakePolicy{"Language": []string{"en"}}, "Language", "not a list (REG_MULTI_SZ)"},
 		{"binary for the language", fakePolicy{"Language": []byte{1}}, "Language", "not binary data (REG_BINARY)"},
-		{"unknown language", fakePolicy{"Language": "fr"}, "Language", `use "en" or "zh-HK"`},
+		{"unknown language", fakePolicy{"Language": "fr"}, "Language", `use one of "en", "zh-HK"`},
 		{"text for minutes", fakePolicy{"IdleTimeoutMinutes": "5m"}, "IdleTimeoutMinutes", "must be a number of minutes (REG_DWORD)"},
 		{"too many minutes", fakePolicy{"IdleTimeoutMinutes": uint64(600)}, "IdleTimeoutMinutes", "outside 1m0s to 8h0m0s"},
 		{"no minutes", fakePolicy{"IdleTimeoutMinutes": uint64(0)}, "IdleTimeoutMinutes", "outside"},
@@ -139,7 +148,8 @@ func TestBadPolicyValuesAreNamed(t *testing.T) {
 		{"empty text", fakePolicy{"ITHelpPhone": "  "}, "ITHelpPhone", "is empty"},
 		{"unknown value", fakePolicy{"Sever": server}, "Sever", `did you mean "Server"`},
 		{"unknown value far from any", fakePolicy{"Colour": "blue"}, "Colour", "the values here are Server, CAFile"},
-		{"organisation without its English name", fakePolicy{"OrganisationName_zh-HK": "示例學院"}, "OrganisationName_zh-HK", "needs OrganisationName_en"},
+		{"organisation without its English name", fakePolicy{"OrganisationName_zh-HK": "示例學院"}, "OrganisationName_zh-HK", "needs OrganisationName_en, the organisation's name in English"},
+		{"empty name in one language", fakePolicy{"OrganisationName_en": "X", "OrganisationName_zh-Hans": " "}, "OrganisationName_zh-Hans", "is empty"},
 		{"IT Help without a way to reach it", fakePolicy{"ITHelpHours": "9-5"}, "ITHelpHours", "needs ITHelpEmail or ITHelpPhone"},
 		{"CA file without a server", fakePolicy{"CAFile": ca}, "CAFile", "is set but Server is not"},
 		{"pin without a server", fakePolicy{"PinSHA256": pin}, "PinSHA256", "is set but Server is not"},
@@ -206,21 +216,30 @@ func TestNoPolicyIsNoChange(t *testing.T) {
 // everyKeyWithoutCA is everyKey without the CA file it would need beside it.
 var everyKeyWithoutCA = strings.Replace(everyKey, "ca_file = \"certs/college-ca.pem\"\n", "", 1)
 
-// TestEveryConfigurationKeyHasAPolicyValue: a key added to the file must
-// be given its policy value too (and its policy in the ADMX template,
-// which TestADMXDefinesEveryPolicyValue checks).
+// TestEveryConfigurationKeyHasAPolicyValue: a key added to the file, or
+// a language added to the app, must be given its policy value too (and
+// its policy in the ADMX template, which TestADMXDefinesEveryPolicyValue
+// checks).
 func TestEveryConfigurationKeyHasAPolicyValue(t *testing.T) {
+	// organisation.name_zh is what organisation.name."zh-HK" was before
+	// names per language; Group Policy has only the new form.
+	legacy := map[string]bool{"organisation.name_zh": true}
 	var keys []string
 	for k := range topKeys {
 		keys = append(keys, k)
 	}
 	for name, table := range tables {
 		for k := range table.keys {
-			keys = append(keys, name+"."+k)
+			if !legacy[name+"."+k] {
+				keys = append(keys, name+"."+k)
+			}
 		}
 	}
+	for _, tag := range assets.Tags() {
+		keys = append(keys, "organisation.name."+tag)
+	}
 	for _, k := range keys {
-		if !slices.ContainsFunc(policyValues, func(p policyValue) bool { return p.Key == k }) {
+		if !slices.ContainsFunc(policyValues, func(p policyValue) bool { return p.Key == k || p.key() == k }) {
 			t.Errorf("the configuration key %s has no policy value", k)
 		}
 	}
@@ -229,9 +248,9 @@ func TestEveryConfigurationKeyHasAPolicyValue(t *testing.T) {
 		if keySetter(p.Key) == nil {
 			t.Errorf("the policy value %s sets %s, which is no configuration key", p.Name, p.Key)
 		}
-		if seen[p.Key] {
-			t.Errorf("two policy values set %s", p.Key)
+		if seen[p.key()] {
+			t.Errorf("two policy values set %s", p.key())
 		}
-		seen[p.Key] = true
+		seen[p.key()] = true
 	}
 }

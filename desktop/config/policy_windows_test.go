@@ -57,7 +57,7 @@ func TestGroupPolicyFromTheRegistry(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Server != "https://reset.example.edu.hk" || c.CAFile != filepath.Join(dir, "ca.pem") || string(c.CAPEM) != string(caPEM) ||
-		c.Language != "zh-HK" || c.IdleTimeout != 10*time.Minute || c.Org == nil || *c.Org != (Organisation{Name: "Example College", NameZH: "示例學院"}) {
+		c.Language != "zh-HK" || c.IdleTimeout != 10*time.Minute || c.Org == nil || c.Org.Name != "Example College" || c.Org.Names["zh-HK"] != "示例學院" {
 		t.Errorf("read from the registry: %+v", c)
 	}
 

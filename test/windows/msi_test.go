@@ -202,6 +202,7 @@ func startService(t *testing.T) *service {
 	cfg.Addr = "127.0.0.1:0"
 	cfg.DataDir = t.TempDir()
 	cfg.EphemeralTLS = true
+	cfg.MetricsAddr = server.MetricsOff
 	cfg.Outbox = t.TempDir()
 	cfg.Org = delivery.Org{Name: "Example College", HelpEmail: "ithelp@example.edu.hk"}
 	cfg.Log = slog.New(accessLog{s.requests})
