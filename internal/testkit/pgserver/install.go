@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"syscall"
 )
 
 // debianPackage is named in every failure caused by a missing server, so
@@ -47,7 +46,7 @@ func findBinaries(pattern string) (string, error) {
 // serverUser returns the credentials to run the server with. PostgreSQL
 // refuses to run as root, so root runs it as the postgres user that the
 // Debian package creates.
-func serverUser() (*syscall.Credential, error) {
+func serverUser() (*credential, error) {
 	if os.Geteuid() != 0 {
 		return nil, nil
 	}
@@ -63,7 +62,7 @@ func serverUser() (*syscall.Credential, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pgserver: postgres gid %q: %w", u.Gid, err)
 	}
-	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
+	return newCredential(uint32(uid), uint32(gid)), nil
 }
 
 func freePort() (int, error) {

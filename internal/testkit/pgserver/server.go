@@ -49,7 +49,7 @@ type Server struct {
 	bin  string // the directory of initdb and postgres
 	root string // the temporary directory: data/, socket/, server.log
 	port int
-	cred *syscall.Credential // nil when the current user runs the server
+	cred *credential // nil when the current user runs the server
 
 	mu     sync.Mutex
 	cmd    *exec.Cmd
@@ -105,7 +105,7 @@ func (s *Server) command(name string, args ...string) *exec.Cmd {
 	cmd := exec.Command(filepath.Join(s.bin, name), args...)
 	cmd.Dir = s.root
 	cmd.Env = []string{"PATH=/usr/bin:/bin", "LANG=C", "LC_ALL=C", "TZ=UTC"}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred}
+	cmd.SysProcAttr = procAttr(s.cred, false)
 	return cmd
 }
 
@@ -178,9 +178,7 @@ func (s *Server) Start() error {
 	}
 	cmd := s.command("postgres", args...)
 	// The server must not outlive this process, even one that is killed.
-	// (Linux sends it when the thread that started the server ends; Go
-	// ends threads only for goroutines that exit while locked to one.)
-	cmd.SysProcAttr.Pdeathsig = syscall.SIGQUIT
+	cmd.SysProcAttr = procAttr(s.cred, true)
 	cmd.Stdout, cmd.Stderr = pw, pw
 	err = cmd.Start()
 	pw.Close()
