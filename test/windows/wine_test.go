@@ -134,7 +134,11 @@ func newPrefix(t *testing.T, display string) *prefix {
 	if _, err := os.Stat(system32); err != nil {
 		t.Fatalf("wineboot made no C:\\windows\\system32: %v", err)
 	}
-	copyFile(t, dll, filepath.Join(system32, "bcryptprimitives.dll"))
+	data, err := os.ReadFile(dll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(system32, "bcryptprimitives.dll"), string(data))
 	return p
 }
 
@@ -300,19 +304,5 @@ func (proc *process) kill() {
 	default:
 		_ = proc.cmd.Process.Kill()
 		<-proc.ended
-	}
-}
-
-func copyFile(t *testing.T, from, to string) {
-	t.Helper()
-	data, err := os.ReadFile(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(to, data, 0o755); err != nil {
-		t.Fatal(err)
 	}
 }
