@@ -10,11 +10,9 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 
-	"casreset/assets"
 	"casreset/client"
 	"casreset/desktop/config"
 	"casreset/desktop/embedded"
-	"casreset/service/delivery"
 	"casreset/ui"
 )
 
@@ -63,7 +61,7 @@ func launch(a fyne.App, w fyne.Window, flags config.Flags, locations []string, p
 
 	clientCfg := cfg.Client(version)
 	if cfg.Demo() {
-		eo := embedded.Options{Org: demoOrg(settings), Version: version, Log: log}
+		eo := embedded.Options{Org: embedded.DemoOrg(demoOrganisation(settings), startLanguage(settings)), Version: version, Log: log}
 		if opts.Embedded != nil {
 			opts.Embedded(&eo)
 		}
@@ -75,7 +73,7 @@ func launch(a fyne.App, w fyne.Window, flags config.Flags, locations []string, p
 		}
 		log.Info("demonstration service", "url", demo.Client.BaseURL, "database", demo.DataDir, "outbox", demo.Outbox)
 		clientCfg = demo.Client
-		deps.DemoInbox = ui.NewDemoInbox(a, demo.Outbox, log)
+		deps.DemoInbox = ui.NewDemoInbox(a, demo, log)
 		stop = func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
@@ -133,16 +131,21 @@ func wizardSettings(c config.Config) ui.Settings {
 	return s
 }
 
-// demoOrg is the organisation as the demonstration's messages present
-// it; the SMS are in the language the app starts in.
-func demoOrg(s ui.Settings) delivery.Org {
-	language := s.Language
-	if language == "" {
-		language = lang.SystemLocale().String()
-	}
-	return delivery.Org{
+// demoOrganisation is the college of s, as the demonstration's messages
+// present it.
+func demoOrganisation(s ui.Settings) embedded.Organisation {
+	return embedded.Organisation{
 		Name: s.Organisation, Names: s.OrganisationNames,
 		HelpEmail: s.HelpEmail, HelpPhone: s.HelpPhone, HelpHours: s.HelpHours,
-		Copyright: s.Copyright, SMSLang: assets.Match(language).Tag,
+		Copyright: s.Copyright,
 	}
+}
+
+// startLanguage is the language the app starts in: the configured one, or
+// the system's.
+func startLanguage(s ui.Settings) string {
+	if s.Language != "" {
+		return s.Language
+	}
+	return lang.SystemLocale().String()
 }

@@ -21,6 +21,7 @@ import (
 
 	"casreset/assets"
 	"casreset/desktop/config"
+	"casreset/desktop/embedded"
 	"casreset/ui"
 )
 
@@ -59,7 +60,14 @@ func main() {
 	// the demo banner, and CASRESET_PREVIEW=demo-inbox shows the Demo
 	// inbox with sample messages.
 	if screen := os.Getenv("CASRESET_PREVIEW"); screen == "demo-inbox" {
-		ui.PreviewDemoInbox(a, flags.Lang)
+		s := ui.DefaultSettings()
+		s.Language = flags.Lang
+		samples, err := embedded.SampleMessages(demoOrganisation(s), startLanguage(s), ui.SampleTime)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "casreset:", err)
+			os.Exit(2)
+		}
+		ui.PreviewDemoInbox(a, flags.Lang, samples)
 		a.Run()
 		return
 	} else if screen != "" {

@@ -226,12 +226,12 @@ func TestWizardSettingsFromConfiguration(t *testing.T) {
 	if !s.DemoMode || s.Organisation == "" || s.HelpEmail == "" || s.IdleTimeout == 0 {
 		t.Errorf("settings without configuration %+v: want the defaults in demo mode", s)
 	}
-	if o := demoOrg(s); o.Validate() != nil || o.Name != s.Organisation {
+	if o := embedded.DemoOrg(demoOrganisation(s), startLanguage(s)); o.Validate() != nil || o.Name != s.Organisation {
 		t.Errorf("the demonstration's organisation %+v: %v", o, o.Validate())
 	}
 	s.Language = "zh-HK"
-	if demoOrg(s).SMSLang != "zh-HK" {
-		t.Error("a Chinese app's demonstration SMS are not in Chinese")
+	if startLanguage(s) != "zh-HK" {
+		t.Error("the configured language is not the one the app starts in")
 	}
 }
 

@@ -3,12 +3,15 @@ package client
 import (
 	"fmt"
 	"time"
+
+	"casreset/api"
 )
 
 // Besides the service's own answers (*api.Error, with errors.As), a call
 // fails with one of the types below. Their messages name what went wrong in
 // words a help desk can act on; none of them holds a response body, a
-// token, a code or a password. RequestID is the X-Request-Id the call was
+// token, a code or a password. Each reports its api.Failure through
+// FailureKind, which is all the wizard needs of it. RequestID is the X-Request-Id the call was
 // sent with, for matching the service's and the proxies' logs.
 
 // NetworkError means the service could not be reached or the connection
@@ -24,6 +27,9 @@ func (e *NetworkError) Error() string {
 }
 
 func (e *NetworkError) Unwrap() error { return e.Err }
+
+// FailureKind is api.FailureNetwork.
+func (e *NetworkError) FailureKind() api.Failure { return api.FailureNetwork }
 
 // TimeoutError means the service did not answer within the configured time.
 type TimeoutError struct {
@@ -48,6 +54,9 @@ func (e *TimeoutError) Unwrap() error { return e.Err }
 
 // Timeout reports true, as net.Error does.
 func (e *TimeoutError) Timeout() bool { return true }
+
+// FailureKind is api.FailureTimeout.
+func (e *TimeoutError) FailureKind() api.Failure { return api.FailureTimeout }
 
 // CertificateReason says why a secure connection was refused.
 type CertificateReason string
@@ -94,6 +103,9 @@ func (e *CertificateError) Error() string {
 
 func (e *CertificateError) Unwrap() error { return e.Err }
 
+// FailureKind is api.FailureCertificate.
+func (e *CertificateError) FailureKind() api.Failure { return api.FailureCertificate }
+
 // UnexpectedResponseError means something answered, but not with the
 // contract: an HTML page from a proxy or captive portal, a bare 502, a
 // redirect, malformed or oversized JSON. The body is never kept.
@@ -109,3 +121,6 @@ type UnexpectedResponseError struct {
 func (e *UnexpectedResponseError) Error() string {
 	return fmt.Sprintf("the server at %s gave an answer that is not from the reset service (HTTP %d, %s); a proxy may be in the way", e.Host, e.Status, e.Reason)
 }
+
+// FailureKind is api.FailureUnexpected.
+func (e *UnexpectedResponseError) FailureKind() api.Failure { return api.FailureUnexpected }

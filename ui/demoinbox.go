@@ -11,12 +11,18 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"casreset/api"
-	"casreset/service"
-	"casreset/service/delivery"
 )
 
 // inboxPoll is how often the Demo inbox looks for new messages.
 const inboxPoll = 500 * time.Millisecond
+
+// Outbox is where the Demo inbox finds the messages that the
+// demonstration service wrote instead of sending them, oldest first. The
+// embedded service (desktop/embedded) fills it. Messages may block: it is
+// called off the UI goroutine.
+type Outbox interface {
+	Messages() ([]api.OutboxMessage, error)
+}
 
 // DemoInbox is the "Demo inbox" window of the embedded demonstration: the
 // demonstration service sends no SMS or e-mail but writes each message
@@ -36,7 +42,7 @@ type DemoInbox struct {
 	// Replaced by tests: how the outbox is read (off the UI goroutine),
 	// how its result returns to the UI goroutine, the poll's ticker and
 	// the clock of the "received" times.
-	read   func() ([]delivery.OutboxMessage, error)
+	read   func() ([]api.OutboxMessage, error)
 	post   func(func())
 	ticker Ticker
 	now    func() time.Time
@@ -55,9 +61,9 @@ type DemoInbox struct {
 	stop     func()
 }
 
-// NewDemoInbox returns the Demo inbox of the outbox directory dir. Its
-// window stays hidden until Show.
-func NewDemoInbox(a fyne.App, dir string, log *slog.Logger) *DemoInbox {
+// NewDemoInbox returns the Demo inbox of outbox. Its window stays hidden
+// until Show.
+func NewDemoInbox(a fyne.App, outbox Outbox, log *slog.Logger) *DemoInbox {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -65,7 +71,7 @@ func NewDemoInbox(a fyne.App, dir string, log *slog.Logger) *DemoInbox {
 		app:     a,
 		tr:      newTranslator(langEnglish, log),
 		log:     log,
-		read:    func() ([]delivery.OutboxMessage, error) { return delivery.ReadOutbox(dir) },
+		read:    outbox.Messages,
 		post:    fyne.Do,
 		ticker:  realTicker{},
 		now:     time.Now,
@@ -172,7 +178,7 @@ func (d *DemoInbox) poll() {
 // a new window takes the keyboard from the wizard, whose field would then
 // complain that it was left empty; the banner's button counts them
 // instead.
-func (d *DemoInbox) apply(msgs []delivery.OutboxMessage, err error) {
+func (d *DemoInbox) apply(msgs []api.OutboxMessage, err error) {
 	if err != nil {
 		if d.problem.Hidden {
 			d.log.Warn("demo inbox: reading the outbox", "err", err)
@@ -226,7 +232,7 @@ func (d *DemoInbox) refreshEmpty() {
 // inboxCard is one message.
 type inboxCard struct {
 	d        *DemoInbox
-	msg      delivery.OutboxMessage
+	msg      api.OutboxMessage
 	received time.Time
 	copied   bool
 
@@ -242,7 +248,7 @@ type inboxCard struct {
 	box      *fyne.Container
 }
 
-func newInboxCard(d *DemoInbox, m delivery.OutboxMessage, received time.Time) *inboxCard {
+func newInboxCard(d *DemoInbox, m api.OutboxMessage, received time.Time) *inboxCard {
 	c := &inboxCard{
 		d: d, msg: m, received: received,
 		heading:  widget.NewLabel(""),
@@ -317,43 +323,30 @@ func (c *inboxCard) copyCode() {
 	c.refresh()
 }
 
-// PreviewDemoInbox shows the Demo inbox holding sample messages (a code
-// by SMS and one by e-mail, rendered as the service renders them), for
-// screenshots and documentation. Nothing in it was sent.
-func PreviewDemoInbox(a fyne.App, language string) *DemoInbox {
-	log := slog.Default()
+// PreviewDemoInbox shows the Demo inbox holding samples, received at
+// SampleTime, for screenshots and documentation.
+func PreviewDemoInbox(a fyne.App, language string, samples Outbox) *DemoInbox {
 	if language == "" {
 		language = lang.SystemLocale().String()
 	}
 	useAppTheme(a, supportedLang(language), true)
-	d := NewDemoInbox(a, "", log)
-	org := delivery.Org{Name: "HKU SPACE", HelpEmail: "ithelp@example.edu.hk", Location: sampleNow.Location(), SMSLang: supportedLang(language)}
-	expires := sampleNow.Add(10 * time.Minute).Format(time.RFC3339)
-	var msgs []delivery.OutboxMessage
-	for _, m := range []service.Message{
-		{Kind: service.MessageCode, Channel: api.ChannelSMS, To: "+85291234534", Params: map[string]string{"code": "730514", "expires_at": expires}},
-		{Kind: service.MessageCode, Channel: api.ChannelEmail, To: "chan.tai.man@example.edu.hk", Params: map[string]string{"code": "482913", "expires_at": expires, "name": "CHAN Tai Man"}},
-	} {
-		r, err := delivery.Render(m, org)
-		if err != nil {
-			log.Error("preview message", "err", err)
-			continue
-		}
-		msgs = append(msgs, delivery.OutboxMessage{Channel: r.Channel, To: r.To, Subject: r.Subject, Body: r.Body, Code: r.Code})
-	}
-	d.read = func() ([]delivery.OutboxMessage, error) { return msgs, nil }
-	d.now = func() time.Time { return sampleNow }
+	d := NewDemoInbox(a, samples, slog.Default())
+	d.now = func() time.Time { return SampleTime }
 	d.follow(language)
 	d.Show()
 	return d
 }
 
+// noMessages is an outbox that stays empty.
+type noMessages struct{}
+
+func (noMessages) Messages() ([]api.OutboxMessage, error) { return nil, nil }
+
 // newQuietInbox is an inbox over an outbox that stays empty: the wizard's
 // preview in demo mode has the banner's button but no window. From step 3
 // on, the button counts the code's message as not seen yet.
 func newQuietInbox(a fyne.App, screen string) *DemoInbox {
-	d := NewDemoInbox(a, "", slog.Default())
-	d.read = func() ([]delivery.OutboxMessage, error) { return nil, nil }
+	d := NewDemoInbox(a, noMessages{}, slog.Default())
 	if screen == "step3" || screen == "step4" {
 		d.unread = 1
 	}

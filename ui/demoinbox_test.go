@@ -62,7 +62,7 @@ func newDemoEnv(t *testing.T) *demoEnv {
 	}
 
 	e := &demoEnv{t: t, demo: demo, ticker: &manualTicker{}, poll: &manualTicker{}, queue: newUIQueue()}
-	e.inbox = NewDemoInbox(a, demo.Outbox, log)
+	e.inbox = NewDemoInbox(a, demo, log)
 	e.inbox.post, e.inbox.ticker = e.queue.post, e.poll
 	e.inbox.now = func() time.Time { return t0 }
 
@@ -274,10 +274,10 @@ func TestEmailCodeThroughTheInbox(t *testing.T) {
 // outbox that the test writes.
 func TestDemoInboxShowsEachMessageAsWritten(t *testing.T) {
 	a := test.NewTempApp(t)
-	var outbox []delivery.OutboxMessage
+	var outbox []api.OutboxMessage
 	var readErr error
-	d := NewDemoInbox(a, t.TempDir(), slog.New(slog.DiscardHandler))
-	d.read = func() ([]delivery.OutboxMessage, error) { return outbox, readErr }
+	d := NewDemoInbox(a, noMessages{}, slog.New(slog.DiscardHandler))
+	d.read = func() ([]api.OutboxMessage, error) { return outbox, readErr }
 	q, poll := newUIQueue(), &manualTicker{}
 	d.post, d.ticker = q.post, poll
 	d.now = func() time.Time { return t0 }
@@ -302,7 +302,7 @@ func TestDemoInboxShowsEachMessageAsWritten(t *testing.T) {
 
 	notified := 0
 	d.onUnread = func() { notified++ }
-	outbox = []delivery.OutboxMessage{{Channel: api.ChannelSMS, To: "+85291234534", Body: "HKU SPACE: your code is 111111", Code: "111111"}}
+	outbox = []api.OutboxMessage{{Channel: api.ChannelSMS, To: "+85291234534", Body: "HKU SPACE: your code is 111111", Code: "111111"}}
 	step()
 	if d.shown || d.unread != 1 || notified != 1 || d.empty.Visible() || len(d.list.Objects) != 1 {
 		t.Fatalf("after the first message: shown %v, unread %d (told %d times), empty note %v, %d cards",
@@ -320,8 +320,8 @@ func TestDemoInboxShowsEachMessageAsWritten(t *testing.T) {
 	// unread.
 	d.hide()
 	outbox = append(outbox,
-		delivery.OutboxMessage{Channel: api.ChannelEmail, To: "a@example.edu.hk", Subject: "Your code", Body: "long text", Code: "222222"},
-		delivery.OutboxMessage{Channel: api.ChannelEmail, To: "a@example.edu.hk", Subject: "Your staff number", Body: "12345678"},
+		api.OutboxMessage{Channel: api.ChannelEmail, To: "a@example.edu.hk", Subject: "Your code", Body: "long text", Code: "222222"},
+		api.OutboxMessage{Channel: api.ChannelEmail, To: "a@example.edu.hk", Subject: "Your staff number", Body: "12345678"},
 	)
 	step()
 	if d.shown || d.unread != 2 || len(d.cards) != 3 {

@@ -4,7 +4,6 @@ import (
 	"errors"
 
 	"casreset/api"
-	"casreset/client"
 	"casreset/ui/validate"
 )
 
@@ -120,17 +119,12 @@ func violationsOf(err error) []string {
 // service: the connection was refused as untrusted, something else
 // answered, it took too long, or the network is down.
 func transportText(err error) text {
-	var (
-		cert       *client.CertificateError
-		unexpected *client.UnexpectedResponseError
-		timeout    *client.TimeoutError
-	)
-	switch {
-	case errors.As(err, &cert):
+	switch api.FailureOf(err) {
+	case api.FailureCertificate:
 		return msg("err.certificate")
-	case errors.As(err, &unexpected):
+	case api.FailureUnexpected:
 		return msg("err.unexpected")
-	case errors.As(err, &timeout):
+	case api.FailureTimeout:
 		return msg("err.timeout")
 	default:
 		return msg("err.unreachable")

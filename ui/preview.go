@@ -34,12 +34,12 @@ func Preview(a fyne.App, w fyne.Window, s Settings, name string) (fyne.CanvasObj
 	return c.root, nil
 }
 
-// sampleNow is the fixed time of the sample screens.
-var sampleNow = time.Date(2026, 3, 2, 10, 0, 0, 0, time.FixedZone("HKT", 8*3600))
+// SampleTime is the fixed time of the sample screens and messages.
+var SampleTime = time.Date(2026, 3, 2, 10, 0, 0, 0, time.FixedZone("HKT", 8*3600))
 
 type sampleClock struct{}
 
-func (sampleClock) Now() time.Time { return sampleNow }
+func (sampleClock) Now() time.Time { return SampleTime }
 
 type silentPlayer struct{}
 
@@ -122,7 +122,7 @@ func (b *sampleBackend) Policy(context.Context) (api.Policy, error) {
 }
 
 func (b *sampleBackend) NewCaptcha(context.Context) (api.Captcha, error) {
-	return api.Captcha{CaptchaID: "sample", ExpiresAt: sampleNow.Add(10 * time.Minute), Digits: len(b.digits)}, nil
+	return api.Captcha{CaptchaID: "sample", ExpiresAt: SampleTime.Add(10 * time.Minute), Digits: len(b.digits)}, nil
 }
 
 func (b *sampleBackend) CaptchaImage(_ context.Context, id string) ([]byte, error) {
@@ -138,7 +138,7 @@ func (b *sampleBackend) CaptchaAudio(_ context.Context, id, lang string) ([]byte
 func (b *sampleBackend) Start(context.Context, api.StartRequest) (api.StartResponse, error) {
 	return api.StartResponse{
 		ResetToken: "sample",
-		ExpiresAt:  sampleNow.Add(30 * time.Minute),
+		ExpiresAt:  SampleTime.Add(30 * time.Minute),
 		Channels: []api.ChannelInfo{
 			{Channel: api.ChannelSMS, Destination: "9*** **34"},
 			{Channel: api.ChannelEmail, Destination: "c****@example.edu.hk"},
@@ -157,8 +157,8 @@ func (b *sampleBackend) SendCode(_ context.Context, _ string, ch api.Channel) (a
 	}
 	return api.SendCodeResponse{
 		Channel: ch, Destination: dest,
-		CodeExpiresAt: sampleNow.Add(10 * time.Minute),
-		ResendAfter:   sampleNow.Add(45 * time.Second),
+		CodeExpiresAt: SampleTime.Add(10 * time.Minute),
+		ResendAfter:   SampleTime.Add(45 * time.Second),
 		SendsLeft:     4,
 	}, nil
 }

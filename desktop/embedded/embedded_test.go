@@ -133,16 +133,8 @@ func TestDemoAccountsAreThere(t *testing.T) {
 func TestAFlowThroughTheService(t *testing.T) {
 	d, _ := start(t, t.TempDir())
 	ctx := context.Background()
-	c, err := client.New(d.Client)
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	cp, err := c.NewCaptcha(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := c.Start(ctx, api.StartRequest{StaffNumber: "33333333", CaptchaID: cp.CaptchaID, CaptchaAnswer: captchaAnswer(t, d, cp.CaptchaID)})
+	c := newClient(t, d)
+	resp, err := startFlow(t, c, d, "33333333")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,8 +156,7 @@ func TestAFlowThroughTheService(t *testing.T) {
 	}
 
 	// The account that ended long ago is refused.
-	cp, _ = c.NewCaptcha(ctx)
-	_, err = c.Start(ctx, api.StartRequest{StaffNumber: "55555555", CaptchaID: cp.CaptchaID, CaptchaAnswer: captchaAnswer(t, d, cp.CaptchaID)})
+	_, err = startFlow(t, c, d, "55555555")
 	var apiErr *api.Error
 	if !errors.As(err, &apiErr) || apiErr.Code != api.CodeAccountExpired {
 		t.Errorf("ended contract: %v, want %s", err, api.CodeAccountExpired)
@@ -243,6 +234,28 @@ func TestStartFailsCleanlyWithoutAnOrganisation(t *testing.T) {
 
 // captchaAnswer reads the CAPTCHA's digits from the database, as the
 // person would read them from the image.
+// newClient is a client of the embedded service d.
+func newClient(t *testing.T, d *Demo) *client.Client {
+	t.Helper()
+	c, err := client.New(d.Client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// startFlow starts a reset of staff through c, answering the CAPTCHA as
+// the person would read it.
+func startFlow(t *testing.T, c *client.Client, d *Demo, staff string) (api.StartResponse, error) {
+	t.Helper()
+	ctx := context.Background()
+	cp, err := c.NewCaptcha(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.Start(ctx, api.StartRequest{StaffNumber: staff, CaptchaID: cp.CaptchaID, CaptchaAnswer: captchaAnswer(t, d, cp.CaptchaID)})
+}
+
 func captchaAnswer(t *testing.T, d *Demo, id string) string {
 	t.Helper()
 	var cp service.Captcha

@@ -19,13 +19,7 @@ import (
 
 // OutboxMessage is one file of the outbox, as written by Outbox and read
 // back by ReadOutbox.
-type OutboxMessage struct {
-	Channel api.Channel `json:"channel"`
-	To      string      `json:"to"`
-	Subject string      `json:"subject"`
-	Body    string      `json:"body"`
-	Code    string      `json:"code,omitempty"`
-}
+type OutboxMessage = api.OutboxMessage
 
 // Outbox is a Sender that writes each message as one JSON file into a
 // directory instead of sending it: for demos (the desktop app's "Demo
