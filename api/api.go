@@ -39,29 +39,6 @@ const (
 	DeliveryFailed Delivery = "failed"
 )
 
-// Policy is the password policy as GET /v1/policy returns it.
-type Policy struct {
-	MinLength      int      `json:"min_length"`
-	MaxLength      int      `json:"max_length"`
-	NeedsLetter    bool     `json:"needs_letter"`
-	NeedsDigit     bool     `json:"needs_digit"`
-	NoWhitespace   bool     `json:"no_whitespace"`
-	ForbiddenChars string   `json:"forbidden_chars"`
-	History        int      `json:"history"`
-	RejectCommon   bool     `json:"reject_common"`
-	RejectIdentity bool     `json:"reject_identity"`
-	Advice         Advice   `json:"advice"`
-	Rules          []string `json:"rules"` // rule ids the service enforces
-}
-
-// Advice is the recommendation shown but not enforced.
-type Advice struct {
-	MinLength  int  `json:"min_length"`
-	NeedsUpper bool `json:"needs_upper"`
-	NeedsLower bool `json:"needs_lower"`
-	NeedsDigit bool `json:"needs_digit"`
-}
-
 // Captcha is the answer to POST /v1/captchas.
 type Captcha struct {
 	CaptchaID string    `json:"captcha_id"`
@@ -121,6 +98,9 @@ type Flow struct {
 	SendsLeft     int           `json:"sends_left"`
 	AttemptsLeft  int           `json:"attempts_left"`
 	Delivery      Delivery      `json:"delivery,omitempty"`
+	// Policy is the password policy of this flow's account. Services
+	// older than it leave it out; the global policy applies then.
+	Policy *Policy `json:"policy,omitempty"`
 }
 
 // SendCodeRequest is the body of POST /v1/resets/current/code.

@@ -98,20 +98,6 @@ func Codes() []Code {
 	return out
 }
 
-// Rule ids reported in Error.Violations.
-const (
-	RuleTooShort         = "too_short"
-	RuleTooLong          = "too_long"
-	RuleNeedsLetter      = "needs_letter"
-	RuleNeedsDigit       = "needs_digit"
-	RuleHasWhitespace    = "has_whitespace"
-	RuleForbiddenChar    = "forbidden_char"
-	RuleTooCommon        = "too_common"
-	RuleContainsIdentity = "contains_identity"
-	RuleInvisibleChar    = "invisible_char" // format, control, private-use, unassigned or non-character
-	RuleMismatch         = "mismatch"       // client side only
-)
-
 // Error is an RFC 9457 problem with the contract's extension members. The
 // service returns it for every failure and the client decodes it back.
 type Error struct {
@@ -123,7 +109,7 @@ type Error struct {
 	Reference    string   `json:"reference,omitempty"`
 	RetryAfter   int      `json:"retry_after,omitempty"`
 	AttemptsLeft *int     `json:"attempts_left,omitempty"`
-	Violations   []string `json:"violations,omitempty"`
+	Violations   []RuleID `json:"violations,omitempty"`
 }
 
 // Errorf returns an Error with code and a detail safe to show to users.
@@ -154,7 +140,7 @@ func (e *Error) WithRetryAfter(seconds int) *Error {
 }
 
 // WithViolations sets Violations and returns e.
-func (e *Error) WithViolations(rules ...string) *Error { e.Violations = rules; return e }
+func (e *Error) WithViolations(rules ...RuleID) *Error { e.Violations = rules; return e }
 
 // ErrorCode returns the code of err if it is or wraps an *Error, and
 // CodeInternal for anything else (nil gives "").

@@ -52,7 +52,7 @@ func TestProblemDocumentsBecomeAPIErrors(t *testing.T) {
 		{
 			name:    "password_policy with violations",
 			handler: answer(422, api.ProblemJSON+"; charset=utf-8", `{"status":422,"code":"password_policy","violations":["too_short","needs_digit"]}`),
-			want:    api.Error{Status: 422, Code: api.CodePasswordPolicy, Violations: []string{"too_short", "needs_digit"}},
+			want:    api.Error{Status: 422, Code: api.CodePasswordPolicy, Violations: []api.RuleID{api.RuleTooShort, api.RuleNeedsDigit}},
 		},
 		{
 			name:    "rate_limited with retry_after in the body",

@@ -195,6 +195,9 @@ func (s *Service) Flow(ctx context.Context, c Client, token string) (api.Flow, e
 		Channels:     channelsOf(a),
 		SendsLeft:    sends,
 		AttemptsLeft: attempts,
+		// The account's effective policy. Every account has the global
+		// one until the directory's own policy merges into it.
+		Policy: new(s.Policy()),
 	}
 	if f.Step == StepChanging {
 		out.Step = api.StepVerified // the contract knows no intermediate step

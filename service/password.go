@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -132,7 +131,7 @@ func (s *Service) loadFlowForChange(ctx context.Context, token string) (Flow, []
 func (s *Service) checkNewPassword(ctx context.Context, password, typed string, a Account, history []string) (*refusal, error) {
 	if v := CheckPassword(s.cfg.Policy, password, a); len(v) > 0 {
 		e := refuse(api.CodePasswordPolicy, "The new password does not meet the rules.").WithViolations(v...)
-		return &refusal{err: e, why: strings.Join(v, ",")}, nil
+		return &refusal{err: e, why: joinRules(v)}, nil
 	}
 	if same, err := s.inHistory(ctx, password, typed, history); err != nil || !same {
 		return nil, err

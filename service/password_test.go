@@ -88,14 +88,14 @@ func TestSetPasswordReportsPolicyViolations(t *testing.T) {
 	token := h.verified(acctBoth.StaffNumber)
 	tests := []struct {
 		password string
-		want     []string
+		want     []api.RuleID
 	}{
-		{"Kx7pQ2m", []string{api.RuleTooShort}},
-		{"Kx7pQ\u00a02mZr9", []string{api.RuleHasWhitespace}},
-		{"Password2024", []string{api.RuleTooCommon}},
-		{"Kx7p12345678", []string{api.RuleContainsIdentity}},
-		{"ChanKx7pQ2mZ", []string{api.RuleContainsIdentity}},
-		{"no digits here", []string{api.RuleNeedsDigit, api.RuleHasWhitespace}},
+		{"Kx7pQ2m", []api.RuleID{api.RuleTooShort}},
+		{"Kx7pQ\u00a02mZr9", []api.RuleID{api.RuleHasWhitespace}},
+		{"Password2024", []api.RuleID{api.RuleTooCommon}},
+		{"Kx7p12345678", []api.RuleID{api.RuleContainsIdentity}},
+		{"ChanKx7pQ2mZ", []api.RuleID{api.RuleContainsIdentity}},
+		{"no digits here", []api.RuleID{api.RuleNeedsDigit, api.RuleHasWhitespace}},
 	}
 	for _, tt := range tests {
 		_, err := h.svc.SetPassword(ctx, h.client, token, tt.password)
@@ -303,7 +303,7 @@ func TestInvisibleCharactersAreRefused(t *testing.T) {
 	for _, pw := range []string{"Kx7pQ2\u200dmZr9vT", "\ufeffKx7pQ2mZr9vT", "Kx7pQ2mZr9vT\u202e", "Kx7pQ2mZr9vT\ue000"} {
 		_, err := h.svc.SetPassword(context.Background(), h.client, token, pw)
 		e := wantCode(t, err, api.CodePasswordPolicy)
-		if !slices.Equal(e.Violations, []string{api.RuleInvisibleChar}) {
+		if !slices.Equal(e.Violations, []api.RuleID{api.RuleInvisibleChar}) {
 			t.Errorf("%+q: violations %v, want invisible_char", pw, e.Violations)
 		}
 	}

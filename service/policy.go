@@ -2,8 +2,6 @@ package service
 
 import (
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -18,90 +16,136 @@ import (
 // passwords were normalised still match.
 func NormalizePassword(password string) string { return norm.NFC.String(password) }
 
+// passwordRule is one rule of the password policy: whether the policy
+// enforces it, how the policy lists it, and how the service checks it. A
+// new rule is one entry of passwordRules (and its texts in the wizard's
+// translations).
+type passwordRule struct {
+	id api.RuleID
+	// applies reports whether p enforces the rule.
+	applies func(p PolicyConfig) bool
+	// listed gives the rule's parameters; false leaves out of the policy's
+	// list a rule that applies but has nothing to tell the person.
+	listed func(p PolicyConfig) (api.Rule, bool)
+	// broken checks what the password alone does not decide (the account,
+	// the common passwords). It is nil for a rule that api.Rule.Check
+	// decides, and for the history, which SetPassword checks against the
+	// stored hashes.
+	broken func(p PolicyConfig, password string, a Account) bool
+}
+
+// passwordRules are the rules in the order the policy lists them and
+// CheckPassword reports them. invisible_char is always enforced but not
+// listed: nobody types those characters, and one that was pasted is
+// refused with its own words.
+var passwordRules = []passwordRule{
+	{
+		id:      api.RuleTooShort,
+		applies: func(p PolicyConfig) bool { return p.MinLength > 0 },
+		listed:  func(p PolicyConfig) (api.Rule, bool) { return api.Rule{Min: p.MinLength}, true },
+	},
+	{
+		id:      api.RuleTooLong,
+		applies: func(p PolicyConfig) bool { return p.MaxLength > 0 },
+		listed:  func(p PolicyConfig) (api.Rule, bool) { return api.Rule{Max: p.MaxLength}, true },
+	},
+	{id: api.RuleNeedsLetter, applies: always, listed: withoutParameters},
+	{id: api.RuleNeedsDigit, applies: always, listed: withoutParameters},
+	{id: api.RuleHasWhitespace, applies: always, listed: withoutParameters},
+	{
+		id:      api.RuleForbiddenChar,
+		applies: func(p PolicyConfig) bool { return p.ForbiddenChars != "" },
+		listed:  func(p PolicyConfig) (api.Rule, bool) { return api.Rule{Chars: p.ForbiddenChars}, true },
+	},
+	{
+		id:      api.RuleReused,
+		applies: func(p PolicyConfig) bool { return p.History > 0 },
+		listed:  func(p PolicyConfig) (api.Rule, bool) { return api.Rule{Count: p.History}, true },
+	},
+	{
+		id:      api.RuleTooCommon,
+		applies: func(p PolicyConfig) bool { return p.RejectCommon },
+		listed:  withoutParameters,
+		broken:  func(_ PolicyConfig, pw string, _ Account) bool { return IsCommonPassword(pw) },
+	},
+	{
+		id:      api.RuleContainsIdentity,
+		applies: func(p PolicyConfig) bool { return p.RejectIdentity },
+		listed:  func(p PolicyConfig) (api.Rule, bool) { return api.Rule{Min: p.IdentityMinLength}, true },
+		broken: func(p PolicyConfig, pw string, a Account) bool {
+			return ContainsIdentity(pw, a, p.IdentityMinLength)
+		},
+	},
+	{
+		id:      api.RuleInvisibleChar,
+		applies: always,
+		listed:  func(PolicyConfig) (api.Rule, bool) { return api.Rule{}, false },
+	},
+}
+
+func always(PolicyConfig) bool                        { return true }
+func withoutParameters(PolicyConfig) (api.Rule, bool) { return api.Rule{}, true }
+
+// rule is r with its id and parameters under p.
+func (r passwordRule) rule(p PolicyConfig) api.Rule {
+	rule, _ := r.listed(p)
+	rule.ID = r.id
+	return rule
+}
+
+// checked reports whether CheckPassword checks r: the service itself, or
+// api.Rule.Check from the password alone.
+func (r passwordRule) checked(p PolicyConfig) bool {
+	return r.applies(p) && (r.broken != nil || r.rule(p).Check("").Checked)
+}
+
 // CheckPassword returns the ids of the rules that password (normalised to
-// NFC first) breaks under p, in the order DESIGN.md lists them, or nil when
-// it meets the policy. The account (which may be the zero value) feeds the
+// NFC first) breaks under p, in the order of passwordRules, or nil when it
+// meets the policy. The account (which may be the zero value) feeds the
 // identity rule.
-//
-// Lengths count Unicode code points. "A letter" and "a digit" are ASCII,
-// as the rules on the CAS page say (A-Z, a-z, 0-9). White space is anything
-// unicode.IsSpace accepts, so U+00A0 and U+3000 count. Characters that
-// cannot be seen or typed (see invisible) are invisible_char: with a
-// zero-width joiner, a right-to-left override or a byte order mark in it, a
-// password could be set that nobody can type again.
-func CheckPassword(p PolicyConfig, password string, a Account) []string {
+func CheckPassword(p PolicyConfig, password string, a Account) []api.RuleID {
 	password = NormalizePassword(password)
-	var violations []string
-	n := utf8.RuneCountInString(password)
-	if p.MinLength > 0 && n < p.MinLength {
-		violations = append(violations, api.RuleTooShort)
-	}
-	if p.MaxLength > 0 && n > p.MaxLength {
-		violations = append(violations, api.RuleTooLong)
-	}
-	var letter, digit, space, forbidden, hidden bool
-	for _, r := range password {
-		switch {
-		case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z':
-			letter = true
-		case '0' <= r && r <= '9':
-			digit = true
-		case unicode.IsSpace(r):
-			space = true
-		case invisible(r):
-			hidden = true
-		case strings.ContainsRune(p.ForbiddenChars, r):
-			forbidden = true
+	var violations []api.RuleID
+	for _, r := range passwordRules {
+		if !r.checked(p) {
+			continue
 		}
-	}
-	if !letter {
-		violations = append(violations, api.RuleNeedsLetter)
-	}
-	if !digit {
-		violations = append(violations, api.RuleNeedsDigit)
-	}
-	if space {
-		violations = append(violations, api.RuleHasWhitespace)
-	}
-	if forbidden {
-		violations = append(violations, api.RuleForbiddenChar)
-	}
-	if p.RejectCommon && IsCommonPassword(password) {
-		violations = append(violations, api.RuleTooCommon)
-	}
-	if p.RejectIdentity && ContainsIdentity(password, a, p.IdentityMinLength) {
-		violations = append(violations, api.RuleContainsIdentity)
-	}
-	if hidden {
-		violations = append(violations, api.RuleInvisibleChar)
+		var broken bool
+		if r.broken != nil {
+			broken = r.broken(p, password, a)
+		} else {
+			broken = !r.rule(p).Check(password).OK
+		}
+		if broken {
+			violations = append(violations, r.id)
+		}
 	}
 	return violations
 }
 
-// invisible reports whether r is a code point of the invisible_char rule:
-// a control (Cc) or format character (Cf: zero-width joiners, bidirectional
-// controls, the byte order mark…), private-use (Co), unassigned (Cn, in the
-// Unicode version of Go's tables) or a non-character (U+FDD0 to U+FDEF, and
-// the last two of every plane; Cn too, named for clarity). White space is
-// has_whitespace instead.
-func invisible(r rune) bool {
-	return unicode.In(r, unicode.Cc, unicode.Cf, unicode.Co, unicode.Cn) ||
-		r >= 0xFDD0 && r <= 0xFDEF || r&0xFFFE == 0xFFFE
+// Requirements are the rules p enforces, with their parameters, in the
+// order to show them: the policy of GET /v1/policy and of every flow.
+func (p PolicyConfig) Requirements() []api.Rule {
+	var out []api.Rule
+	for _, r := range passwordRules {
+		if !r.applies(p) {
+			continue
+		}
+		if _, ok := r.listed(p); ok {
+			out = append(out, r.rule(p))
+		}
+	}
+	return out
 }
 
 // API describes the policy as GET /v1/policy returns it.
 func (p PolicyConfig) API() api.Policy {
-	rules := []string{api.RuleTooShort, api.RuleTooLong, api.RuleNeedsLetter, api.RuleNeedsDigit, api.RuleHasWhitespace}
-	if p.ForbiddenChars != "" {
-		rules = append(rules, api.RuleForbiddenChar)
+	var reportable []api.RuleID
+	for _, r := range passwordRules {
+		if r.checked(p) {
+			reportable = append(reportable, r.id)
+		}
 	}
-	if p.RejectCommon {
-		rules = append(rules, api.RuleTooCommon)
-	}
-	if p.RejectIdentity {
-		rules = append(rules, api.RuleContainsIdentity)
-	}
-	rules = append(rules, api.RuleInvisibleChar) // always enforced
 	return api.Policy{
 		MinLength:      p.MinLength,
 		MaxLength:      p.MaxLength,
@@ -118,6 +162,16 @@ func (p PolicyConfig) API() api.Policy {
 			NeedsLower: true,
 			NeedsDigit: true,
 		},
-		Rules: rules,
+		Rules:        reportable,
+		Requirements: p.Requirements(),
 	}
+}
+
+// joinRules is ids as one word for the audit log: "too_short,needs_digit".
+func joinRules(ids []api.RuleID) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = string(id)
+	}
+	return strings.Join(s, ",")
 }

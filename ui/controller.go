@@ -406,7 +406,9 @@ func (c *controller) showHelp() {
 	if _, already := c.current.(*helpPage); already {
 		return
 	}
-	c.show(newHelpPage(c, c.current))
+	h := newHelpPage(c, c.current)
+	c.show(h)
+	h.loadPolicy()
 }
 
 // showForgot opens the forgotten-number page; Back returns to step 1.

@@ -389,9 +389,10 @@ func TestHelpListsTheDemoAccountsInDemoModeOnly(t *testing.T) {
 	s := DefaultSettings()
 	for _, l := range assets.Languages() {
 		lang := l.Tag
-		plain := helpText(lang, s)
+		tr := newTranslator(lang, slog.New(slog.DiscardHandler))
+		plain := helpText(tr, s, api.Policy{})
 		s.DemoMode = true
-		demo := helpText(lang, s)
+		demo := helpText(tr, s, api.Policy{})
 		s.DemoMode = false
 		for _, a := range embedded.Accounts {
 			if !strings.Contains(demo, "**"+a.StaffNumber+"**") {

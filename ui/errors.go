@@ -45,7 +45,8 @@ func (c *controller) errorText(err error) text {
 	case api.CodeRateLimited:
 		return retryText(e.RetryAfter)
 	case api.CodePasswordReused:
-		return plural("err.password_reused", max(c.policy.History, 1))
+		history, _ := c.policy.Rule(api.RuleReused)
+		return plural("err.password_reused", max(history.Count, 1))
 	case api.CodeAccountExpired:
 		return msg("err.account_expired", "Months", 18)
 	}
@@ -107,7 +108,7 @@ func fieldText(field string, err error) text {
 }
 
 // violationsOf lists the rules a password_policy error names.
-func violationsOf(err error) []string {
+func violationsOf(err error) []api.RuleID {
 	var e *api.Error
 	if errors.As(err, &e) {
 		return e.Violations

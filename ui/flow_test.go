@@ -370,47 +370,68 @@ func TestFailedSMSOffersEmail(t *testing.T) {
 func TestPasswordChecklistTicksAsYouType(t *testing.T) {
 	e := newEnv(t)
 	s4 := e.toStep4(acctBoth.StaffNumber)
-	if s4.ruleLength.state != checkPending || s4.ruleLetters.state != checkPending {
+	// The lines of the service's policy, in its order.
+	want := []string{
+		"Has to be at least 10 characters long",
+		"Has to be at most 128 characters long",
+		"Contains at least a letter (A - Z, a - z)",
+		"Contains at least a digit (0 - 9)",
+		"Does not contain white space character",
+		`Does not contain either of these characters, $ " \ / ` + "`",
+		`Password must NOT be repeated for at least 3 cycles of change (checked when you click "Update")`,
+		`Is not a commonly used password (checked when you click "Update")`,
+		`Does not contain your staff number or name (checked when you click "Update")`,
+	}
+	if got := checklist(s4); !slices.Equal(got, want) {
+		t.Errorf("the checklist reads\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	length, letter, digit := ruleItem(t, s4, api.RuleTooShort), ruleItem(t, s4, api.RuleNeedsLetter), ruleItem(t, s4, api.RuleNeedsDigit)
+	space, chars := ruleItem(t, s4, api.RuleHasWhitespace), ruleItem(t, s4, api.RuleForbiddenChar)
+	if length.state != checkPending || letter.state != checkPending || chars.state != checkPending {
 		t.Error("rules are judged before anything is typed")
 	}
-	if s4.ruleLength.label.Text != "Has to be at least 10 characters long" ||
-		s4.ruleLetters.label.Text != "Contains at least a letter (A - Z, a - z) and a digit (0 - 9)" ||
-		s4.ruleChars.label.Text != `Does not contain white space character and either of these characters, $ " \ / `+"`" ||
-		s4.ruleHistory.label.Text != "Password must NOT be repeated for at least 3 cycles of change" {
-		t.Errorf("rules do not read as the policy says: %q / %q / %q / %q",
-			s4.ruleLength.label.Text, s4.ruleLetters.label.Text, s4.ruleChars.label.Text, s4.ruleHistory.label.Text)
+	for _, id := range []api.RuleID{api.RuleReused, api.RuleTooCommon, api.RuleContainsIdentity} {
+		if st := ruleItem(t, s4, id).state; st != checkInfo {
+			t.Errorf("%s, which the service checks, is in state %v", id, st)
+		}
 	}
 
 	tests := []struct {
-		pw                    string
-		length, letters, char checkState
-		found                 string
-		advice                checkState
+		pw                                  string
+		length, letter, digit, space, chars checkState
+		found                               string // at the end of the line of the broken character rule
+		advice                              checkState
 	}{
-		{"abc", checkFailed, checkFailed, checkMet, "", checkInfo},
-		{"abcdefghij", checkMet, checkFailed, checkMet, "", checkInfo},
-		{"1234567890", checkMet, checkFailed, checkMet, "", checkInfo},
-		{"abcdefghi1", checkMet, checkMet, checkMet, "", checkInfo},
-		{"abcde fgh12", checkMet, checkMet, checkFailed, "(found: a white space)", checkInfo},
-		{"abcdefgh1$", checkMet, checkMet, checkFailed, "(found: $)", checkInfo},
-		{"abcd`efgh1", checkMet, checkMet, checkFailed, "(found: `)", checkInfo},
-		{`abcd\efgh1`, checkMet, checkMet, checkFailed, `(found: \)`, checkInfo},
-		{"Abcdefghijk123", checkMet, checkMet, checkMet, "", checkMet},
+		{"abc", checkFailed, checkMet, checkFailed, checkMet, checkMet, "", checkInfo},
+		{"abcdefghij", checkMet, checkMet, checkFailed, checkMet, checkMet, "", checkInfo},
+		{"1234567890", checkMet, checkFailed, checkMet, checkMet, checkMet, "", checkInfo},
+		{"abcdefghi1", checkMet, checkMet, checkMet, checkMet, checkMet, "", checkInfo},
+		{"abcde fgh12", checkMet, checkMet, checkMet, checkFailed, checkMet, "(found: a white space)", checkInfo},
+		{"abcdefgh1$", checkMet, checkMet, checkMet, checkMet, checkFailed, "(found: $)", checkInfo},
+		{"abcd`efgh1", checkMet, checkMet, checkMet, checkMet, checkFailed, "(found: `)", checkInfo},
+		{`abcd\efgh1`, checkMet, checkMet, checkMet, checkMet, checkFailed, `(found: \)`, checkInfo},
+		{"Abcdefghijk123", checkMet, checkMet, checkMet, checkMet, checkMet, "", checkMet},
 	}
 	for _, tt := range tests {
 		e.typeIn(s4.pw, tt.pw)
-		if s4.ruleLength.state != tt.length || s4.ruleLetters.state != tt.letters || s4.ruleChars.state != tt.char {
-			t.Errorf("%q: length %v letters %v chars %v, want %v %v %v", tt.pw,
-				s4.ruleLength.state, s4.ruleLetters.state, s4.ruleChars.state, tt.length, tt.letters, tt.char)
+		got := []checkState{length.state, letter.state, digit.state, space.state, chars.state}
+		if want := []checkState{tt.length, tt.letter, tt.digit, tt.space, tt.chars}; !slices.Equal(got, want) {
+			t.Errorf("%q: length, letter, digit, white space, characters %v, want %v", tt.pw, got, want)
 		}
-		if hasFound := strings.Contains(s4.ruleChars.label.Text, "(found"); hasFound != (tt.found != "") ||
-			(tt.found != "" && !strings.HasSuffix(s4.ruleChars.label.Text, tt.found)) {
-			t.Errorf("%q: character rule reads %q, want it to end %q", tt.pw, s4.ruleChars.label.Text, tt.found)
+		for _, item := range []*checkItem{space, chars} {
+			found := ""
+			if item.state == checkFailed {
+				found = tt.found
+			}
+			if hasFound := strings.Contains(item.label.Text, "(found"); hasFound != (found != "") ||
+				(found != "" && !strings.HasSuffix(item.label.Text, found)) {
+				t.Errorf("%q: character rule reads %q, want it to end %q", tt.pw, item.label.Text, found)
+			}
 		}
 		if s4.advice.state != tt.advice {
 			t.Errorf("%q: advice %v, want %v", tt.pw, s4.advice.state, tt.advice)
 		}
-		ok := tt.length == checkMet && tt.letters == checkMet && tt.char == checkMet
+		ok := !slices.Contains(got, checkFailed)
 		e.typeIn(s4.retype, tt.pw)
 		if s4.update.Disabled() == ok {
 			t.Errorf("%q: Update disabled = %v with every rule met = %v", tt.pw, s4.update.Disabled(), ok)
@@ -447,11 +468,11 @@ func TestServerRefusalsShowBesideThePassword(t *testing.T) {
 	tests := []struct {
 		name, pw string
 		want     string
-		item     func(*step4) *checkItem
+		rule     api.RuleID
 	}{
-		{"too common", "q1w2e3r4t5", "This password is too common", func(s *step4) *checkItem { return s.ruleServer }},
-		{"contains the staff number", "Ab" + acctBoth.StaffNumber + "xy", "must not contain your staff number or name", func(s *step4) *checkItem { return s.ruleServer }},
-		{"contains the name", "Chan2024Winter", "must not contain your staff number or name", func(s *step4) *checkItem { return s.ruleServer }},
+		{"too common", "q1w2e3r4t5", "This password is too common", api.RuleTooCommon},
+		{"contains the staff number", "Ab" + acctBoth.StaffNumber + "xy", "must not contain your staff number or name", api.RuleContainsIdentity},
+		{"contains the name", "Chan2024Winter", "must not contain your staff number or name", api.RuleContainsIdentity},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -466,8 +487,8 @@ func TestServerRefusalsShowBesideThePassword(t *testing.T) {
 			if !strings.Contains(s4.serverErr.Text, tt.want) || !s4.serverErr.Visible() {
 				t.Errorf("message = %q (visible %v), want %q", s4.serverErr.Text, s4.serverErr.Visible(), tt.want)
 			}
-			if tt.item(s4).state != checkFailed {
-				t.Errorf("the rule is not marked as broken: %v", tt.item(s4).state)
+			if st := ruleItem(t, s4, tt.rule).state; st != checkFailed {
+				t.Errorf("the rule is not marked as broken: %v", st)
 			}
 			// Typing clears the refusal; a good password then goes through.
 			e.typeIn(s4.pw, goodPassword)
@@ -501,7 +522,7 @@ func TestReusedPasswordIsRefused(t *testing.T) {
 	if s4.serverErr.Text != want {
 		t.Errorf("message = %q, want %q", s4.serverErr.Text, want)
 	}
-	if s4.ruleHistory.state != checkFailed {
+	if ruleItem(t, s4, api.RuleReused).state != checkFailed {
 		t.Error("the history rule is not marked as broken")
 	}
 }
@@ -591,12 +612,13 @@ func TestLanguageSwitchKeepsWhatWasTyped(t *testing.T) {
 	if s4.pw.Text != "abcdefgh1$" || s4.retype.Text != "abcd" {
 		t.Errorf("passwords lost on switching: %q %q", s4.pw.Text, s4.retype.Text)
 	}
-	if s4.title.Text != "Step 4. Update Password" || !strings.HasSuffix(s4.ruleChars.label.Text, "(found: $)") {
-		t.Errorf("step 4 in English: %q, %q", s4.title.Text, s4.ruleChars.label.Text)
+	chars := ruleItem(t, s4, api.RuleForbiddenChar)
+	if s4.title.Text != "Step 4. Update Password" || !strings.HasSuffix(chars.label.Text, "(found: $)") {
+		t.Errorf("step 4 in English: %q, %q", s4.title.Text, chars.label.Text)
 	}
 	e.chooseLanguage(langChinese)
-	if !strings.HasSuffix(s4.ruleChars.label.Text, "（發現：$）") {
-		t.Errorf("step 4 in Chinese: %q", s4.ruleChars.label.Text)
+	if !strings.HasSuffix(chars.label.Text, "（發現：$）") {
+		t.Errorf("step 4 in Chinese: %q", chars.label.Text)
 	}
 }
 
@@ -872,7 +894,7 @@ func TestHelpPageReturnsWhereItWasOpened(t *testing.T) {
 			t.Errorf("help page lacks %q", want)
 		}
 	}
-	if md := helpText(e.c.lang, e.c.deps.Settings); !strings.Contains(md, "cleared after 5 minutes") {
+	if md := helpText(e.c.tr, e.c.deps.Settings, h.policy); !strings.Contains(md, "cleared after 5 minutes") {
 		t.Error("help does not give the configured idle timeout")
 	}
 	e.chooseLanguage(langChinese)

@@ -84,6 +84,13 @@ func (t *translator) N(key string, count int, data ...any) string {
 // language is the row of the table of the current language.
 func (t *translator) language() assets.Language { return assets.Match(t.lang) }
 
+// has reports whether key has a text, in the current language or in
+// English. Texts named after a service's data (a rule id) may not.
+func (t *translator) has(key string) bool {
+	_, tag, _ := t.localizers[t.lang].LocalizeWithTag(&i18n.LocalizeConfig{MessageID: key})
+	return tag != language.Und
+}
+
 func (t *translator) localize(cfg *i18n.LocalizeConfig) string {
 	s, err := t.localizers[t.lang].Localize(cfg)
 	if err != nil {

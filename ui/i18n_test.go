@@ -133,6 +133,7 @@ var sampleData = []any{
 	"N", 1, "Total", 4, "Label", "Reload", "Seconds", 30, "Value", "x", "Destination", "9*** **34",
 	"Time", "9:59", "Min", 10, "Max", 128, "Chars", "$", "Char", "$", "Org", "HKU SPACE",
 	"Reference", "R1", "Months", 18, "Level", "good", "To", "+85291234534", "Subject", "x",
+	"Count", 3, "Rule", "x",
 }
 
 func TestEveryTextRendersInEveryLanguage(t *testing.T) {
@@ -199,9 +200,13 @@ func TestEveryKeyInTheCodeIsTranslated(t *testing.T) {
 	for n := 1; n <= 4; n++ {
 		used["chrome.step"+string(rune('0'+n))] = true
 	}
-	for _, rule := range []string{api.RuleTooCommon, api.RuleContainsIdentity, api.RuleTooShort, api.RuleTooLong,
-		api.RuleNeedsLetter, api.RuleNeedsDigit, api.RuleHasWhitespace, api.RuleForbiddenChar} {
-		used["refused."+rule] = true
+	// Every rule of the contract has its line; every rule a refusal names
+	// has its words (the history's refusal is err.password_reused).
+	for _, rule := range api.RuleIDs() {
+		used[ruleKey(rule)] = true
+		if rule != api.RuleReused {
+			used[refusedKey(rule)] = true
+		}
 	}
 	for _, f := range []string{"staff", "captcha", "code", "contact"} {
 		for _, kind := range []string{"empty", "digits", "length"} {
@@ -218,7 +223,7 @@ func TestEveryKeyInTheCodeIsTranslated(t *testing.T) {
 		}
 	}
 	for k := range en {
-		// Keys held in variables before use ("rule.letter_digit").
+		// Keys held in variables before use ("inbox.sms").
 		if strings.Contains(code, `"`+k+`"`) {
 			used[k] = true
 		}
@@ -289,7 +294,7 @@ func TestNumbersAreWrittenInTheLanguage(t *testing.T) {
 	if got := tr.N("err.rate_limited_seconds", 1200); got != "Too many attempts have been made. Please try again in 1,200 seconds." {
 		t.Errorf("a count: %q", got)
 	}
-	if got := tr.T("rule.length", "Min", 1000); got != "Has to be at least 1,000 characters long" {
+	if got, _ := tr.ruleLine(api.Rule{ID: api.RuleTooShort, Min: 1000}); got != "Has to be at least 1,000 characters long" {
 		t.Errorf("a value: %q", got)
 	}
 	if got := tr.T("inbox.sms", "To", "+85291234534"); !strings.Contains(got, "+85291234534") {
@@ -301,12 +306,12 @@ func TestHelpTextInEveryLanguage(t *testing.T) {
 	s := DefaultSettings()
 	for _, l := range assets.Languages() {
 		lang := l.Tag
-		md := helpText(lang, s)
+		md := helpText(newTranslator(lang, slog.New(slog.DiscardHandler)), s, api.Policy{})
 		if strings.Contains(md, "{{") || !strings.Contains(md, "5") {
 			t.Errorf("%s help is not filled in: %q", lang, md[:80])
 		}
 	}
-	if !strings.Contains(helpText(langChinese, s), "第四步：更新密碼") {
+	if !strings.Contains(helpText(newTranslator(langChinese, slog.New(slog.DiscardHandler)), s, api.Policy{}), "第四步：更新密碼") {
 		t.Error("the Chinese help is not in Chinese")
 	}
 }

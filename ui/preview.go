@@ -113,11 +113,18 @@ var errSample = errors.New("sample data only")
 
 func (b *sampleBackend) Policy(context.Context) (api.Policy, error) {
 	return api.Policy{
-		MinLength: 10, MaxLength: 128, NeedsLetter: true, NeedsDigit: true, NoWhitespace: true,
-		ForbiddenChars: "$\"\\/`", History: 3, RejectCommon: true, RejectIdentity: true,
 		Advice: api.Advice{MinLength: 14, NeedsUpper: true, NeedsLower: true, NeedsDigit: true},
-		Rules: []string{api.RuleTooShort, api.RuleTooLong, api.RuleNeedsLetter, api.RuleNeedsDigit,
-			api.RuleHasWhitespace, api.RuleForbiddenChar, api.RuleTooCommon, api.RuleContainsIdentity},
+		Requirements: []api.Rule{
+			{ID: api.RuleTooShort, Min: 10},
+			{ID: api.RuleTooLong, Max: 128},
+			{ID: api.RuleNeedsLetter},
+			{ID: api.RuleNeedsDigit},
+			{ID: api.RuleHasWhitespace},
+			{ID: api.RuleForbiddenChar, Chars: "$\"\\/`"},
+			{ID: api.RuleReused, Count: 3},
+			{ID: api.RuleTooCommon},
+			{ID: api.RuleContainsIdentity, Min: 4},
+		},
 	}, nil
 }
 

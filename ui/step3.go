@@ -266,7 +266,7 @@ func (s *step3) resend(ch api.Channel) {
 }
 
 // onSubmit verifies the code and, once it is accepted, fetches the
-// password policy for step 4.
+// flow's password policy for step 4.
 func (s *step3) onSubmit() {
 	c := s.c
 	if c.busy {
@@ -296,7 +296,7 @@ func (s *step3) onSubmit() {
 			verified = true
 		}
 		var err error
-		policy, err = c.backend.Policy(ctx)
+		policy, err = flowPolicy(ctx, c.backend, token)
 		return err
 	}, func(err error) {
 		s.verified = verified

@@ -25,13 +25,7 @@ type step4 struct {
 	newLabel    *widget.Label
 	pw          *secretEntry
 	serverErr   *widget.Label
-	ruleLength  *checkItem
-	ruleMax     *checkItem
-	ruleLetters *checkItem
-	ruleChars   *checkItem
-	ruleHistory *checkItem
-	ruleServer  *checkItem
-	adviceTitle *widget.Label
+	rules       []*checkItem // one per rule of the policy, in its order
 	advice      *checkItem
 	strength    *widget.ProgressBar
 	moreInfo    *widget.Hyperlink
@@ -44,7 +38,7 @@ type step4 struct {
 	box         *fyne.Container
 
 	serverErrText text
-	refused       []string // rules the service refused the current password for
+	refused       []api.RuleID // rules the service refused the current password for
 }
 
 func newStep4(c *controller) *step4 {
@@ -55,13 +49,6 @@ func newStep4(c *controller) *step4 {
 		newLabel:    widget.NewLabel(""),
 		pw:          newSecretEntry(true),
 		serverErr:   newErrorLabel(),
-		ruleLength:  newCheckItem(),
-		ruleMax:     newCheckItem(),
-		ruleLetters: newCheckItem(),
-		ruleChars:   newCheckItem(),
-		ruleHistory: newCheckItem(),
-		ruleServer:  newCheckItem(),
-		adviceTitle: widget.NewLabel(""),
 		advice:      newCheckItem(),
 		strength:    widget.NewProgressBar(),
 		moreInfo:    widget.NewHyperlink("", nil),
@@ -69,6 +56,9 @@ func newStep4(c *controller) *step4 {
 		retype:      newSecretEntry(true),
 		match:       newCheckItem(),
 		casNote:     newWrapLabel(),
+	}
+	for range s.policy.Requirements {
+		s.rules = append(s.rules, newCheckItem())
 	}
 	// The show/hide box below replaces the entries' own eye icons, so that
 	// one switch, reachable with Tab, shows or hides both fields.
@@ -82,7 +72,6 @@ func newStep4(c *controller) *step4 {
 	// character. The "match" line of the checklist says it instead.
 	s.newLabel.TextStyle.Bold = true
 	s.retypeLabel.TextStyle.Bold = true
-	s.adviceTitle.TextStyle.Bold = true
 	s.show = widget.NewCheck("", s.onShow)
 	s.strength.Max = 4
 	s.strength.TextFormatter = func() string {
@@ -96,9 +85,9 @@ func newStep4(c *controller) *step4 {
 		s.title,
 		container.NewBorder(nil, nil, s.newLabel, s.show),
 		s.pw, s.serverErr,
-		compactList(s.ruleLength, s.ruleMax, s.ruleLetters, s.ruleChars, s.ruleHistory, s.ruleServer),
-		s.adviceTitle,
-		compactList(s.advice),
+		// The recommendation ends the list, as on the seed's page, where
+		// it is one of the numbered lines.
+		compactList(slices.Concat(s.rules, []*checkItem{s.advice})...),
 		container.NewHBox(container.NewGridWrap(fyne.NewSize(320, s.strength.MinSize().Height), s.strength)),
 		s.retypeLabel, s.retype,
 		compactList(s.match),
@@ -108,6 +97,19 @@ func newStep4(c *controller) *step4 {
 		container.NewBorder(nil, nil, container.NewCenter(s.moreInfo), s.update),
 	)
 	return s
+}
+
+// flowPolicy is the password policy of the flow of token: the flow's own,
+// or the global one from a service whose flows carry none.
+func flowPolicy(ctx context.Context, b Backend, token string) (api.Policy, error) {
+	f, err := b.Flow(ctx, token)
+	if err != nil {
+		return api.Policy{}, err
+	}
+	if f.Policy != nil {
+		return *f.Policy, nil
+	}
+	return b.Policy(ctx)
 }
 
 func (s *step4) step() int                  { return 4 }
@@ -148,81 +150,10 @@ func (s *step4) refresh() {
 	s.newLabel.SetText(t("step4.new.label"))
 	setText(s.serverErr, s.serverErrText.in(c.tr))
 
-	checks := map[string]validate.Check{}
-	for _, ch := range validate.PasswordChecks(p, pw) {
-		checks[ch.Rule] = ch
-	}
-	state := func(rules ...string) (checkState, bool) {
-		present := false
-		for _, r := range rules {
-			ch, ok := checks[r]
-			if !ok {
-				continue
-			}
-			present = true
-			if pw != "" && !ch.OK {
-				return checkFailed, true
-			}
-		}
-		if pw == "" {
-			return checkPending, present
-		}
-		return checkMet, present
-	}
-
-	st, on := state(api.RuleTooShort)
-	showItem(s.ruleLength, on, st, t("rule.length", "Min", p.MinLength))
-	st, on = state(api.RuleTooLong)
-	showItem(s.ruleMax, on && st == checkFailed, st, t("rule.max_length", "Max", p.MaxLength))
-
-	lettersKey := "rule.letter_digit"
-	switch {
-	case p.NeedsLetter && !p.NeedsDigit:
-		lettersKey = "rule.letter"
-	case !p.NeedsLetter && p.NeedsDigit:
-		lettersKey = "rule.digit"
-	}
-	st, on = state(api.RuleNeedsLetter, api.RuleNeedsDigit)
-	showItem(s.ruleLetters, on, st, t(lettersKey))
-
-	st, on = state(api.RuleHasWhitespace, api.RuleForbiddenChar)
-	charsText := t("rule.chars", "Chars", spaced(p.ForbiddenChars))
-	if !p.NoWhitespace {
-		charsText = t("rule.chars_only", "Chars", spaced(p.ForbiddenChars))
-	} else if p.ForbiddenChars == "" {
-		charsText = t("rule.whitespace")
-	}
-	if ch, ok := checks[api.RuleHasWhitespace]; ok && !ch.OK && pw != "" {
-		charsText += " " + t("rule.found_space")
-	} else if ch, ok := checks[api.RuleForbiddenChar]; ok && !ch.OK && pw != "" {
-		charsText += " " + t("rule.found_char", "Char", ch.Found)
-	}
-	showItem(s.ruleChars, on, st, charsText)
-
-	historyState := checkInfo
-	if slices.Contains(s.refused, "reused") {
-		historyState = checkFailed
-	}
-	showItem(s.ruleHistory, p.History > 0, historyState, c.tr.N("rule.history", p.History))
-
-	serverKey := ""
-	switch {
-	case p.RejectCommon && p.RejectIdentity:
-		serverKey = "rule.common_identity"
-	case p.RejectCommon:
-		serverKey = "rule.common"
-	case p.RejectIdentity:
-		serverKey = "rule.identity"
-	}
-	serverState := checkInfo
-	if slices.Contains(s.refused, api.RuleTooCommon) || slices.Contains(s.refused, api.RuleContainsIdentity) {
-		serverState = checkFailed
-	}
-	showItem(s.ruleServer, serverKey != "", serverState, t(serverKey))
+	s.refreshRules(pw)
 
 	a := p.Advice
 	adviceOn := a.MinLength > 0 || a.NeedsUpper || a.NeedsLower || a.NeedsDigit
-	s.adviceTitle.SetText(t("step4.advice_title"))
 	adviceState := checkPending
 	if pw != "" {
 		adviceState = checkInfo
@@ -231,11 +162,6 @@ func (s *step4) refresh() {
 		}
 	}
 	showItem(s.advice, adviceOn, adviceState, t("rule.advice", "Min", a.MinLength))
-	if adviceOn {
-		s.adviceTitle.Show()
-	} else {
-		s.adviceTitle.Hide()
-	}
 	s.strength.SetValue(float64(validate.Strength(pw, c.staff)))
 	s.moreInfo.SetText(t("step4.more_info"))
 
@@ -258,6 +184,53 @@ func (s *step4) refresh() {
 	enable(s.update, !c.busy && s.ready())
 }
 
+// refreshRules shows each rule of the policy: pending, ticked or crossed
+// as the password is typed, for the rules this computer checks; for the
+// others, that the service checks them on "Update". A rule the service
+// refused the password for is crossed until the password changes. Rules
+// no translation names share one line.
+func (s *step4) refreshRules(pw string) {
+	tr := s.c.tr
+	var other *checkItem
+	otherState := checkInfo
+	for i, ch := range validate.PasswordChecks(s.policy, pw) {
+		item := s.rules[i]
+		var state checkState
+		switch {
+		case slices.Contains(s.refused, ch.Rule.ID):
+			state = checkFailed
+		case !ch.Checked:
+			state = checkInfo
+		case pw == "":
+			state = checkPending
+		case ch.OK:
+			state = checkMet
+		default:
+			state = checkFailed
+		}
+		line, known := tr.ruleLine(ch.Rule)
+		switch {
+		case !known:
+			if other == nil {
+				other = item
+			}
+			showItem(item, item == other, state, "")
+			if state == checkFailed {
+				otherState = checkFailed
+			}
+			continue
+		case !ch.Checked:
+			line = tr.T("rule.on_update", "Rule", line)
+		case state == checkFailed && ch.Found != "":
+			line += " " + foundText(tr, ch.Found)
+		}
+		showItem(item, true, state, line)
+	}
+	if other != nil {
+		other.set(otherState, tr.T("rule.on_update", "Rule", tr.T("rule.other")))
+	}
+}
+
 func showItem(i *checkItem, on bool, st checkState, text string) {
 	i.set(st, text)
 	if on {
@@ -265,11 +238,6 @@ func showItem(i *checkItem, on bool, st checkState, text string) {
 	} else {
 		i.row.Hide()
 	}
-}
-
-// spaced writes each character apart, as the seed does: $ " \ / `
-func spaced(chars string) string {
-	return strings.Join(strings.Split(chars, ""), " ")
 }
 
 func (s *step4) onSubmit() {
@@ -292,10 +260,10 @@ func (s *step4) onSubmit() {
 			c.fail(err)
 			return
 		}
-		var violations []string
+		var violations []api.RuleID
 		switch errorCode(err) {
 		case api.CodePasswordReused:
-			violations = []string{"reused"}
+			violations = []api.RuleID{api.RuleReused}
 		case api.CodePasswordPolicy:
 			violations = violationsOf(err)
 		}
@@ -307,13 +275,11 @@ func (s *step4) onSubmit() {
 }
 
 // refusalText explains why the service refused the password, naming the
-// rule when it said which.
-func (s *step4) refusalText(err error, violations []string) text {
+// first rule it named that has words of its own.
+func (s *step4) refusalText(err error, violations []api.RuleID) text {
 	for _, v := range violations {
-		switch v {
-		case api.RuleTooCommon, api.RuleContainsIdentity, api.RuleTooShort, api.RuleTooLong,
-			api.RuleNeedsLetter, api.RuleNeedsDigit, api.RuleHasWhitespace, api.RuleForbiddenChar:
-			return msg("refused." + v)
+		if key := refusedKey(v); s.c.tr.has(key) {
+			return msg(key)
 		}
 	}
 	return s.c.errorText(err)

@@ -158,7 +158,7 @@ func TestEveryErrorCode(t *testing.T) {
 		{code: api.CodePasswordPolicy, run: func(h *harness) response {
 			return h.setPassword(h.verified(acctBoth.StaffNumber), "short 1$")
 		}, check: func(t *testing.T, p api.Error, _ response) {
-			for _, rule := range []string{api.RuleTooShort, api.RuleHasWhitespace, api.RuleForbiddenChar} {
+			for _, rule := range []api.RuleID{api.RuleTooShort, api.RuleHasWhitespace, api.RuleForbiddenChar} {
 				if !slices.Contains(p.Violations, rule) {
 					t.Errorf("violations %v lack %s", p.Violations, rule)
 				}

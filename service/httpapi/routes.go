@@ -46,6 +46,14 @@ import "net/http"
 // the hash; invisible_char refuses control, format, private-use,
 // unassigned and non-character code points.
 func (h *handler) routes() {
+	// GET /v1/policy and the "policy" of GET /v1/resets/current (the
+	// account's own; the global one until the directory's merges in) keep
+	// the members of the first version and add "requirements": the rules
+	// in the order to show them, each with its parameters, e.g.
+	// {"id":"too_short","min":10}, {"id":"forbidden_char","chars":"$\"\\/`"},
+	// {"id":"reused","count":3} (the history, refused as password_reused).
+	// invisible_char is enforced but not listed. api.Rule documents the
+	// parameters.
 	h.handle("GET /v1/policy", h.policy)
 
 	h.handle("POST /v1/captchas", h.newCaptcha) // answer: captcha_id, image_url, audio_url, expires_at, digits

@@ -125,7 +125,7 @@ type refusalError struct {
 	cause error
 }
 
-func refusal(code api.Code, detail string, cause error, violations ...string) error {
+func refusal(code api.Code, detail string, cause error, violations ...api.RuleID) error {
 	e := api.Errorf(code, "%s", detail)
 	if len(violations) > 0 {
 		e = e.WithViolations(violations...)

@@ -22,7 +22,7 @@ func TestPasswordErrorMapsRefusalsToPolicyCodes(t *testing.T) {
 		ad         bool
 		err        error
 		want       api.Code // "" for ErrNotFound
-		violations []string
+		violations []api.RuleID
 	}{
 		// Active Directory (Windows and Samba wordings).
 		{"AD complexity, constraint violation", true, ldapErr(19,
@@ -44,7 +44,7 @@ func TestPasswordErrorMapsRefusalsToPolicyCodes(t *testing.T) {
 
 		// OpenLDAP ppolicy.
 		{"quality", false, ldapErr(19, "Password fails quality checking policy"), api.CodePasswordPolicy, nil},
-		{"too short", false, ldapErr(19, "Password is too short for policy"), api.CodePasswordPolicy, []string{api.RuleTooShort}},
+		{"too short", false, ldapErr(19, "Password is too short for policy"), api.CodePasswordPolicy, []api.RuleID{api.RuleTooShort}},
 		{"history", false, ldapErr(19, "Password is in history of old passwords"), api.CodePasswordReused, nil},
 		{"unchanged", false, ldapErr(19, "Password is not being changed from existing value"), api.CodePasswordReused, nil},
 		{"minimum age", false, ldapErr(19, "Password is too young to change"), api.CodePasswordPolicy, nil},

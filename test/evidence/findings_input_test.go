@@ -27,7 +27,7 @@ func TestFinding6PasswordsAreNormalised(t *testing.T) {
 		for _, pw := range []string{"Kowloon\u200d7pQ2mZr", "Kowloon7pQ2mZr\u202e", "\ufeffKowloon7pQ2mZr"} {
 			_, err := c.SetPassword(ctx, token, pw)
 			ae := wantProblem(t, fmt.Sprintf("%+q", pw), err, api.CodePasswordPolicy)
-			if !slices.Equal(ae.Violations, []string{api.RuleInvisibleChar}) {
+			if !slices.Equal(ae.Violations, []api.RuleID{api.RuleInvisibleChar}) {
 				t.Errorf("%+q: violations %v, want invisible_char", pw, ae.Violations)
 			}
 		}

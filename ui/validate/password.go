@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"casreset/api"
@@ -14,10 +13,10 @@ import (
 // ErrMismatch is returned when the re-typed password differs.
 var ErrMismatch = errors.New("the passwords differ")
 
-// Violation is a broken password rule. Found names the offending character
-// for api.RuleHasWhitespace and api.RuleForbiddenChar.
+// Violation is a broken password rule. Found names the offending
+// character of a character rule.
 type Violation struct {
-	Rule  string // an api.Rule* id
+	Rule  api.RuleID
 	Found string
 }
 
@@ -25,50 +24,22 @@ func (v *Violation) Error() string {
 	if v.Found != "" {
 		return fmt.Sprintf("password rule %s broken by %q", v.Rule, v.Found)
 	}
-	return "password rule " + v.Rule + " broken"
+	return fmt.Sprintf("password rule %s broken", v.Rule)
 }
 
-// Check is the outcome of one rule for one password.
+// Check is one rule of a policy checked against one password.
 type Check struct {
-	Rule  string // an api.Rule* id
-	OK    bool
-	Found string // the first offending character, for the character rules
+	Rule api.Rule
+	api.Verdict
 }
 
-// PasswordChecks runs every rule of p that this computer can check (the
-// service alone knows the history and the list of common passwords), in
-// the order the checklist shows them. Lengths count Unicode code points,
-// as the service does.
+// PasswordChecks checks pw against each rule p lists, in its order. A rule
+// that the password alone does not decide, or that comes from a newer
+// service, is not Checked: the service checks it when the password is sent.
 func PasswordChecks(p api.Policy, pw string) []Check {
-	var out []Check
-	n := utf8.RuneCountInString(pw)
-	if p.MinLength > 0 {
-		out = append(out, Check{Rule: api.RuleTooShort, OK: n >= p.MinLength})
-	}
-	if p.MaxLength > 0 {
-		out = append(out, Check{Rule: api.RuleTooLong, OK: n <= p.MaxLength})
-	}
-	if p.NeedsLetter {
-		out = append(out, Check{Rule: api.RuleNeedsLetter, OK: strings.IndexFunc(pw, isASCIILetter) >= 0})
-	}
-	if p.NeedsDigit {
-		out = append(out, Check{Rule: api.RuleNeedsDigit, OK: strings.IndexFunc(pw, isASCIIDigit) >= 0})
-	}
-	if p.NoWhitespace {
-		c := Check{Rule: api.RuleHasWhitespace, OK: true}
-		if i := strings.IndexFunc(pw, unicode.IsSpace); i >= 0 {
-			r, _ := utf8.DecodeRuneInString(pw[i:])
-			c.OK, c.Found = false, string(r)
-		}
-		out = append(out, c)
-	}
-	if p.ForbiddenChars != "" {
-		c := Check{Rule: api.RuleForbiddenChar, OK: true}
-		if i := strings.IndexAny(pw, p.ForbiddenChars); i >= 0 {
-			r, _ := utf8.DecodeRuneInString(pw[i:])
-			c.OK, c.Found = false, string(r)
-		}
-		out = append(out, c)
+	out := make([]Check, len(p.Requirements))
+	for i, r := range p.Requirements {
+		out[i] = Check{Rule: r, Verdict: r.Check(pw)}
 	}
 	return out
 }
@@ -81,8 +52,8 @@ func Password(p api.Policy) func(string) error {
 			return ErrEmpty
 		}
 		for _, c := range PasswordChecks(p, pw) {
-			if !c.OK {
-				return &Violation{Rule: c.Rule, Found: c.Found}
+			if c.Checked && !c.OK {
+				return &Violation{Rule: c.Rule.ID, Found: c.Found}
 			}
 		}
 		return nil

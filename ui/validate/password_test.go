@@ -2,6 +2,7 @@ package validate
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -11,50 +12,70 @@ import (
 
 // policy is the default policy of DESIGN.md as GET /v1/policy gives it.
 var policy = api.Policy{
-	MinLength: 10, MaxLength: 128,
-	NeedsLetter: true, NeedsDigit: true, NoWhitespace: true,
-	ForbiddenChars: "$\"\\/`",
-	History:        3, RejectCommon: true, RejectIdentity: true,
+	Requirements: []api.Rule{
+		{ID: api.RuleTooShort, Min: 10},
+		{ID: api.RuleTooLong, Max: 128},
+		{ID: api.RuleNeedsLetter},
+		{ID: api.RuleNeedsDigit},
+		{ID: api.RuleHasWhitespace},
+		{ID: api.RuleForbiddenChar, Chars: "$\"\\/`"},
+		{ID: api.RuleReused, Count: 3},
+		{ID: api.RuleTooCommon},
+		{ID: api.RuleContainsIdentity, Min: 4},
+	},
 	Advice: api.Advice{MinLength: 14, NeedsUpper: true, NeedsLower: true, NeedsDigit: true},
 }
+
+// checkedHere are the rules of policy that the password alone decides.
+var checkedHere = []api.RuleID{api.RuleTooShort, api.RuleTooLong, api.RuleNeedsLetter, api.RuleNeedsDigit,
+	api.RuleHasWhitespace, api.RuleForbiddenChar}
 
 func TestPasswordChecks(t *testing.T) {
 	tests := []struct {
 		name   string
 		pw     string
-		broken map[string]string // rule → found character
+		broken map[api.RuleID]string // rule → found character
 	}{
-		{"empty breaks length, letter and digit", "", map[string]string{
+		{"empty breaks length, letter and digit", "", map[api.RuleID]string{
 			api.RuleTooShort: "", api.RuleNeedsLetter: "", api.RuleNeedsDigit: ""}},
-		{"nine characters are too short", "abcdefgh1", map[string]string{api.RuleTooShort: ""}},
+		{"nine characters are too short", "abcdefgh1", map[api.RuleID]string{api.RuleTooShort: ""}},
 		{"ten characters are enough", "abcdefgh12", nil},
 		{"length counts code points", "密碼密碼密碼密碼a1", nil},
-		{"no letter", "1234567890", map[string]string{api.RuleNeedsLetter: ""}},
-		{"a Chinese character is not a letter A-Z", "密碼密碼密碼密碼密1", map[string]string{api.RuleNeedsLetter: ""}},
-		{"no digit", "abcdefghij", map[string]string{api.RuleNeedsDigit: ""}},
-		{"a space is named", "abcde fgh12", map[string]string{api.RuleHasWhitespace: " "}},
-		{"a tab is named", "abcde\tfgh12", map[string]string{api.RuleHasWhitespace: "\t"}},
-		{"dollar is named", "abcde$fgh12", map[string]string{api.RuleForbiddenChar: "$"}},
-		{"the first forbidden character is named", "abc`de\\fgh12", map[string]string{api.RuleForbiddenChar: "`"}},
-		{"backslash", `abcdefgh12\`, map[string]string{api.RuleForbiddenChar: `\`}},
-		{"quote", `abcd"efgh12`, map[string]string{api.RuleForbiddenChar: `"`}},
-		{"slash", "abcd/efgh12", map[string]string{api.RuleForbiddenChar: "/"}},
-		{"too long", strings.Repeat("a1", 65), map[string]string{api.RuleTooLong: ""}},
+		{"no letter", "1234567890", map[api.RuleID]string{api.RuleNeedsLetter: ""}},
+		{"a Chinese character is not a letter A-Z", "密碼密碼密碼密碼密1", map[api.RuleID]string{api.RuleNeedsLetter: ""}},
+		{"no digit", "abcdefghij", map[api.RuleID]string{api.RuleNeedsDigit: ""}},
+		{"a space is named", "abcde fgh12", map[api.RuleID]string{api.RuleHasWhitespace: " "}},
+		{"a tab is named", "abcde\tfgh12", map[api.RuleID]string{api.RuleHasWhitespace: "\t"}},
+		{"dollar is named", "abcde$fgh12", map[api.RuleID]string{api.RuleForbiddenChar: "$"}},
+		{"the first forbidden character is named", "abc`de\\fgh12", map[api.RuleID]string{api.RuleForbiddenChar: "`"}},
+		{"backslash", `abcdefgh12\`, map[api.RuleID]string{api.RuleForbiddenChar: `\`}},
+		{"quote", `abcd"efgh12`, map[api.RuleID]string{api.RuleForbiddenChar: `"`}},
+		{"slash", "abcd/efgh12", map[api.RuleID]string{api.RuleForbiddenChar: "/"}},
+		{"too long", strings.Repeat("a1", 65), map[api.RuleID]string{api.RuleTooLong: ""}},
 		{"exactly the maximum", strings.Repeat("a1", 64), nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			checks := PasswordChecks(policy, tt.pw)
-			if len(checks) != 6 {
-				t.Fatalf("got %d checks, want 6 (one per rule of the policy)", len(checks))
+			if len(checks) != len(policy.Requirements) {
+				t.Fatalf("got %d checks, want %d (one per rule of the policy)", len(checks), len(policy.Requirements))
 			}
-			for _, c := range checks {
-				found, broken := tt.broken[c.Rule]
+			for i, c := range checks {
+				if c.Rule != policy.Requirements[i] {
+					t.Fatalf("check %d is of %+v, want the policy's order", i, c.Rule)
+				}
+				if c.Checked != slices.Contains(checkedHere, c.Rule.ID) {
+					t.Errorf("rule %s: checked here = %v", c.Rule.ID, c.Checked)
+				}
+				if !c.Checked {
+					continue
+				}
+				found, broken := tt.broken[c.Rule.ID]
 				if c.OK == broken {
-					t.Errorf("rule %s: OK = %v, want %v", c.Rule, c.OK, !broken)
+					t.Errorf("rule %s: OK = %v, want %v", c.Rule.ID, c.OK, !broken)
 				}
 				if c.Found != found {
-					t.Errorf("rule %s: found %q, want %q", c.Rule, c.Found, found)
+					t.Errorf("rule %s: found %q, want %q", c.Rule.ID, c.Found, found)
 				}
 			}
 		})
@@ -62,10 +83,24 @@ func TestPasswordChecks(t *testing.T) {
 }
 
 func TestPasswordChecksFollowThePolicy(t *testing.T) {
-	p := api.Policy{MinLength: 8} // a policy with one rule has one check
+	p := api.Policy{Requirements: []api.Rule{{ID: api.RuleTooShort, Min: 8}}} // one rule, one check
 	checks := PasswordChecks(p, "short")
-	if len(checks) != 1 || checks[0].Rule != api.RuleTooShort || checks[0].OK {
+	if len(checks) != 1 || checks[0].Rule.ID != api.RuleTooShort || !checks[0].Checked || checks[0].OK {
 		t.Fatalf("checks = %+v, want one failing too_short", checks)
+	}
+}
+
+// TestARuleOfANewerServiceIsNotCheckedHere: the wizard cannot check a rule
+// it does not know, so it neither fails nor passes the password for it;
+// the service does when the password is sent.
+func TestARuleOfANewerServiceIsNotCheckedHere(t *testing.T) {
+	p := api.Policy{Requirements: []api.Rule{{ID: api.RuleTooShort, Min: 4}, {ID: "no_emoji", Count: 1}}}
+	checks := PasswordChecks(p, "abc1")
+	if len(checks) != 2 || checks[1].Rule.ID != "no_emoji" || checks[1].Checked {
+		t.Fatalf("checks = %+v, want the unknown rule listed and not checked", checks)
+	}
+	if err := Password(p)("abc1"); err != nil {
+		t.Errorf("the validator refuses for a rule it cannot check: %v", err)
 	}
 }
 
@@ -150,18 +185,18 @@ func FuzzPasswordChecks(f *testing.F) {
 		allOK := true
 		for _, c := range checks {
 			if c.Found != "" && !strings.Contains(pw, c.Found) {
-				t.Fatalf("rule %s names %q, not in %q", c.Rule, c.Found, pw)
+				t.Fatalf("rule %s names %q, not in %q", c.Rule.ID, c.Found, pw)
 			}
 			if c.Found != "" && c.OK {
-				t.Fatalf("rule %s names %q but passes", c.Rule, c.Found)
+				t.Fatalf("rule %s names %q but passes", c.Rule.ID, c.Found)
 			}
-			allOK = allOK && c.OK
+			allOK = allOK && (c.OK || !c.Checked)
 		}
 		err := v(pw)
 		if pw != "" && allOK != (err == nil) {
 			t.Fatalf("checks all OK = %v but validator says %v for %q", allOK, err, pw)
 		}
-		if n := utf8.RuneCountInString(pw); allOK && (n < policy.MinLength || n > policy.MaxLength) {
+		if n := utf8.RuneCountInString(pw); allOK && (n < 10 || n > 128) {
 			t.Fatalf("length %d accepted", n)
 		}
 	})

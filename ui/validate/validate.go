@@ -156,5 +156,4 @@ func looksLikeMobile(s string) bool {
 	return n >= minMobileDigits && n <= maxMobileDigits
 }
 
-func isASCIILetter(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }
-func isASCIIDigit(r rune) bool  { return r >= '0' && r <= '9' }
+func isASCIIDigit(r rune) bool { return r >= '0' && r <= '9' }

@@ -1,0 +1,65 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"casreset/api"
+)
+
+// The password rules are the service's data: step 4's checklist and the
+// help page show whatever rules the policy lists, in its order, each by
+// its own text "rule.<id>" filled from the rule's parameters ({{.Min}},
+// {{.Max}}, {{.Count}}, {{.Chars}}; plural forms by Count). A refusal of
+// the rule reads "refused.<id>". A rule that no translation names, from a
+// newer service, reads as "rule.other", once however many there are. So a
+// new rule needs its texts in the translations and nothing here.
+
+func ruleKey(id api.RuleID) string    { return "rule." + string(id) }
+func refusedKey(id api.RuleID) string { return "refused." + string(id) }
+
+// ruleLine is r in the current language, or false when no translation
+// names it.
+func (t *translator) ruleLine(r api.Rule) (string, bool) {
+	key := ruleKey(r.ID)
+	if !t.has(key) {
+		return "", false
+	}
+	return t.N(key, r.Count, "Min", r.Min, "Max", r.Max, "Chars", spaced(r.Chars)), true
+}
+
+// ruleLines are the rules of p as the help page lists them.
+func ruleLines(t *translator, p api.Policy) []string {
+	var lines []string
+	other := false
+	for _, r := range p.Requirements {
+		if line, ok := t.ruleLine(r); ok {
+			lines = append(lines, line)
+		} else if !other {
+			other = true
+			lines = append(lines, t.T("rule.other"))
+		}
+	}
+	return lines
+}
+
+// spaced writes each character apart, as the seed does: $ " \ / `
+func spaced(chars string) string {
+	return strings.Join(strings.Split(chars, ""), " ")
+}
+
+// foundText names the character that breaks a rule. White space and other
+// characters that cannot be seen are named by what they are.
+func foundText(t *translator, found string) string {
+	r, _ := utf8.DecodeRuneInString(found)
+	switch {
+	case unicode.IsSpace(r):
+		return t.T("rule.found_space")
+	case !unicode.IsGraphic(r):
+		return t.T("rule.found_char", "Char", fmt.Sprintf("U+%04X", r))
+	default:
+		return t.T("rule.found_char", "Char", found)
+	}
+}
