@@ -4,7 +4,10 @@
 // dependencies beyond the standard library and golang.org/x/text.
 package api
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Version is the contract version, the first path segment of every call.
 const Version = "v1"
@@ -18,7 +21,11 @@ const (
 )
 
 // Valid reports whether c is a channel of the contract.
-func (c Channel) Valid() bool { return c == ChannelSMS || c == ChannelEmail }
+func (c Channel) Valid() bool { return slices.Contains(Channels(), c) }
+
+// Channels lists the channels of the contract in the order the wizard
+// offers them and the service lists an account's.
+func Channels() []Channel { return []Channel{ChannelSMS, ChannelEmail} }
 
 // Step is where a reset flow stands. Steps only move forward.
 type Step string

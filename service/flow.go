@@ -92,7 +92,7 @@ func (s *Service) loadFlow(tx Tx, token string) (Flow, time.Time, *refusal, erro
 // channelsOf lists the ways account a can receive a code, masked.
 func channelsOf(a Account) []api.ChannelInfo {
 	var out []api.ChannelInfo
-	for _, ch := range []api.Channel{api.ChannelSMS, api.ChannelEmail} {
+	for _, ch := range api.Channels() {
 		if to := destination(a, ch); to != "" {
 			out = append(out, api.ChannelInfo{Channel: ch, Destination: maskDestination(ch, to)})
 		}

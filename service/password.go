@@ -225,7 +225,7 @@ func (s *Service) commitChange(ctx context.Context, c Client, flowID string, cha
 // queueChangeNotices queues a notice of the change to every contact of a,
 // so that an owner who did not ask for it hears of it.
 func queueChangeNotices(tx Tx, c Client, a Account, changedAt time.Time) error {
-	for _, ch := range []api.Channel{api.ChannelSMS, api.ChannelEmail} {
+	for _, ch := range api.Channels() {
 		to := destination(a, ch)
 		if to == "" {
 			continue

@@ -189,7 +189,7 @@ func TestEveryKeyInTheCodeIsTranslated(t *testing.T) {
 	for _, d := range []api.Delivery{api.DeliveryQueued, api.DeliverySent, api.DeliveryFailed} {
 		used["step3.delivery."+string(d)] = true
 	}
-	for _, ch := range []api.Channel{api.ChannelSMS, api.ChannelEmail} {
+	for _, ch := range api.Channels() {
 		for _, prefix := range []string{"step2.option", "step3.sent", "step3.switch"} {
 			used[channelKey(ch, prefix)] = true
 		}

@@ -34,7 +34,7 @@ func newStep2(c *controller) *step2 {
 		c:        c,
 		title:    newHeading(),
 		intro:    newWrapLabel(),
-		channels: c.channels,
+		channels: offered(c.channels),
 		selected: -1,
 		notYours: newWrapLabel(),
 		contact:  newContactCard(c),
@@ -157,12 +157,22 @@ func sendCode(c *controller, ch api.Channel, onSent func(api.SendCodeResponse), 
 	})
 }
 
-// channelKey is prefix.sms or prefix.email.
+// channelKey is the text of ch under prefix: prefix.sms, prefix.email.
 func channelKey(ch api.Channel, prefix string) string {
-	if ch == api.ChannelEmail {
-		return prefix + ".email"
+	return prefix + "." + string(ch)
+}
+
+// offered are the channels of chs that the wizard can name, in the
+// service's order. A channel of a newer service is left out: the wizard
+// has no words for it.
+func offered(chs []api.ChannelInfo) []api.ChannelInfo {
+	var out []api.ChannelInfo
+	for _, ch := range chs {
+		if ch.Channel.Valid() {
+			out = append(out, ch)
+		}
 	}
-	return prefix + ".sms"
+	return out
 }
 
 func hasChannel(chs []api.ChannelInfo, ch api.Channel) bool {

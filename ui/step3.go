@@ -148,7 +148,7 @@ func (s *step3) poll(now time.Time) {
 
 // otherChannel is the account's other channel, if it has one.
 func (s *step3) otherChannel() (api.Channel, bool) {
-	for _, ch := range s.c.channels {
+	for _, ch := range offered(s.c.channels) {
 		if ch.Channel != s.channel {
 			return ch.Channel, true
 		}

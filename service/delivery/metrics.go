@@ -57,7 +57,7 @@ func newMetrics(store service.Store, clock service.Clock) *metrics {
 
 	// Start every series at zero so that rates and alerts work from the
 	// first scrape.
-	for _, ch := range []api.Channel{api.ChannelEmail, api.ChannelSMS} {
+	for _, ch := range api.Channels() {
 		m.queued.WithLabelValues(string(ch))
 		m.sent.WithLabelValues(string(ch))
 		m.retried.WithLabelValues(string(ch))

@@ -119,7 +119,7 @@ func newMetrics(reg *prometheus.Registry, extra []prometheus.Collector) *metrics
 	reg.MustRegister(extra...)
 
 	// Start the series people alert on at zero.
-	for _, ch := range []api.Channel{api.ChannelSMS, api.ChannelEmail} {
+	for _, ch := range api.Channels() {
 		m.codesSent.WithLabelValues(string(ch))
 	}
 	for _, l := range limitNames {
@@ -148,7 +148,7 @@ func (m *metrics) observeEvent(ev service.AuditEvent) {
 		m.flowsCompleted.Inc()
 	case service.EventCodeSent:
 		ch := "other"
-		for _, c := range []api.Channel{api.ChannelSMS, api.ChannelEmail} {
+		for _, c := range api.Channels() {
 			if strings.HasSuffix(ev.Detail, " "+string(c)) {
 				ch = string(c)
 			}

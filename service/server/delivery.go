@@ -33,14 +33,14 @@ func senders(cfg Config, log *slog.Logger) (map[api.Channel]delivery.Sender, err
 		if err != nil {
 			return nil, err
 		}
-		for _, ch := range []api.Channel{api.ChannelEmail, api.ChannelSMS} {
+		for _, ch := range api.Channels() {
 			if out[ch] == nil {
 				out[ch] = ob
 				log.Warn("messages written to the outbox, not sent", "channel", ch, "dir", cfg.Outbox)
 			}
 		}
 	}
-	for _, ch := range []api.Channel{api.ChannelEmail, api.ChannelSMS} {
+	for _, ch := range api.Channels() {
 		if out[ch] == nil {
 			log.Warn("no transport: codes for this channel will fail", "channel", ch)
 		}
