@@ -21,7 +21,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
-	"casreset/service/captchaaudio/internal/pcm"
+	"casreset/internal/pcm"
 )
 
 // Rate is the sample rate of the recordings and the challenges, in Hz.

@@ -9,7 +9,7 @@ import (
 	"slices"
 	"testing"
 
-	"casreset/service/captchaaudio/internal/pcm"
+	"casreset/internal/pcm"
 )
 
 var testLangs = []string{"en", "zh", "yue"}

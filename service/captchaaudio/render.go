@@ -7,7 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
-	"casreset/service/captchaaudio/internal/pcm"
+	"casreset/internal/pcm"
 )
 
 // style says what a rendering varies and mixes in. The service always uses

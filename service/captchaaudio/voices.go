@@ -11,7 +11,7 @@ import (
 	"strings"
 	"sync"
 
-	"casreset/service/captchaaudio/internal/pcm"
+	"casreset/internal/pcm"
 )
 
 //go:generate go run ./internal/genvoices -o voices

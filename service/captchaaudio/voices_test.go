@@ -8,7 +8,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"casreset/service/captchaaudio/internal/pcm"
+	"casreset/internal/pcm"
 )
 
 // TestRecordingsAreCommittedAndDecodable checks the committed output of

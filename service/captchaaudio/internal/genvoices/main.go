@@ -22,7 +22,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"casreset/service/captchaaudio/internal/pcm"
+	"casreset/internal/pcm"
 )
 
 // A language's recipe: the espeak-ng voice and the text for each digit.
