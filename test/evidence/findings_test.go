@@ -15,7 +15,7 @@ import (
 )
 
 // The tests of this file and of findings_*_test.go each reproduce one
-// finding of an outsider's attack on resetd (issue 14, findings 2 to 10)
+// finding of an outsider's attack on resetd (issue 14, findings 1 to 10)
 // against the built binary, and pass only where the attack now fails.
 
 // onEachEngine runs test on SQLite and on PostgreSQL, each with a setup of
