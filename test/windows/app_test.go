@@ -55,7 +55,16 @@ func TestAppUnderWine(t *testing.T) {
 
 	// taskkill without /f asks the window to close (WM_CLOSE), as its
 	// close button does.
+	// On a busy machine Wine once lost the first request (1 run in 4: the
+	// app logged nothing after it); a person whose click on the close
+	// button does nothing clicks again, and so does the test, once.
 	p.run(time.Minute, "taskkill", "/im", filepath.Base(r.Exe))
+	if !app.exited(time.Minute) {
+		t.Log("the app did not quit a minute after the close request; asking once more")
+		// It may be quitting slowly and gone before this: taskkill then
+		// finds no such program, which is no failure.
+		_, _ = p.try(time.Minute, "taskkill", "/im", filepath.Base(r.Exe))
+	}
 	if err := app.waitForExit(2 * time.Minute); err != nil {
 		t.Errorf("the app exited with %v:\n%s", err, app.output())
 	}

@@ -297,6 +297,17 @@ func (proc *process) waitForExit(limit time.Duration) error {
 	}
 }
 
+// exited reports whether the program ends within limit, without failing
+// the test when it does not.
+func (proc *process) exited(limit time.Duration) bool {
+	select {
+	case <-proc.ended:
+		return true
+	case <-time.After(limit):
+		return false
+	}
+}
+
 // kill ends the program if it still runs.
 func (proc *process) kill() {
 	select {
