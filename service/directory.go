@@ -1,6 +1,9 @@
 package service
 
-import "context"
+import (
+	"context"
+	"errors"
+)
 
 // Directory is where accounts and the passwords that CAS checks live: the
 // service's own database by default, or LDAP / Active Directory.
@@ -17,3 +20,16 @@ type Directory interface {
 	// Ping reports whether the directory is reachable.
 	Ping(ctx context.Context) error
 }
+
+// AccountUnlocker is a Directory that can end an account's lockout (AD
+// lockoutTime, OpenLDAP ppolicy pwdAccountLockedTime).
+type AccountUnlocker interface {
+	// UnlockAccount ends the lockout of the account of staffNumber; it is
+	// no error when the account was not locked. ErrUnlockNotPermitted when
+	// the service account may not.
+	UnlockAccount(ctx context.Context, staffNumber string) error
+}
+
+// ErrUnlockNotPermitted means the directory refused to unlock an account
+// because the service account lacks the right.
+var ErrUnlockNotPermitted = errors.New("the directory does not let the service account unlock accounts")

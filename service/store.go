@@ -107,6 +107,18 @@ type Account struct {
 	ContractEnd string // YYYY-MM-DD, or empty for no end date
 	// PasswordChangedAt is zero when the password was never changed here.
 	PasswordChangedAt time.Time
+
+	// What the directory says of the account's state; the zero values
+	// where it keeps no such state (the built-in directory).
+	Disabled   bool // may not log in at all (AD userAccountControl bit 2; ppolicy 000001010000Z)
+	LockedOut  bool // locked after wrong passwords (AD lockoutTime > 0; ppolicy pwdAccountLockedTime)
+	Privileged bool // a protected account (AD adminCount=1): IT Help may not act on it
+	// LoginsEnd is when the directory stops the account's logins (AD
+	// accountExpires); zero for never.
+	LoginsEnd time.Time
+	// PasswordSetAt is when the directory last set the password (AD
+	// pwdLastSet, ppolicy pwdChangedTime); zero when it does not say.
+	PasswordSetAt time.Time
 }
 
 // Captcha is a CAPTCHA challenge: its digits (0-9 values, not ASCII).
