@@ -142,6 +142,11 @@ type PasswordRequest struct {
 // PasswordResponse is the answer to PUT /v1/resets/current/password.
 type PasswordResponse struct {
 	ChangedAt time.Time `json:"changed_at"`
+	// StillLocked says that the directory had locked the account out
+	// after wrong passwords and that the service could not end the
+	// lockout: the new password is set, but logins wait for the lockout
+	// to end or for IT Help to lift it.
+	StillLocked bool `json:"still_locked,omitempty"`
 }
 
 // ReminderRequest is the body of POST /v1/staff-number-reminders.

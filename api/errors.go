@@ -13,6 +13,7 @@ const (
 	CodeCaptchaInvalid     Code = "captcha_invalid"
 	CodeAccountNotFound    Code = "account_not_found"
 	CodeAccountExpired     Code = "account_expired"
+	CodeAccountDisabled    Code = "account_disabled"
 	CodeNoContact          Code = "no_contact"
 	CodeTokenInvalid       Code = "token_invalid"
 	CodeWrongStep          Code = "wrong_step"
@@ -36,6 +37,7 @@ var statuses = map[Code]int{
 	CodeCaptchaInvalid:     422,
 	CodeAccountNotFound:    404,
 	CodeAccountExpired:     403,
+	CodeAccountDisabled:    403,
 	CodeNoContact:          403,
 	CodeTokenInvalid:       401,
 	CodeWrongStep:          409,
@@ -58,6 +60,7 @@ var titles = map[Code]string{
 	CodeCaptchaInvalid:     "The CAPTCHA answer is wrong or has expired",
 	CodeAccountNotFound:    "No account has this staff number",
 	CodeAccountExpired:     "The account is past its contract end date plus 18 months",
+	CodeAccountDisabled:    "The account is disabled in the directory",
 	CodeNoContact:          "The account has no registered mobile number or e-mail address",
 	CodeTokenInvalid:       "The reset session is unknown, finished or expired",
 	CodeWrongStep:          "This step is not available now",

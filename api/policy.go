@@ -1,9 +1,12 @@
 package api
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // RuleID names a password rule: the policy lists its rules by id, and a
@@ -23,7 +26,12 @@ const (
 	RuleInvisibleChar       RuleID = "invisible_char"
 	RuleTooCommon           RuleID = "too_common"
 	RuleContainsIdentity    RuleID = "contains_identity"
-	RuleContainsAccountName RuleID = "contains_account_name"
+	RuleContainsAccountName RuleID = "contains_account_name" // AD complexity
+	// RuleTooSoon is the directory's minimum password age: the password
+	// was set too recently to be changed again. It is a refusal of the
+	// change, not a property of the password, so no policy lists it
+	// among its Requirements; Violations may name it.
+	RuleTooSoon RuleID = "too_soon"
 	// RuleReused is the password history. The service refuses it with
 	// CodePasswordReused rather than in Violations.
 	RuleReused RuleID = "reused"
@@ -38,7 +46,7 @@ func RuleIDs() []RuleID {
 	return []RuleID{
 		RuleTooShort, RuleTooLong, RuleNeedsLetter, RuleNeedsDigit, RuleNeedsThreeClasses,
 		RuleHasWhitespace, RuleForbiddenChar, RuleInvisibleChar, RuleReused,
-		RuleTooCommon, RuleContainsIdentity, RuleContainsAccountName,
+		RuleTooCommon, RuleContainsIdentity, RuleContainsAccountName, RuleTooSoon,
 	}
 }
 
@@ -52,8 +60,9 @@ type Rule struct {
 	// Max is the most characters (too_long).
 	Max int `json:"max,omitempty"`
 	// Count is how many earlier passwords a new one must differ from
-	// (reused), or how many classes of characters it needs
-	// (needs_three_classes).
+	// (reused), how many classes of characters it needs
+	// (needs_three_classes), or the days a password must be kept before
+	// it is changed again (too_soon).
 	Count int `json:"count,omitempty"`
 	// Chars are the forbidden characters (forbidden_char).
 	Chars string `json:"chars,omitempty"`
@@ -73,8 +82,19 @@ type Verdict struct {
 
 // Check checks password against r. The service and the wizard both check
 // with it, so that what ticks as the person types is what the service
-// accepts.
-func (r Rule) Check(password string) Verdict {
+// accepts. contains_account_name is not Checked by it: see CheckFor.
+func (r Rule) Check(password string) Verdict { return r.CheckFor(password, nil) }
+
+// CheckFor is Check for the account whose names (AccountNameParts) are
+// accountNames: contains_account_name needs them, and is not Checked
+// without any.
+func (r Rule) CheckFor(password string, accountNames []string) Verdict {
+	if r.ID == RuleContainsAccountName {
+		if len(accountNames) == 0 {
+			return Verdict{}
+		}
+		return Verdict{Checked: true, OK: !containsAny(password, accountNames)}
+	}
 	check, ok := passwordChecks[r.ID]
 	if !ok {
 		return Verdict{}
@@ -110,6 +130,91 @@ var passwordChecks = map[RuleID]func(r Rule, password string) (found string, bro
 	RuleInvisibleChar: func(_ Rule, pw string) (string, bool) {
 		return first(pw, func(c rune) bool { return !unicode.IsSpace(c) && invisible(c) })
 	},
+	RuleNeedsThreeClasses: func(r Rule, pw string) (string, bool) { return "", characterClasses(pw) < r.Count },
+}
+
+// The classes of characters of AD's complexity rule, as Windows documents
+// it: upper case letters (of any script that has case: A-Z, É, Ω, Д),
+// lower case letters, the digits 0-9, the symbols of symbolChars, and
+// letters without case (Chinese, Japanese…). Anything else (a space, €,
+// a digit of another script) counts in no class: Windows does not count
+// it, so neither may a check that promises what Windows accepts. Samba
+// counts every non-ASCII character without case as the last class, which
+// this check never contradicts.
+const symbolChars = "~!@#$%^&*_-+=`|\\(){}[]:;\"'<>,.?/"
+
+// ComplexityClasses is how many classes of characters needs_three_classes
+// asks for: three of the five.
+const ComplexityClasses = 3
+
+// characterClasses counts the classes of AD's complexity rule that pw
+// has characters of.
+func characterClasses(pw string) int {
+	var upper, lower, digit, symbol, other bool
+	for _, c := range pw {
+		switch {
+		case '0' <= c && c <= '9':
+			digit = true
+		case c < utf8.RuneSelf && strings.ContainsRune(symbolChars, c):
+			symbol = true
+		case unicode.IsUpper(c):
+			upper = true
+		case unicode.IsLower(c):
+			lower = true
+		case unicode.IsLetter(c):
+			other = true
+		}
+	}
+	n := 0
+	for _, has := range []bool{upper, lower, digit, symbol, other} {
+		if has {
+			n++
+		}
+	}
+	return n
+}
+
+// AccountNameMinPart is the shortest name, in characters, that
+// contains_account_name keeps out of passwords: Windows skips shorter ones.
+const AccountNameMinPart = 3
+
+// accountNameSeparators split a display name into the parts that
+// contains_account_name checks, as Windows does: comma, full stop, hyphen,
+// underscore, number sign, tab and space.
+const accountNameSeparators = ",.-_#\t "
+
+// AccountNameParts are the names contains_account_name keeps out of
+// passwords, as Windows's complexity rule reads them: the account name
+// (sAMAccountName) whole, and each part of the display name split at
+// accountNameSeparators, each of at least AccountNameMinPart characters.
+// "CHAN, Tai-man Peter" with the account name "tmchan" gives "tmchan",
+// "CHAN", "Tai", "man" and "Peter". Names are NFC, as passwords are.
+func AccountNameParts(accountName, displayName string) []string {
+	var parts []string
+	add := func(name string) {
+		name = norm.NFC.String(strings.TrimSpace(name))
+		if utf8.RuneCountInString(name) >= AccountNameMinPart && !slices.Contains(parts, name) {
+			parts = append(parts, name)
+		}
+	}
+	add(accountName)
+	for _, part := range strings.FieldsFunc(displayName, func(c rune) bool {
+		return strings.ContainsRune(accountNameSeparators, c)
+	}) {
+		add(part)
+	}
+	return parts
+}
+
+// containsAny reports whether pw contains any of names, ignoring case.
+func containsAny(pw string, names []string) bool {
+	lower := strings.ToLower(pw)
+	for _, name := range names {
+		if name != "" && strings.Contains(lower, strings.ToLower(name)) {
+			return true
+		}
+	}
+	return false
 }
 
 // invisible reports whether r is a code point of the invisible_char rule:
@@ -151,6 +256,12 @@ type Policy struct {
 	Advice         Advice   `json:"advice"`
 	Rules          []RuleID `json:"rules"` // the ids that Violations may name
 	Requirements   []Rule   `json:"requirements"`
+	// AccountNames are the names of the flow's account that
+	// contains_account_name keeps out of passwords (AccountNameParts),
+	// for checking it as the person types (Rule.CheckFor). Only the
+	// policy of a verified flow carries them: a name is not for whoever
+	// merely knows a staff number.
+	AccountNames []string `json:"account_names,omitempty"`
 }
 
 // Rule returns the rule id of p, if p lists it.

@@ -21,7 +21,7 @@ import (
 //	sensitive_read              RemindStaffNumber: the staff number was queued to its contact
 //	excess_rate_limit_exceeded  any limit of the rules table was hit
 //	input_validation_fail       wrong, used or expired CAPTCHA; malformed input
-//	authz_fail                  unknown, expired or ended account, no contact,
+//	authz_fail                  unknown, expired, ended or disabled account, no contact,
 //	                            channel not registered, unknown or spent reset
 //	                            token, reminder contact with no eligible account
 //	sequence_fail               a step called out of order
@@ -54,6 +54,7 @@ var refusalEvents = map[api.Code]string{
 	api.CodeCaptchaInvalid:     EventInputValidationFailed,
 	api.CodeAccountNotFound:    EventAccessRefused,
 	api.CodeAccountExpired:     EventAccessRefused,
+	api.CodeAccountDisabled:    EventAccessRefused,
 	api.CodeNoContact:          EventAccessRefused,
 	api.CodeTokenInvalid:       EventAccessRefused,
 	api.CodeChannelUnavailable: EventAccessRefused,

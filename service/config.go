@@ -87,6 +87,21 @@ type PolicyConfig struct {
 	// "Tai" or "Li" would reject too many good passwords.
 	IdentityMinLength int
 	AdviceMinLength   int
+
+	// Complexity and MinAge come from a directory's policy (Merge); the
+	// service's own configuration leaves them off.
+	Complexity bool          // needs_three_classes and contains_account_name
+	MinAge     time.Duration // too_soon: how long a password must be kept
+}
+
+// Merge is p with the directory's policy d on top: the stricter of each
+// limit, and the directory's rules added.
+func (p PolicyConfig) Merge(d DirectoryPolicy) PolicyConfig {
+	p.MinLength = max(p.MinLength, d.MinLength)
+	p.History = max(p.History, d.History)
+	p.Complexity = p.Complexity || d.Complexity
+	p.MinAge = max(p.MinAge, d.MinAge)
+	return p
 }
 
 // HashParams are Argon2id parameters.

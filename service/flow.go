@@ -189,15 +189,28 @@ func (s *Service) Flow(ctx context.Context, c Client, token string) (api.Flow, e
 	if no != nil {
 		return api.Flow{}, s.public(c, "flow", no.err)
 	}
+	p, no, err := s.accountPolicy(ctx, f.StaffNumber)
+	if err != nil {
+		return api.Flow{}, s.public(c, "flow", err)
+	}
+	if no != nil {
+		return api.Flow{}, s.public(c, "flow", no.err)
+	}
+	// The account's names, for checking contains_account_name as the
+	// person types, once the flow has proved that they own the account.
+	var named Account
+	if f.Step == api.StepVerified || f.Step == StepChanging {
+		named = a
+	}
 	out := api.Flow{
 		Step:         f.Step,
 		ExpiresAt:    f.ExpiresAt,
 		Channels:     channelsOf(a),
 		SendsLeft:    sends,
 		AttemptsLeft: attempts,
-		// The account's effective policy. Every account has the global
-		// one until the directory's own policy merges into it.
-		Policy: new(s.Policy()),
+		// The account's effective policy: the global one merged with
+		// the directory's own.
+		Policy: new(p.APIFor(named)),
 	}
 	if f.Step == StepChanging {
 		out.Step = api.StepVerified // the contract knows no intermediate step

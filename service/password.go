@@ -57,14 +57,22 @@ func (s *Service) SetPassword(ctx context.Context, c Client, token, password str
 	if err := s.setDirectoryPassword(ctx, change.account.StaffNumber, password, change.hash, changedAt); err != nil {
 		return api.PasswordResponse{}, s.changeFailed(ctx, c, f, err)
 	}
-	ev := s.event(c, EventPasswordChanged, f.StaffNumber, "password changed")
+	stillLocked := s.unlockAfterChange(ctx, c, change.account)
+	detail := "password changed"
+	switch {
+	case stillLocked:
+		detail += "; the account stays locked out in the directory"
+	case change.account.LockedOut:
+		detail += "; the directory's lockout ended"
+	}
+	ev := s.event(c, EventPasswordChanged, f.StaffNumber, detail)
 	if err := s.commitChange(ctx, c, f.ID, change, changedAt, ev); err != nil {
 		// The directory has the new password; only our records lag. The
 		// flow stays "changing" and expires; the log has the reference.
 		return api.PasswordResponse{}, s.public(c, op, err)
 	}
 	s.notify(ev)
-	return api.PasswordResponse{ChangedAt: changedAt}, nil
+	return api.PasswordResponse{ChangedAt: changedAt, StillLocked: stillLocked}, nil
 }
 
 // passwordChange is what SetPassword reads and computes before it takes
@@ -87,11 +95,15 @@ func (s *Service) preparePassword(ctx context.Context, token, password, typed st
 	if err != nil || no != nil {
 		return passwordChange{flow: f}, no, err
 	}
-	a, no, err := s.account(ctx, f.StaffNumber)
+	a, no, err := s.usableAccount(ctx, f.StaffNumber)
 	if err != nil || no != nil {
 		return passwordChange{flow: f}, no, err
 	}
-	if no, err := s.checkNewPassword(ctx, password, typed, a, history); err != nil || no != nil {
+	p, no, err := s.accountPolicy(ctx, f.StaffNumber)
+	if err != nil || no != nil {
+		return passwordChange{flow: f}, no, err
+	}
+	if no, err := s.checkNewPassword(ctx, p, password, typed, a, history); err != nil || no != nil {
 		return passwordChange{flow: f}, no, err
 	}
 	hash, err := s.hasher.hash(ctx, password)
@@ -126,10 +138,16 @@ func (s *Service) loadFlowForChange(ctx context.Context, token string) (Flow, []
 	return f, history, no, err
 }
 
-// checkNewPassword refuses a password (NFC) that breaks the policy for
-// account a or matches one of history, the hashes of a's recent passwords.
-func (s *Service) checkNewPassword(ctx context.Context, password, typed string, a Account, history []string) (*refusal, error) {
-	if v := CheckPassword(s.cfg.Policy, password, a); len(v) > 0 {
+// checkNewPassword refuses a password (NFC) that breaks p, the policy of
+// account a, or comes before the policy's minimum age since the directory
+// last set a's password, or matches one of history, the hashes of a's
+// recent passwords.
+func (s *Service) checkNewPassword(ctx context.Context, p PolicyConfig, password, typed string, a Account, history []string) (*refusal, error) {
+	v := CheckPassword(p, password, a)
+	if tooSoon(p, a, s.clock.Now()) {
+		v = append(v, api.RuleTooSoon)
+	}
+	if len(v) > 0 {
 		e := refuse(api.CodePasswordPolicy, "The new password does not meet the rules.").WithViolations(v...)
 		return &refusal{err: e, why: joinRules(v)}, nil
 	}

@@ -32,6 +32,10 @@ type passwordRule struct {
 	// decides, and for the history, which SetPassword checks against the
 	// stored hashes.
 	broken func(p PolicyConfig, password string, a Account) bool
+	// elsewhere marks a rule that neither the password nor the account
+	// decides but that a refusal may name: SetPassword checks the
+	// minimum age against when the directory last set the password.
+	elsewhere bool
 }
 
 // passwordRules are the rules in the order the policy lists them and
@@ -51,6 +55,11 @@ var passwordRules = []passwordRule{
 	},
 	{id: api.RuleNeedsLetter, applies: always, listed: withoutParameters},
 	{id: api.RuleNeedsDigit, applies: always, listed: withoutParameters},
+	{
+		id:      api.RuleNeedsThreeClasses,
+		applies: func(p PolicyConfig) bool { return p.Complexity },
+		listed:  func(PolicyConfig) (api.Rule, bool) { return api.Rule{Count: api.ComplexityClasses}, true },
+	},
 	{id: api.RuleHasWhitespace, applies: always, listed: withoutParameters},
 	{
 		id:      api.RuleForbiddenChar,
@@ -75,6 +84,21 @@ var passwordRules = []passwordRule{
 		broken: func(p PolicyConfig, pw string, a Account) bool {
 			return ContainsIdentity(pw, a, p.IdentityMinLength)
 		},
+	},
+	{
+		id:      api.RuleContainsAccountName,
+		applies: func(p PolicyConfig) bool { return p.Complexity },
+		listed:  func(PolicyConfig) (api.Rule, bool) { return api.Rule{Min: api.AccountNameMinPart}, true },
+		broken: func(_ PolicyConfig, pw string, a Account) bool {
+			v := api.Rule{ID: api.RuleContainsAccountName}.CheckFor(pw, accountNames(a))
+			return v.Checked && !v.OK
+		},
+	},
+	{
+		id:        api.RuleTooSoon,
+		applies:   func(p PolicyConfig) bool { return p.MinAge > 0 },
+		listed:    func(PolicyConfig) (api.Rule, bool) { return api.Rule{}, false },
+		elsewhere: true,
 	},
 	{
 		id:      api.RuleInvisibleChar,
@@ -139,12 +163,21 @@ func (p PolicyConfig) Requirements() []api.Rule {
 }
 
 // API describes the policy as GET /v1/policy returns it.
-func (p PolicyConfig) API() api.Policy {
+func (p PolicyConfig) API() api.Policy { return p.APIFor(Account{}) }
+
+// APIFor describes the policy of account a, with the names of a that
+// contains_account_name keeps out of passwords; the zero Account gives
+// the policy without them.
+func (p PolicyConfig) APIFor(a Account) api.Policy {
 	var reportable []api.RuleID
 	for _, r := range passwordRules {
-		if r.checked(p) {
+		if r.checked(p) || r.elsewhere && r.applies(p) {
 			reportable = append(reportable, r.id)
 		}
+	}
+	var names []string
+	if p.Complexity {
+		names = accountNames(a)
 	}
 	return api.Policy{
 		MinLength:      p.MinLength,
@@ -164,8 +197,13 @@ func (p PolicyConfig) API() api.Policy {
 		},
 		Rules:        reportable,
 		Requirements: p.Requirements(),
+		AccountNames: names,
 	}
 }
+
+// accountNames are the names of a that contains_account_name keeps out of
+// passwords.
+func accountNames(a Account) []string { return api.AccountNameParts(a.LoginName, a.DisplayName) }
 
 // joinRules is ids as one word for the audit log: "too_short,needs_digit".
 func joinRules(ids []api.RuleID) string {

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"casreset/api"
@@ -15,7 +16,9 @@ import (
 // reminder counts once its CAPTCHA is right), the contact's format, the
 // per-contact limit. Several
 // eligible accounts sharing one contact get no reminder: the message could
-// not say which number is whose.
+// not say which number is whose. Nor do accounts that cannot log in
+// (disabled, logins ended: stateRefusal), nor a staff number that several
+// directory entries share, which cannot start a flow.
 func (s *Service) RemindStaffNumber(ctx context.Context, c Client, req api.ReminderRequest) error {
 	const op = "remind staff number"
 	now := s.clock.Now()
@@ -63,12 +66,25 @@ func (s *Service) RemindStaffNumber(ctx context.Context, c Client, req api.Remin
 	}
 	var match []Account
 	for _, a := range accounts {
+		if stateRefusal(a, now) != nil {
+			continue // disabled, or its logins have ended
+		}
 		ok, err := Eligible(a, s.cfg.EligibilityMonths, s.cfg.Location, now)
 		if err != nil {
 			return s.public(c, op, err)
 		}
 		if ok && destination(a, channel) != "" {
 			match = append(match, a)
+		}
+	}
+	if len(match) == 1 {
+		// The number must be one that starts a flow: a staff number that
+		// several entries share finds none (ErrNotFound).
+		_, err := s.dir.Account(ctx, match[0].StaffNumber)
+		if errors.Is(err, ErrNotFound) {
+			match = nil
+		} else if err != nil {
+			return s.public(c, op, err)
 		}
 	}
 	if len(match) != 1 {

@@ -82,7 +82,7 @@ func (s *Service) loadFlowForSend(ctx context.Context, token string) (Flow, *ref
 // prepareCode looks the account up, refuses a channel it has no
 // destination for, and makes a new code.
 func (s *Service) prepareCode(ctx context.Context, staffNumber string, channel api.Channel) (codeToSend, *refusal, error) {
-	a, no, err := s.account(ctx, staffNumber)
+	a, no, err := s.usableAccount(ctx, staffNumber)
 	if err != nil || no != nil {
 		return codeToSend{}, no, err
 	}

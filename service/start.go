@@ -11,7 +11,8 @@ import (
 //
 // The checks run in this order: the CAPTCHA with the per-address limits
 // (passCaptcha: a start counts once its CAPTCHA is right), the staff
-// number's format, the account, its eligibility and its contacts. The
+// number's format, the account, its state in the directory (disabled,
+// logins ended: stateRefusal), its eligibility and its contacts. The
 // limits and the CAPTCHA are committed before the directory is asked, so
 // that a slow directory never holds the store's write lock. The account is
 // looked up by the number api.ParseStaffNumber makes of what was typed,
@@ -62,6 +63,8 @@ func (s *Service) Start(ctx context.Context, c Client, req api.StartRequest) (ap
 		}
 		channels := channelsOf(a)
 		switch {
+		case stateRefusal(a, now) != nil:
+			no = stateRefusal(a, now)
 		case !eligible:
 			no = refuseWhy(api.CodeAccountExpired, "This account is past its contract end date plus the grace period and can no longer be reset. Please contact IT Help.", "contract end "+a.ContractEnd)
 		case len(channels) == 0:

@@ -119,6 +119,11 @@ type Account struct {
 	// PasswordSetAt is when the directory last set the password (AD
 	// pwdLastSet, ppolicy pwdChangedTime); zero when it does not say.
 	PasswordSetAt time.Time
+	// The names the directory's complexity rule keeps out of passwords
+	// (api.AccountNameParts): the login name (AD sAMAccountName) and the
+	// display name (AD displayName); empty where the directory has no
+	// such rule.
+	LoginName, DisplayName string
 }
 
 // Captcha is a CAPTCHA challenge: its digits (0-9 values, not ASCII).
