@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/go-ldap/ldap/v3"
 
@@ -22,9 +24,18 @@ import (
 type Directory struct {
 	cfg  Config
 	conn *conn
+
+	infoMu sync.Mutex
+	info   *serverInfo // the root DSE, once read
+
+	psoUnreadable atomic.Bool // logged once: fine-grained policies cannot be read
 }
 
-var _ service.Directory = (*Directory)(nil)
+var (
+	_ service.Directory       = (*Directory)(nil)
+	_ service.AccountUnlocker = (*Directory)(nil)
+	_ service.PolicyReader    = (*Directory)(nil)
+)
 
 // maxContactMatches bounds the entries a contact may match. A contact
 // shared by more than one account gets no reminder anyway.
@@ -121,15 +132,23 @@ func (d *Directory) AccountsByContact(ctx context.Context, contact string) ([]se
 
 // SetPassword writes password to the entry of staffNumber as the service
 // account: the Password Modify extended operation, or a replace of
-// unicodePwd for Active Directory. Refusals by the directory's own policy
-// are *api.Error with CodePasswordPolicy or CodePasswordReused.
+// unicodePwd for Active Directory, with the policy hints control when the
+// directory takes it. Refusals by the directory's own policy are
+// *api.Error with CodePasswordPolicy or CodePasswordReused.
 func (d *Directory) SetPassword(ctx context.Context, staffNumber, password string) error {
 	if password == "" {
 		// The extended operation would have the server generate one.
 		return api.Errorf(api.CodePasswordPolicy, "The new password is empty.").WithViolations(api.RuleTooShort)
 	}
-	var dn string
+	var (
+		dn   string
+		info serverInfo
+	)
 	err := d.conn.do(ctx, true, func(s session) error {
+		var err error
+		if info, err = d.serverInfo(s); err != nil {
+			return err
+		}
 		e, err := d.findStaff(s, staffNumber)
 		if err != nil {
 			return err
@@ -147,9 +166,16 @@ func (d *Directory) SetPassword(ctx context.Context, staffNumber, password strin
 			if !s.encrypted() {
 				return local(errors.New("ldapdir: refusing to send a password to Active Directory over an unencrypted connection"))
 			}
-			req := ldap.NewModifyRequest(dn, nil)
+			// With the policy hints, AD applies its history and minimum
+			// age as to a change by the person; without, only its length
+			// and complexity.
+			var controls []ldap.Control
+			if info.policyHints != "" {
+				controls = append(controls, policyHints(info.policyHints))
+			}
+			req := ldap.NewModifyRequest(dn, controls)
 			req.Replace("unicodePwd", []string{string(unicodePwd(password))})
-			return passwordError(s.Modify(req), true)
+			return hintedRefusal(passwordError(s.Modify(req), true), info.policyHints != "")
 		}
 		_, err := s.PasswordModify(ldap.NewPasswordModifyRequest(dn, "", password))
 		return passwordError(err, false)
@@ -168,6 +194,9 @@ func (d *Directory) SetPassword(ctx context.Context, staffNumber, password strin
 // the account may bind and the base DN exists.
 func (d *Directory) Ping(ctx context.Context) error {
 	return d.conn.do(ctx, true, func(s session) error {
+		if _, err := d.serverInfo(s); err != nil {
+			return err
+		}
 		req := ldap.NewSearchRequest(d.cfg.BaseDN, ldap.ScopeBaseObject, ldap.NeverDerefAliases,
 			1, d.timeLimit(), false, "(objectClass=*)", []string{"1.1"}, nil)
 		_, err := s.Search(req)

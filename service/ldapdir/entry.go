@@ -2,8 +2,6 @@ package ldapdir
 
 import (
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
 	"time"
 
@@ -19,7 +17,7 @@ func (d *Directory) attributes() []string {
 	if d.cfg.EndDateAttr != "" {
 		attrs = append(attrs, d.cfg.EndDateAttr)
 	}
-	return attrs
+	return withoutDuplicates(append(attrs, d.stateAttributes()...))
 }
 
 // account maps an entry to an Account. Contact details the directory holds
@@ -53,6 +51,9 @@ func (d *Directory) account(e *ldap.Entry) (service.Account, error) {
 			}
 			a.ContractEnd = end
 		}
+	}
+	if err := d.readState(e, &a); err != nil {
+		return service.Account{}, err
 	}
 	return a, nil
 }
@@ -108,23 +109,10 @@ func isFileTime(value string) bool {
 
 // fileTimeEnd reads an accountExpires value as the last day of the contract.
 func fileTimeEnd(value string, loc *time.Location) (string, error) {
-	const (
-		unixEpoch  = 116444736000000000 // 1970-01-01 in FILETIME units
-		perSecond  = 10_000_000
-		neverValue = math.MaxInt64
-	)
-	v, err := strconv.ParseInt(value, 10, 64)
-	if err != nil {
-		return "", fmt.Errorf("%q is not a FILETIME", value)
+	expires, err := fileTime(value)
+	if err != nil || expires.IsZero() {
+		return "", err
 	}
-	if v == 0 || v == neverValue {
-		return "", nil
-	}
-	if v < unixEpoch {
-		return "", fmt.Errorf("%q is a FILETIME before 1970", value)
-	}
-	v -= unixEpoch
-	expires := time.Unix(v/perSecond, (v%perSecond)*100)
 	return expires.Add(-time.Nanosecond).In(loc).Format(time.DateOnly), nil
 }
 

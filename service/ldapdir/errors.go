@@ -29,10 +29,11 @@ func (e *unavailableError) Unwrap() []error { return []error{service.ErrUnavaila
 // User-safe explanations of the directory's refusals. The directory's own
 // messages go to the log, never to users.
 const (
-	detailPolicy   = "The directory refused the new password under its own password policy. Choose a different password."
-	detailReused   = "The directory refused the new password because it was used before. Choose one you have not used."
-	detailTooSoon  = "The directory does not allow another password change this soon. Please try again later."
-	detailADPolicy = "The directory refused the new password: it may be too short, too simple or one used before. Choose a different password."
+	detailPolicy     = "The directory refused the new password under its own password policy. Choose a different password."
+	detailReused     = "The directory refused the new password because it was used before. Choose one you have not used."
+	detailTooSoon    = "The directory does not allow another password change this soon. Please try again later."
+	detailComplexity = "The directory refused the new password as too simple: use characters of at least three kinds (upper case, lower case, digits, symbols)."
+	detailADPolicy   = "The directory refused the new password: it may be too short, too simple or one used before. Choose a different password."
 )
 
 // Windows error codes that Active Directory puts at the front of its
@@ -76,9 +77,10 @@ func passwordError(err error, ad bool) error {
 		if code, ok := adCode(diagnostic); ok {
 			switch code {
 			case winPasswordRestriction:
-				// Windows does not say which rule failed; Samba does.
-				if refusedAsReused(diagnostic) {
-					return refusal(api.CodePasswordReused, detailReused, err)
+				// Windows does not say which rule failed (see
+				// hintedRefusal); Samba does.
+				if named := namedRefusal(diagnostic, err); named != nil {
+					return named
 				}
 				return refusal(api.CodePasswordPolicy, detailADPolicy, err)
 			case winAccessDenied:
@@ -89,33 +91,47 @@ func passwordError(err error, ad bool) error {
 	if le.ResultCode != ldap.LDAPResultConstraintViolation {
 		return fmt.Errorf("ldapdir: setting the password: %w", err)
 	}
-	switch {
-	case refusedAsReused(diagnostic):
-		return refusal(api.CodePasswordReused, detailReused, err)
-	case refusedAsTooSoon(diagnostic):
-		return refusal(api.CodePasswordPolicy, detailTooSoon, err)
-	case refusedAsTooShort(diagnostic):
-		return refusal(api.CodePasswordPolicy, detailPolicy, err, api.RuleTooShort)
-	default:
-		return refusal(api.CodePasswordPolicy, detailPolicy, err)
+	if named := namedRefusal(diagnostic, err); named != nil {
+		return named
 	}
+	return refusal(api.CodePasswordPolicy, detailPolicy, err)
 }
 
-// The texts below are OpenLDAP ppolicy's and Samba's; other servers fall
-// through to the generic policy refusal.
-func refusedAsReused(diagnostic string) bool {
+// namedRefusal reads which rule the directory's words name, or returns nil
+// when they name none. The words are OpenLDAP ppolicy's and Samba's (after
+// "check_password_restrictions: "); Windows names none.
+func namedRefusal(diagnostic string, cause error) error {
 	d := strings.ToLower(diagnostic)
-	return strings.Contains(d, "history") || // OpenLDAP: "Password is in history of old passwords"; Samba: "(in history)"
+	switch {
+	case strings.Contains(d, "history") || // OpenLDAP: "Password is in history of old passwords"; Samba: "the password was already used (in history)!"
 		strings.Contains(d, "already used") ||
-		strings.Contains(d, "not being changed from existing value") // OpenLDAP: the current password again
+		strings.Contains(d, "not being changed from existing value"): // OpenLDAP: the current password again
+		return refusal(api.CodePasswordReused, detailReused, cause)
+	case strings.Contains(d, "too young"): // OpenLDAP pwdMinAge; Samba: "password is too young to change!"
+		return refusal(api.CodePasswordPolicy, detailTooSoon, cause, api.RuleTooSoon)
+	case strings.Contains(d, "too short"): // OpenLDAP pwdMinLength; Samba: "the password is too short. It should be equal or longer than 10 characters!"
+		return refusal(api.CodePasswordPolicy, detailPolicy, cause, api.RuleTooShort)
+	case strings.Contains(d, "too long"):
+		return refusal(api.CodePasswordPolicy, detailPolicy, cause, api.RuleTooLong)
+	case strings.Contains(d, "complexity"): // Samba: "the password does not meet the complexity criteria!"
+		return refusal(api.CodePasswordPolicy, detailComplexity, cause, api.RuleNeedsThreeClasses)
+	}
+	return nil
 }
 
-func refusedAsTooSoon(diagnostic string) bool {
-	return strings.Contains(strings.ToLower(diagnostic), "too young") // OpenLDAP pwdMinAge
-}
-
-func refusedAsTooShort(diagnostic string) bool {
-	return strings.Contains(strings.ToLower(diagnostic), "too short")
+// hintedRefusal names the rule of a refusal by Windows, which says only
+// 0000052D ("password restriction"). The service checks the length, the
+// complexity and the minimum age of the account's policy before the
+// directory is asked, so what Windows still refuses under the policy
+// hints is the one rule the service cannot check: its history.
+// Without the hints Windows applies no history to a reset, and the cause
+// stays unnamed.
+func hintedRefusal(err error, hinted bool) error {
+	var r *refusalError
+	if !hinted || !errors.As(err, &r) || r.api.Detail != detailADPolicy {
+		return err
+	}
+	return refusal(api.CodePasswordReused, detailReused, r.cause)
 }
 
 // refusalError is the directory refusing a password: the *api.Error for the

@@ -26,7 +26,13 @@ func TestPasswordErrorMapsRefusalsToPolicyCodes(t *testing.T) {
 	}{
 		// Active Directory (Windows and Samba wordings).
 		{"AD complexity, constraint violation", true, ldapErr(19,
-			"0000052D: Constraint violation - check_password_restrictions: the password does not meet the complexity criteria!"), api.CodePasswordPolicy, nil},
+			"0000052D: Constraint violation - check_password_restrictions: the password does not meet the complexity criteria!"), api.CodePasswordPolicy, []api.RuleID{api.RuleNeedsThreeClasses}},
+		{"AD too short, Samba wording", true, ldapErr(19,
+			"0000052D: Constraint violation - check_password_restrictions: the password is too short. It should be equal or longer than 10 characters!"), api.CodePasswordPolicy, []api.RuleID{api.RuleTooShort}},
+		{"AD minimum age, Samba wording", true, ldapErr(19,
+			"0000052D: Constraint violation - check_password_restrictions: password is too young to change!"), api.CodePasswordPolicy, []api.RuleID{api.RuleTooSoon}},
+		{"AD miscellaneous, Samba wording", true, ldapErr(19,
+			"0000052D: Constraint violation - check_password_restrictions: the password doesn't fit due to a miscellaneous restriction!"), api.CodePasswordPolicy, nil},
 		{"AD history, Samba wording", true, ldapErr(19,
 			"0000052D: Constraint violation - check_password_restrictions: the password was already used (in history)!"), api.CodePasswordReused, nil},
 		{"AD policy as unwilling to perform", true, ldapErr(53,
@@ -47,7 +53,7 @@ func TestPasswordErrorMapsRefusalsToPolicyCodes(t *testing.T) {
 		{"too short", false, ldapErr(19, "Password is too short for policy"), api.CodePasswordPolicy, []api.RuleID{api.RuleTooShort}},
 		{"history", false, ldapErr(19, "Password is in history of old passwords"), api.CodePasswordReused, nil},
 		{"unchanged", false, ldapErr(19, "Password is not being changed from existing value"), api.CodePasswordReused, nil},
-		{"minimum age", false, ldapErr(19, "Password is too young to change"), api.CodePasswordPolicy, nil},
+		{"minimum age", false, ldapErr(19, "Password is too young to change"), api.CodePasswordPolicy, []api.RuleID{api.RuleTooSoon}},
 		{"no diagnostic", false, ldapErr(19, ""), api.CodePasswordPolicy, nil},
 		{"no write access", false, ldapErr(50, "no write access to parent"), api.CodeInternal, nil},
 		{"unwilling", false, ldapErr(53, "unwilling to verify old password"), api.CodeInternal, nil},
@@ -106,5 +112,23 @@ func TestADCode(t *testing.T) {
 		if code != tt.code || ok != tt.ok {
 			t.Errorf("adCode(%q) = %#x, %v, want %#x, %v", tt.diagnostic, code, ok, tt.code, tt.ok)
 		}
+	}
+}
+
+func TestHintedRefusalNamesWhatWindowsLeavesUnsaid(t *testing.T) {
+	windows := ldapErr(19, "0000052D: AtrErr: DSID-03191083, #1:\n\t0: 0000052D: DSID-03191083, problem 1005 (CONSTRAINT_ATT_TYPE), data 0, Att 9005a (unicodePwd)\n")
+	if got := api.ErrorCode(hintedRefusal(passwordError(windows, true), true)); got != api.CodePasswordReused {
+		t.Errorf("with the policy hints: %s, want password_reused (the history is all the service cannot check)", got)
+	}
+	if got := api.ErrorCode(hintedRefusal(passwordError(windows, true), false)); got != api.CodePasswordPolicy {
+		t.Errorf("without the policy hints: %s, want password_policy", got)
+	}
+	samba := ldapErr(19, "0000052D: Constraint violation - check_password_restrictions: the password does not meet the complexity criteria!")
+	var ae *api.Error
+	if err := hintedRefusal(passwordError(samba, true), true); !errors.As(err, &ae) || !slices.Equal(ae.Violations, []api.RuleID{api.RuleNeedsThreeClasses}) {
+		t.Errorf("a named refusal with the hints: %v, want needs_three_classes", err)
+	}
+	if err := hintedRefusal(nil, true); err != nil {
+		t.Errorf("hintedRefusal(nil) = %v", err)
 	}
 }
