@@ -15,6 +15,7 @@ var errorKeys = map[api.Code]string{
 	api.CodeCaptchaInvalid:     "err.captcha_invalid",
 	api.CodeAccountNotFound:    "err.account_not_found",
 	api.CodeAccountExpired:     "err.account_expired",
+	api.CodeAccountDisabled:    "err.account_disabled",
 	api.CodeNoContact:          "err.no_contact",
 	api.CodeTokenInvalid:       "err.token_invalid",
 	api.CodeWrongStep:          "err.wrong_step",

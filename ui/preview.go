@@ -81,7 +81,7 @@ func showSample(c *controller, name string) {
 		s.retype.SetText("Harb")
 	case "success":
 		start()
-		c.show(newSuccess(c))
+		c.show(newSuccess(c, false))
 	case "error":
 		start()
 		c.show(newStep3(c, send()))

@@ -71,45 +71,45 @@ func insertAfter(p *api.Policy, after api.RuleID, rules ...api.Rule) {
 	p.Requirements = slices.Insert(p.Requirements, i+1, rules...)
 }
 
-// TestANewRuleNeedsOnlyItsTranslations: needs_three_classes has texts in
+// TestANewRuleNeedsOnlyItsTranslations: contains_account_name has texts in
 // the translations and no code in the wizard. Listed by the flow's policy,
 // it shows its translated line with its parameter, where the policy puts
 // it, in both languages; refused, it is crossed and its refusal shown.
 func TestANewRuleNeedsOnlyItsTranslations(t *testing.T) {
-	for _, name := range []string{"needs_three_classes", "NeedsThreeClasses"} {
+	for _, name := range []string{"contains_account_name", "ContainsAccountName"} {
 		if strings.Contains(sourceCode(t), name) {
 			t.Fatalf("the wizard's code names %s: this test needs a rule it has no code for", name)
 		}
 	}
 	b := &policyBackend{flowPolicy: func(p *api.Policy) {
-		insertAfter(p, api.RuleNeedsDigit, api.Rule{ID: api.RuleNeedsThreeClasses, Count: 3})
+		insertAfter(p, api.RuleNeedsDigit, api.Rule{ID: api.RuleContainsAccountName, Min: 3})
 	}}
 	e := newEnv(t, withBackend(func(real Backend) Backend { b.Backend = real; return b }))
 	s4 := e.toStep4(acctBoth.StaffNumber)
 
 	lines := checklist(s4)
-	want := `Contains characters of at least 3 of these kinds: upper case letters, lower case letters, digits, symbols, letters of other scripts (checked when you click "Update")`
+	want := `Does not contain your account name, or a part of your name of 3 or more characters (checked when you click "Update")`
 	if len(lines) != 10 || lines[4] != want {
 		t.Fatalf("the checklist reads\n%s\nwant the new rule's line 5th:\n%s", strings.Join(lines, "\n"), want)
 	}
-	item := ruleItem(t, s4, api.RuleNeedsThreeClasses)
+	item := ruleItem(t, s4, api.RuleContainsAccountName)
 	e.typeIn(s4.pw, goodPassword)
 	e.typeIn(s4.retype, goodPassword)
 	if item.state != checkInfo || s4.update.Disabled() {
 		t.Errorf("the rule the wizard cannot check: state %v, Update disabled %v", item.state, s4.update.Disabled())
 	}
 
-	b.refuse = []api.RuleID{api.RuleNeedsThreeClasses}
+	b.refuse = []api.RuleID{api.RuleContainsAccountName}
 	e.tap(s4.update)
-	if item.state != checkFailed || !strings.HasPrefix(s4.serverErr.Text, "The password needs more kinds of characters") {
+	if item.state != checkFailed || !strings.HasPrefix(s4.serverErr.Text, "The password must not contain your account name") {
 		t.Errorf("refused for it: state %v, message %q", item.state, s4.serverErr.Text)
 	}
 
 	e.chooseLanguage(langChinese)
-	if want := "最少包含以下其中3類字元：大楷字母、細楷字母、數字、符號、其他文字的字母（按「更新」時檢查）"; item.label.Text != want {
+	if want := "不可包含你的帳戶名稱，或你姓名中任何3個字或以上的部分（按「更新」時檢查）"; item.label.Text != want {
 		t.Errorf("in Chinese: %q, want %q", item.label.Text, want)
 	}
-	if !strings.HasPrefix(s4.serverErr.Text, "密碼需要包含更多類別的字元") {
+	if !strings.HasPrefix(s4.serverErr.Text, "密碼不可包含你的帳戶名稱") {
 		t.Errorf("the refusal in Chinese: %q", s4.serverErr.Text)
 	}
 }

@@ -246,14 +246,16 @@ func (s *step4) onSubmit() {
 		return
 	}
 	token, pw := c.token, s.pw.Text
+	var changed api.PasswordResponse
 	c.call(func(ctx context.Context) error {
-		_, err := c.backend.SetPassword(ctx, token, pw)
+		var err error
+		changed, err = c.backend.SetPassword(ctx, token, pw)
 		return err
 	}, func(err error) {
 		if err == nil {
 			s.wipe()
 			c.token = ""
-			c.show(newSuccess(c))
+			c.show(newSuccess(c, changed.StillLocked))
 			return
 		}
 		if isFatal(err) {

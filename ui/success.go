@@ -7,30 +7,40 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// success says the password was changed, and that it is for CAS.
+// success says the password was changed, and that it is for CAS; when
+// the directory keeps the account locked out, that IT Help must unlock it.
 type success struct {
-	c       *controller
-	title   *widget.Label
-	icon    *widget.Icon
-	done    *widget.Label
-	casNote *widget.Label
-	finish  *actionButton
-	box     *fyne.Container
+	c           *controller
+	stillLocked bool
+	title       *widget.Label
+	icon        *widget.Icon
+	done        *widget.Label
+	locked      *widget.Label
+	casNote     *widget.Label
+	finish      *actionButton
+	box         *fyne.Container
 }
 
-func newSuccess(c *controller) *success {
+func newSuccess(c *controller, stillLocked bool) *success {
 	s := &success{
-		c:       c,
-		title:   newHeading(),
-		icon:    widget.NewIcon(theme.NewSuccessThemedResource(theme.ConfirmIcon())),
-		done:    newWrapLabel(),
-		casNote: newWrapLabel(),
+		c:           c,
+		stillLocked: stillLocked,
+		title:       newHeading(),
+		icon:        widget.NewIcon(theme.NewSuccessThemedResource(theme.ConfirmIcon())),
+		done:        newWrapLabel(),
+		locked:      newWrapLabel(),
+		casNote:     newWrapLabel(),
+	}
+	s.locked.Importance = widget.WarningImportance
+	if !stillLocked {
+		s.locked.Hide()
 	}
 	s.done.TextStyle.Bold = true
 	s.finish = newPrimaryButton(func() { c.newFlow(text{}) })
 	s.box = container.NewVBox(
 		s.title,
 		container.NewBorder(nil, nil, s.icon, nil, s.done),
+		s.locked,
 		s.casNote,
 		buttonRow(s.finish),
 	)
@@ -46,6 +56,7 @@ func (s *success) refresh() {
 	t := s.c.t
 	s.title.SetText(t("success.title"))
 	s.done.SetText(t("success.done"))
+	s.locked.SetText(t("success.still_locked"))
 	s.casNote.SetText(t("success.cas_note", "Org", s.c.orgName()))
 	s.finish.SetText(t("success.finish"))
 }

@@ -33,13 +33,14 @@ type Check struct {
 	api.Verdict
 }
 
-// PasswordChecks checks pw against each rule p lists, in its order. A rule
-// that the password alone does not decide, or that comes from a newer
+// PasswordChecks checks pw against each rule p lists, in its order, with
+// the account's names p carries (a verified flow's policy). A rule that
+// neither the password nor those names decide, or that comes from a newer
 // service, is not Checked: the service checks it when the password is sent.
 func PasswordChecks(p api.Policy, pw string) []Check {
 	out := make([]Check, len(p.Requirements))
 	for i, r := range p.Requirements {
-		out[i] = Check{Rule: r, Verdict: r.Check(pw)}
+		out[i] = Check{Rule: r, Verdict: r.CheckFor(pw, p.AccountNames)}
 	}
 	return out
 }

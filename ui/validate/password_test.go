@@ -223,3 +223,40 @@ func FuzzFieldValidators(f *testing.F) {
 		_ = CaptchaAnswer(s)
 	})
 }
+
+// With the directory's complexity rule, the wizard ticks both its rules as
+// the person types: the classes of characters from the password, the
+// account's names from those a verified flow's policy carries.
+func TestPasswordChecksTheDirectorysComplexity(t *testing.T) {
+	p := api.Policy{
+		Requirements: []api.Rule{
+			{ID: api.RuleNeedsThreeClasses, Count: 3},
+			{ID: api.RuleContainsAccountName, Min: 3},
+		},
+		AccountNames: api.AccountNameParts("tmchan", "CHAN, Tai-man"),
+	}
+	tests := []struct {
+		pw      string
+		classes bool // needs_three_classes met
+		names   bool // contains_account_name met
+	}{
+		{"abcdefgh12", false, true},
+		{"Abcdefgh12", true, true},
+		{"Xyz-TMCHAN-12", true, false},
+		{"Kx7-tai-9qz", true, false},
+		{"Kx7-ta-9qzM", true, true},
+	}
+	for _, tt := range tests {
+		checks := PasswordChecks(p, tt.pw)
+		if !checks[0].Checked || checks[0].OK != tt.classes {
+			t.Errorf("%q: needs_three_classes %+v, want met %v", tt.pw, checks[0].Verdict, tt.classes)
+		}
+		if !checks[1].Checked || checks[1].OK != tt.names {
+			t.Errorf("%q: contains_account_name %+v, want met %v", tt.pw, checks[1].Verdict, tt.names)
+		}
+	}
+	p.AccountNames = nil
+	if c := PasswordChecks(p, "Xyz-TMCHAN-12")[1]; c.Checked {
+		t.Errorf("without the account's names contains_account_name is checked here: %+v", c)
+	}
+}
