@@ -1,6 +1,7 @@
 package api
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -49,5 +50,72 @@ func TestPolicyRuleFindsARuleByID(t *testing.T) {
 	}
 	if _, ok := p.Rule(RuleTooCommon); ok {
 		t.Error("Rule(too_common) found in a policy without it")
+	}
+}
+
+// needs_three_classes counts the five classes Windows documents for AD's
+// complexity: upper case, lower case, the digits 0-9, the symbols
+// ~!@#$%^&*_-+=`|\(){}[]:;"'<>,.?/ and letters without case.
+func TestNeedsThreeClassesCountsAsWindowsDocuments(t *testing.T) {
+	rule := Rule{ID: RuleNeedsThreeClasses, Count: ComplexityClasses}
+	tests := []struct {
+		pw    string
+		ok    bool
+		about string
+	}{
+		{"abcdefgh12", false, "lower case and digits: two classes"},
+		{"Abcdefgh12", true, "upper, lower, digit"},
+		{"abcdefgh-1", true, "lower, symbol, digit"},
+		{"ABCDEFGH!!", false, "upper and symbols"},
+		{"abc 12 def", false, "a space counts in no class"},
+		{"abc€12def", false, "a currency sign counts in no class"},
+		{"abc١٢def", false, "digits of another script count in no class"},
+		{"密碼abc12", true, "letters without case, lower, digit"},
+		{"ÉCOLEécole", false, "upper and lower case beyond ASCII: two classes"},
+		{"ÉCOLEécole7", true, "with a digit"},
+		{"Ωμέγα-δέλτα", true, "Greek upper, lower and a symbol"},
+	}
+	for _, tt := range tests {
+		if got := rule.Check(tt.pw); !got.Checked || got.OK != tt.ok {
+			t.Errorf("%s: Check(%q) = %+v, want OK %v", tt.about, tt.pw, got, tt.ok)
+		}
+	}
+}
+
+// contains_account_name: the account name whole, and the display name's
+// parts of three characters or more, split at , . - _ # tab and space,
+// ignoring case, as Windows's complexity rule reads them.
+func TestContainsAccountNameAsWindowsDocuments(t *testing.T) {
+	parts := AccountNameParts("tm.chan", "Erin M. Hagens-Wong_Li#Ka\tPo Ho")
+	want := []string{"tm.chan", "Erin", "Hagens", "Wong"}
+	if !slices.Equal(parts, want) {
+		t.Fatalf("AccountNameParts = %q, want %q", parts, want)
+	}
+	if got := AccountNameParts("ab", ""); got != nil {
+		t.Errorf("an account name of two characters: %q, want none", got)
+	}
+	if got := AccountNameParts("", "Cafe\u0301 Ho"); !slices.Equal(got, []string{"Caf\u00e9"}) {
+		t.Errorf("names are NFC: %q", got)
+	}
+
+	rule := Rule{ID: RuleContainsAccountName, Min: AccountNameMinPart}
+	tests := []struct {
+		pw string
+		ok bool
+	}{
+		{"Kx7-TM.CHAN-2025", false},
+		{"Kx7-tmchan-2025", true}, // the account name is checked whole
+		{"my-hagens-2025", false},
+		{"my-erin-2025", false},
+		{"my-Po-Ho-Li-Ka", true}, // parts under three characters are skipped
+		{"Kx7pQ2mZr9vT", true},
+	}
+	for _, tt := range tests {
+		if got := rule.CheckFor(tt.pw, parts); !got.Checked || got.OK != tt.ok {
+			t.Errorf("CheckFor(%q) = %+v, want OK %v", tt.pw, got, tt.ok)
+		}
+	}
+	if got := rule.Check("my-hagens-2025"); got.Checked {
+		t.Errorf("without the account's names the rule is checked: %+v", got)
 	}
 }

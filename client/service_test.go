@@ -293,6 +293,9 @@ func TestRealServiceErrorCodes(t *testing.T) {
 		{api.CodeNoContact, func(t *testing.T, rs *realService) error {
 			return startErr(rs, staffNone.StaffNumber)
 		}, nil},
+		{api.CodeAccountDisabled, func(t *testing.T, rs *realService) error {
+			return startErr(newRealService(t, disabledDirectory{}), staffBoth.StaffNumber)
+		}, nil},
 		{api.CodeTokenInvalid, func(t *testing.T, rs *realService) error {
 			_, err := rs.c.Flow(rs.ctx, "not-a-token")
 			return err
@@ -416,3 +419,13 @@ func (d failingDirectory) AccountsByContact(context.Context, string) ([]service.
 }
 func (d failingDirectory) SetPassword(context.Context, string, string) error { return d.err }
 func (d failingDirectory) Ping(context.Context) error                        { return d.err }
+
+// disabledDirectory has every account, disabled in the directory (AD
+// userAccountControl bit 2).
+type disabledDirectory struct{ failingDirectory }
+
+func (disabledDirectory) Account(_ context.Context, staff string) (service.Account, error) {
+	a := staffBoth
+	a.StaffNumber, a.Disabled = staff, true
+	return a, nil
+}

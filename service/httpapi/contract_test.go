@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -117,6 +118,11 @@ func TestEveryErrorCode(t *testing.T) {
 		{code: api.CodeAccountNotFound, run: func(h *harness) response { return h.do(h.startReq("99999999")) }},
 		{code: api.CodeAccountExpired, run: func(h *harness) response { return h.do(h.startReq(acctEnded.StaffNumber)) }},
 		{code: api.CodeNoContact, run: func(h *harness) response { return h.do(h.startReq(acctNone.StaffNumber)) }},
+		{code: api.CodeAccountDisabled, run: func(h *harness) response {
+			h.dir = disabledDirectory{service.NewStoreDirectory(h.store, testConfig())}
+			h.serve()
+			return h.do(h.startReq(acctBoth.StaffNumber))
+		}},
 		{code: api.CodeTokenInvalid, run: func(h *harness) response {
 			return h.do(req{method: "GET", path: "/v1/resets/current", token: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"})
 		}, check: func(t *testing.T, p api.Error, resp response) {
@@ -493,4 +499,14 @@ func TestUserAgentReachesTheAuditAsText(t *testing.T) {
 	if len(events) != 1 || events[0].UserAgent != "casreset/\uFFFD 1.0" {
 		t.Errorf("audit = %+v", events)
 	}
+}
+
+// disabledDirectory is the store directory with every account disabled, as
+// a directory may say (AD userAccountControl bit 2).
+type disabledDirectory struct{ service.Directory }
+
+func (d disabledDirectory) Account(ctx context.Context, staff string) (service.Account, error) {
+	a, err := d.Directory.Account(ctx, staff)
+	a.Disabled = true
+	return a, err
 }

@@ -47,6 +47,8 @@ type harness struct {
 	srv    *httptest.Server
 	client *http.Client
 	logBuf *syncBuffer
+	// dir, when set, is the service's directory in place of the store's.
+	dir service.Directory
 }
 
 type syncBuffer struct {
@@ -94,7 +96,7 @@ func (h *harness) serve(configure ...func(*service.Config, *httpapi.Options)) *h
 	for _, f := range configure {
 		f(&cfg, &opts)
 	}
-	svc, err := service.New(cfg, h.store, nil, h.clock, log)
+	svc, err := service.New(cfg, h.store, h.dir, h.clock, log)
 	if err != nil {
 		t.Fatalf("service.New: %v", err)
 	}
