@@ -189,3 +189,35 @@ func TestWholeFlowAgainstTheDirectory(t *testing.T) {
 		}
 	})
 }
+
+// The directory's account state in the whole flow: a disabled entry is
+// refused at step 1, a locked-out one is unlocked by its change and logs
+// in at once with the new password.
+func TestAccountStateInTheFlow(t *testing.T) {
+	s := slapdtest.Start(t)
+	locked := slapdtest.Person{UID: "lockedout", StaffNumber: "T7101", Mobiles: []string{"9123 4571"}, Password: "Old-Passw0rd-1"}
+	disabled := slapdtest.Person{UID: "disabled", StaffNumber: "T7102", Mobiles: []string{"9123 4572"}, Password: "Old-Passw0rd-1"}
+	s.AddPeople(locked, disabled)
+	s.SetLockedTime(disabled.DN(), slapdtest.DisabledTime)
+	for range slapdtest.PolicyMaxFailure {
+		_ = bind(t, s, locked.DN(), "wrong-password")
+	}
+	h := newFlowHarness(t, s)
+
+	if _, err := h.start(disabled.StaffNumber); api.ErrorCode(err) != api.CodeAccountDisabled {
+		t.Errorf("Start(disabled) = %v, want account_disabled", err)
+	}
+
+	token := h.verified(locked.StaffNumber, "+85291234571")
+	const newPassword = "Unlocked-Passw0rd-7"
+	res, err := h.svc.SetPassword(t.Context(), h.client, token, newPassword)
+	if err != nil {
+		t.Fatalf("SetPassword: %v", err)
+	}
+	if res.StillLocked {
+		t.Error("still_locked, though the service account may unlock")
+	}
+	if err := bind(t, s, locked.DN(), newPassword); err != nil {
+		t.Errorf("bind with the new password right after the reset: %v", err)
+	}
+}

@@ -11,8 +11,8 @@ type confParams struct {
 }
 
 // slapdConf is a slapd.conf for one mdb database under BaseDN. The service
-// account may write userPassword and read everything; the reader account
-// only reads; anyone may bind.
+// account may write userPassword and pwdAccountLockedTime (to unlock) and
+// read everything; the reader account only reads; anyone may bind.
 func slapdConf(p confParams) string {
 	var b strings.Builder
 	for _, s := range []string{"core", "cosine", "inetorgperson"} {
@@ -42,6 +42,10 @@ ppolicy_hash_cleartext
 access to attrs=userPassword
 	by dn.exact=%[9]q write
 	by anonymous auth
+	by * none
+access to attrs=pwdAccountLockedTime
+	by dn.exact=%[9]q write
+	by dn.exact=%[10]q read
 	by * none
 access to *
 	by dn.exact=%[9]q read
@@ -100,6 +104,8 @@ pwdAttribute: userPassword
 pwdInHistory: %[3]d
 pwdCheckQuality: 2
 pwdMinLength: %[4]d
+pwdLockout: TRUE
+pwdMaxFailure: %[9]d
 
 dn: %[5]s
 objectClass: organizationalRole
@@ -112,4 +118,4 @@ objectClass: organizationalRole
 objectClass: simpleSecurityObject
 cn: reader
 userPassword: %[8]s
-`, BaseDN, PeopleDN, PolicyHistory, PolicyMinLength, ServiceDN, ServicePassword, ReaderDN, ReaderPassword)
+`, BaseDN, PeopleDN, PolicyHistory, PolicyMinLength, ServiceDN, ServicePassword, ReaderDN, ReaderPassword, PolicyMaxFailure)

@@ -1,7 +1,7 @@
 // Package slapdtest runs a real OpenLDAP slapd for tests: an mdb database in
 // a temporary directory, on free loopback ports (ldap:// with StartTLS and
 // ldaps://, with a certificate from a CA made for the test), the schemas of
-// inetOrgPerson, the ppolicy overlay with a password history, a people
+// inetOrgPerson, the ppolicy overlay with a password history and lockout, a people
 // branch and a service account that may write userPassword.
 //
 // It needs Debian's slapd and ldap-utils packages; without them the test
@@ -41,7 +41,14 @@ const (
 const (
 	PolicyMinLength = 10
 	PolicyHistory   = 3
+	// PolicyMaxFailure wrong passwords in a row lock an entry out
+	// (pwdAccountLockedTime) until it is unlocked.
+	PolicyMaxFailure = 5
 )
+
+// DisabledTime is the pwdAccountLockedTime by which ppolicy marks an entry
+// as disabled by an administrator rather than locked out.
+const DisabledTime = "000001010000Z"
 
 // Attributes of the test schema for contract end dates, on the auxiliary
 // object class casStaff.
@@ -249,6 +256,14 @@ func (s *Server) Add(ldif string) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		s.tb.Fatalf("slapdtest: ldapadd: %v\n%s", err, out)
 	}
+}
+
+// SetLockedTime sets the pwdAccountLockedTime of the entry dn: a time
+// ("20250303015000Z") locks it out, DisabledTime disables it.
+func (s *Server) SetLockedTime(dn, value string) {
+	s.tb.Helper()
+	// ldapadd applies a change record as it says.
+	s.Add(fmt.Sprintf("dn: %s\nchangetype: modify\nreplace: pwdAccountLockedTime\npwdAccountLockedTime: %s\n", dn, value))
 }
 
 // Person is an entry under PeopleDN. Empty fields are left out.
