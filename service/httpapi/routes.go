@@ -45,15 +45,32 @@ import "net/http"
 // New passwords are normalised to NFC before the policy, the history and
 // the hash; invisible_char refuses control, format, private-use,
 // unassigned and non-character code points.
+//
+// Account state from the directory: a disabled account (AD
+// userAccountControl bit 2; ppolicy pwdAccountLockedTime 000001010000Z) is
+// 403 account_disabled at POST /v1/resets, and at sending a code or
+// setting the password should it be disabled meanwhile; an account past
+// AD's accountExpires is 403 account_expired there too. Neither, nor a
+// staff number that several directory entries share, gets a staff-number
+// reminder.
 func (h *handler) routes() {
-	// GET /v1/policy and the "policy" of GET /v1/resets/current (the
-	// account's own; the global one until the directory's merges in) keep
+	// GET /v1/policy and the "policy" of GET /v1/resets/current keep
 	// the members of the first version and add "requirements": the rules
 	// in the order to show them, each with its parameters, e.g.
 	// {"id":"too_short","min":10}, {"id":"forbidden_char","chars":"$\"\\/`"},
 	// {"id":"reused","count":3} (the history, refused as password_reused).
 	// invisible_char is enforced but not listed. api.Rule documents the
 	// parameters.
+	//
+	// The flow's policy is its account's: the global one merged with the
+	// directory's (Active Directory's domain policy, or the account's
+	// fine-grained one): the longer minimum length and history, and with
+	// AD's complexity {"id":"needs_three_classes","count":3} and
+	// {"id":"contains_account_name","min":3}. A verified flow's policy also
+	// carries "account_names", the names that contains_account_name keeps
+	// out of passwords, so that the wizard ticks it as the person types. A
+	// directory's minimum password age is not listed, but "rules" (the ids
+	// "violations" may name) has "too_soon" while it applies.
 	h.handle("GET /v1/policy", h.policy)
 
 	h.handle("POST /v1/captchas", h.newCaptcha) // answer: captcha_id, image_url, audio_url, expires_at, digits
@@ -68,9 +85,12 @@ func (h *handler) routes() {
 	// the service reads it (api.NormalizeStaffNumber under
 	// --staff-number-case), for the wizard to remember.
 	h.handle("POST /v1/resets", h.start)
-	h.handle("GET /v1/resets/current", h.flow)                 // Bearer
-	h.handle("POST /v1/resets/current/code", h.sendCode)       // Bearer
-	h.handle("POST /v1/resets/current/verify", h.verify)       // Bearer
+	h.handle("GET /v1/resets/current", h.flow)           // Bearer
+	h.handle("POST /v1/resets/current/code", h.sendCode) // Bearer
+	h.handle("POST /v1/resets/current/verify", h.verify) // Bearer
+	// PUT /v1/resets/current/password answers "still_locked": true beside
+	// "changed_at" when the directory had locked the account out after
+	// wrong passwords and the service account may not end the lockout.
 	h.handle("PUT /v1/resets/current/password", h.setPassword) // Bearer
 
 	h.handle("POST /v1/staff-number-reminders", h.remind)
