@@ -2,6 +2,7 @@ package ldapdir_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,5 +86,32 @@ func TestPPolicyStateAndUnlock(t *testing.T) {
 	}
 	if err := d.UnlockAccount(ctx, "T5999"); !errors.Is(err, service.ErrNotFound) {
 		t.Errorf("unlocking an unknown number = %v, want ErrNotFound", err)
+	}
+}
+
+// A directory that does not take the policy hints control (slapd, like
+// Samba 4.17) is said once in the log, when first reached, under --ldap-ad;
+// its history then never reaches the account's policy.
+func TestWithoutPolicyHintsTheLogSaysSoOnce(t *testing.T) {
+	s := slapdtest.Start(t)
+	p := slapdtest.Person{UID: "hints", StaffNumber: "T5101", Password: "Hints-Passw0rd-1"}
+	s.AddPeople(p)
+	cfg, logs := config(t, s)
+	cfg.AD, cfg.URL, cfg.CAFile = true, s.LDAPSURL, s.CAFile
+	d := open(t, cfg)
+	for range 2 {
+		if err := d.Ping(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pol, err := d.PasswordPolicy(t.Context(), p.StaffNumber)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pol.History != 0 || pol.MinAge != 0 {
+		t.Errorf("policy %+v: a history or minimum age the directory does not apply to resets", pol)
+	}
+	if n := strings.Count(logs.String(), "policy hints control"); n != 1 {
+		t.Errorf("the log says %d times that the hints are missing, want once:\n%s", n, logs.String())
 	}
 }
