@@ -62,9 +62,10 @@ func (s *Service) Start(ctx context.Context, c Client, req api.StartRequest) (ap
 			return api.StartResponse{}, s.public(c, op, err)
 		}
 		channels := channelsOf(a)
+		state := stateRefusal(a, now)
 		switch {
-		case stateRefusal(a, now) != nil:
-			no = stateRefusal(a, now)
+		case state != nil:
+			no = state
 		case !eligible:
 			no = refuseWhy(api.CodeAccountExpired, "This account is past its contract end date plus the grace period and can no longer be reset. Please contact IT Help.", "contract end "+a.ContractEnd)
 		case len(channels) == 0:
