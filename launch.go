@@ -13,7 +13,8 @@ import (
 	"casreset/client"
 	"casreset/desktop/config"
 	"casreset/desktop/embedded"
-	"casreset/ui"
+	"casreset/ui/shell"
+	"casreset/ui/wizard"
 )
 
 // launchOptions are what tests change about a launch.
@@ -23,10 +24,10 @@ type launchOptions struct {
 	Embedded func(*embedded.Options)
 	// Log receives the app's log; nil means slog.Default().
 	Log *slog.Logger
-	// ShowWizard and ShowError fill the window: ui.New and
-	// ui.ShowStartError unless a test looks at what they are given.
-	ShowWizard func(a fyne.App, w fyne.Window, d ui.Deps)
-	ShowError  func(a fyne.App, w fyne.Window, language string, p ui.StartProblem, details string)
+	// ShowWizard and ShowError fill the window: wizard.New and
+	// shell.ShowStartError unless a test looks at what they are given.
+	ShowWizard func(a fyne.App, w fyne.Window, d wizard.Deps)
+	ShowError  func(a fyne.App, w fyne.Window, language string, p shell.StartProblem, details string)
 }
 
 // launch reads the configuration (the file found in locations, the flags,
@@ -43,20 +44,20 @@ func launch(a fyne.App, w fyne.Window, flags config.Flags, locations []string, p
 	}
 	showWizard, showError := opts.ShowWizard, opts.ShowError
 	if showWizard == nil {
-		showWizard = func(a fyne.App, w fyne.Window, d ui.Deps) { ui.New(a, w, d) }
+		showWizard = func(a fyne.App, w fyne.Window, d wizard.Deps) { wizard.New(a, w, d) }
 	}
 	if showError == nil {
-		showError = ui.ShowStartError
+		showError = shell.ShowStartError
 	}
 	cfg, err := config.Load(flags, locations, policy)
 	if err != nil {
 		log.Error("configuration", "err", err)
-		showError(a, w, flags.Lang, ui.BadConfiguration, problemList(err))
+		showError(a, w, flags.Lang, shell.BadConfiguration, problemList(err))
 		return func() {}
 	}
 	log.Info("configuration", "file", cfg.File, "policy", strings.Join(cfg.Policy, ","), "server", cfg.Server)
 	settings := wizardSettings(cfg)
-	deps := ui.Deps{Settings: settings, Log: log}
+	deps := wizard.Deps{Settings: settings, Log: log}
 	stop = func() {}
 
 	clientCfg := cfg.Client(version)
@@ -68,12 +69,12 @@ func launch(a fyne.App, w fyne.Window, flags config.Flags, locations []string, p
 		demo, err := embedded.Start(context.Background(), eo)
 		if err != nil {
 			log.Error("demonstration service", "err", err)
-			showError(a, w, settings.Language, ui.DemoUnavailable, err.Error())
+			showError(a, w, settings.Language, shell.DemoUnavailable, err.Error())
 			return stop
 		}
 		log.Info("demonstration service", "url", demo.Client.BaseURL, "database", demo.DataDir, "outbox", demo.Outbox)
 		clientCfg = demo.Client
-		deps.DemoInbox = ui.NewDemoInbox(a, demo, log)
+		deps.DemoInbox = shell.NewDemoInbox(a, demo, log)
 		stop = func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
@@ -91,7 +92,7 @@ func launch(a fyne.App, w fyne.Window, flags config.Flags, locations []string, p
 	if err != nil {
 		// Load checked everything client.New checks; this is a defect.
 		log.Error("client", "err", err)
-		showError(a, w, settings.Language, ui.BadConfiguration, err.Error())
+		showError(a, w, settings.Language, shell.BadConfiguration, err.Error())
 		return stop
 	}
 	deps.Backend = backend
@@ -115,8 +116,8 @@ func problemList(err error) string {
 // wizardSettings are the wizard's defaults with what IT configured over
 // them. A configured organisation or IT Help replaces the built-in one
 // whole, so that no default of another college is left showing.
-func wizardSettings(c config.Config) ui.Settings {
-	s := ui.DefaultSettings()
+func wizardSettings(c config.Config) shell.Settings {
+	s := shell.DefaultSettings()
 	s.Language = c.Language
 	if c.IdleTimeout > 0 {
 		s.IdleTimeout = c.IdleTimeout
@@ -133,7 +134,7 @@ func wizardSettings(c config.Config) ui.Settings {
 
 // demoOrganisation is the college of s, as the demonstration's messages
 // present it.
-func demoOrganisation(s ui.Settings) embedded.Organisation {
+func demoOrganisation(s shell.Settings) embedded.Organisation {
 	return embedded.Organisation{
 		Name: s.Organisation, Names: s.OrganisationNames,
 		HelpEmail: s.HelpEmail, HelpPhone: s.HelpPhone, HelpHours: s.HelpHours,
@@ -143,7 +144,7 @@ func demoOrganisation(s ui.Settings) embedded.Organisation {
 
 // startLanguage is the language the app starts in: the configured one, or
 // the system's.
-func startLanguage(s ui.Settings) string {
+func startLanguage(s shell.Settings) string {
 	if s.Language != "" {
 		return s.Language
 	}

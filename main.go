@@ -22,7 +22,8 @@ import (
 	"casreset/assets"
 	"casreset/desktop/config"
 	"casreset/desktop/embedded"
-	"casreset/ui"
+	"casreset/ui/shell"
+	"casreset/ui/wizard"
 )
 
 // appID is the same as FyneApp.toml's.
@@ -60,21 +61,21 @@ func main() {
 	// the demo banner, and CASRESET_PREVIEW=demo-inbox shows the Demo
 	// inbox with sample messages.
 	if screen := os.Getenv("CASRESET_PREVIEW"); screen == "demo-inbox" {
-		s := ui.DefaultSettings()
+		s := shell.DefaultSettings()
 		s.Language = flags.Lang
-		samples, err := embedded.SampleMessages(demoOrganisation(s), startLanguage(s), ui.SampleTime)
+		samples, err := embedded.SampleMessages(demoOrganisation(s), startLanguage(s), shell.SampleTime)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "casreset:", err)
 			os.Exit(2)
 		}
-		ui.PreviewDemoInbox(a, flags.Lang, samples)
+		shell.PreviewDemoInbox(a, flags.Lang, samples)
 		a.Run()
 		return
 	} else if screen != "" {
-		settings := ui.DefaultSettings()
+		settings := shell.DefaultSettings()
 		settings.Language = flags.Lang
 		settings.DemoMode = os.Getenv("CASRESET_PREVIEW_DEMO") != ""
-		if _, err := ui.Preview(a, w, settings, screen); err != nil {
+		if _, err := wizard.Preview(a, w, settings, screen); err != nil {
 			fmt.Fprintln(os.Stderr, "casreset:", err)
 			os.Exit(2)
 		}
@@ -93,7 +94,7 @@ func main() {
 
 	var stop func()
 	if flagErr != nil {
-		ui.ShowStartError(a, w, "", ui.BadConfiguration, "command line: "+flagErr.Error())
+		shell.ShowStartError(a, w, "", shell.BadConfiguration, "command line: "+flagErr.Error())
 		stop = func() {}
 	} else {
 		stop = launch(a, w, flags, config.DefaultLocations(), config.SystemPolicy(), launchOptions{})

@@ -19,7 +19,8 @@ import (
 
 	"casreset/desktop/config"
 	"casreset/desktop/embedded"
-	"casreset/ui"
+	"casreset/ui/shell"
+	"casreset/ui/wizard"
 )
 
 // launched is what launch put into the window: the wizard's
@@ -28,8 +29,8 @@ type launched struct {
 	stop  func()
 	cache string // the embedded service's cache directory
 
-	wizard   *ui.Deps
-	problem  ui.StartProblem
+	wizard   *wizard.Deps
+	problem  shell.StartProblem
 	details  string
 	language string
 	failed   bool
@@ -48,10 +49,10 @@ func launchWithPolicy(t *testing.T, flags config.Flags, locations []string, poli
 	l.stop = launch(a, w, flags, locations, policy, launchOptions{
 		Embedded: func(o *embedded.Options) { o.CacheDir = l.cache },
 		Log:      slog.New(slog.DiscardHandler),
-		ShowWizard: func(_ fyne.App, _ fyne.Window, d ui.Deps) {
+		ShowWizard: func(_ fyne.App, _ fyne.Window, d wizard.Deps) {
 			l.wizard = &d
 		},
-		ShowError: func(_ fyne.App, _ fyne.Window, language string, p ui.StartProblem, details string) {
+		ShowError: func(_ fyne.App, _ fyne.Window, language string, p shell.StartProblem, details string) {
 			l.failed, l.language, l.problem, l.details = true, language, p, details
 		},
 	})
@@ -137,7 +138,7 @@ func TestABadConfigurationSaysWhereAndGoesNoFurther(t *testing.T) {
 			path := filepath.Join(t.TempDir(), config.FileName)
 			os.WriteFile(path, []byte(tc.file), 0o644)
 			l := launchForTest(t, config.Flags{Config: path, Lang: "zh-HK"}, nil)
-			if !l.failed || l.problem != ui.BadConfiguration || l.wizard != nil {
+			if !l.failed || l.problem != shell.BadConfiguration || l.wizard != nil {
 				t.Fatalf("failed %v (problem %v), wizard shown %v", l.failed, l.problem, l.wizard != nil)
 			}
 			for _, want := range append(tc.want, path) {
@@ -179,7 +180,7 @@ func TestGroupPolicyOverTheFile(t *testing.T) {
 	}
 
 	l = launchWithPolicy(t, config.Flags{Config: path, Lang: "zh-HK"}, nil, policy{"Server": "http://reset.example.edu.hk"})
-	if !l.failed || l.problem != ui.BadConfiguration || l.wizard != nil {
+	if !l.failed || l.problem != shell.BadConfiguration || l.wizard != nil {
 		t.Fatalf("failed %v (problem %v), wizard shown %v", l.failed, l.problem, l.wizard != nil)
 	}
 	want := `• Group Policy HKLM\Software\Policies\casreset\Server: "http://reset.example.edu.hk" must start with https://`
@@ -195,18 +196,18 @@ func TestADemoThatCannotStartSaysSo(t *testing.T) {
 	cache := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(cache, nil, 0o600) // a file where the cache directory should be
 	a := test.NewTempApp(t)
-	var problem ui.StartProblem
+	var problem shell.StartProblem
 	var details string
 	stop := launch(a, test.NewTempWindow(t, widget.NewLabel("")), config.Flags{}, nil, nil, launchOptions{
 		Embedded:   func(o *embedded.Options) { o.CacheDir = cache },
 		Log:        slog.New(slog.DiscardHandler),
-		ShowWizard: func(fyne.App, fyne.Window, ui.Deps) { t.Error("the wizard is shown without a service") },
-		ShowError: func(_ fyne.App, _ fyne.Window, _ string, p ui.StartProblem, d string) {
+		ShowWizard: func(fyne.App, fyne.Window, wizard.Deps) { t.Error("the wizard is shown without a service") },
+		ShowError: func(_ fyne.App, _ fyne.Window, _ string, p shell.StartProblem, d string) {
 			problem, details = p, d
 		},
 	})
 	stop()
-	if problem != ui.DemoUnavailable || !strings.Contains(details, cache) {
+	if problem != shell.DemoUnavailable || !strings.Contains(details, cache) {
 		t.Errorf("problem %v, details %q", problem, details)
 	}
 }

@@ -12,21 +12,31 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
+// ActionButton, SecretEntry and Choice name three of the widgets outside
+// this package. The types keep their unexported names, which the golden
+// files of the screens (ui/wizard/testdata) record: ui.actionButton,
+// ui.secretEntry and ui.choice.
+type (
+	ActionButton = actionButton
+	SecretEntry  = secretEntry
+	Choice       = choice
+)
+
 // actionButton is a button that Enter also presses, so that a screen whose
 // focus is on its button submits with Enter like the others.
 type actionButton struct {
 	widget.Button
 }
 
-func newActionButton(onTap func()) *actionButton {
+func NewActionButton(onTap func()) *ActionButton {
 	b := &actionButton{}
 	b.OnTapped = onTap
 	b.ExtendBaseWidget(b)
 	return b
 }
 
-func newPrimaryButton(onTap func()) *actionButton {
-	b := newActionButton(onTap)
+func NewPrimaryButton(onTap func()) *ActionButton {
+	b := NewActionButton(onTap)
 	b.Importance = widget.HighImportance
 	return b
 }
@@ -48,7 +58,7 @@ type secretEntry struct {
 	widget.Entry
 }
 
-func newSecretEntry(concealed bool) *secretEntry {
+func NewSecretEntry(concealed bool) *SecretEntry {
 	e := &secretEntry{}
 	e.Password = concealed
 	// Monospace tells 1, l and I apart when shown, and its bullet is
@@ -70,33 +80,33 @@ func (e *secretEntry) TypedShortcut(s fyne.Shortcut) {
 }
 
 // wipe empties the entry so that the secret leaves the screen.
-func (e *secretEntry) wipe() {
+func (e *secretEntry) Wipe() {
 	e.SetText("")
 }
 
-// newWrapLabel is a label that wraps at word boundaries.
-func newWrapLabel() *widget.Label {
+// NewWrapLabel is a label that wraps at word boundaries.
+func NewWrapLabel() *widget.Label {
 	l := widget.NewLabel("")
 	l.Wrapping = fyne.TextWrapWord
 	return l
 }
 
-func newHeading() *widget.Label {
-	l := newWrapLabel()
+func NewHeading() *widget.Label {
+	l := NewWrapLabel()
 	l.TextStyle.Bold = true
 	l.SizeName = theme.SizeNameSubHeadingText
 	return l
 }
 
-func newErrorLabel() *widget.Label {
-	l := newWrapLabel()
+func NewErrorLabel() *widget.Label {
+	l := NewWrapLabel()
 	l.Importance = widget.DangerImportance
 	return l
 }
 
-// setText sets a label's text and hides it when there is none, so that an
+// SetText sets a label's text and hides it when there is none, so that an
 // empty message takes no room.
-func setText(l *widget.Label, s string) {
+func SetText(l *widget.Label, s string) {
 	l.SetText(s)
 	if s == "" {
 		l.Hide()
@@ -126,15 +136,21 @@ var (
 	_ fyne.WidgetRenderer = (*choiceRenderer)(nil)
 )
 
-func newChoice(onSelect, onSubmit func()) *choice {
-	c := &choice{label: newWrapLabel(), onSelect: onSelect, onSubmit: onSubmit}
+func NewChoice(onSelect, onSubmit func()) *Choice {
+	c := &choice{label: NewWrapLabel(), onSelect: onSelect, onSubmit: onSubmit}
 	c.ExtendBaseWidget(c)
 	return c
 }
 
-func (c *choice) setText(s string) { c.label.SetText(s) }
+func (c *choice) SetText(s string) { c.label.SetText(s) }
 
-func (c *choice) setSelected(on bool) {
+// Text is the option's sentence.
+func (c *choice) Text() string { return c.label.Text }
+
+// Selected reports whether the option is chosen.
+func (c *choice) Selected() bool { return c.selected }
+
+func (c *choice) SetSelected(on bool) {
 	if c.selected != on {
 		c.selected = on
 		c.Refresh()
@@ -145,7 +161,7 @@ func (c *choice) pick() {
 	if c.disabled {
 		return
 	}
-	c.setSelected(true)
+	c.SetSelected(true)
 	if c.onSelect != nil {
 		c.onSelect()
 	}
@@ -245,45 +261,45 @@ func (r *choiceRenderer) Refresh() {
 func (r *choiceRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.bg, r.row} }
 func (r *choiceRenderer) Destroy()                     {}
 
-// checkState is the state of one line of the password checklist.
-type checkState int
+// CheckState is the state of one line of the password checklist.
+type CheckState int
 
 const (
-	checkPending checkState = iota // nothing typed yet
-	checkMet
-	checkFailed
-	checkInfo // a rule only the service can check
+	CheckPending CheckState = iota // nothing typed yet
+	CheckMet
+	CheckFailed
+	CheckInfo // a rule only the service can check
 )
 
-// checkItem is a line of the checklist: an icon and a wrapping label.
-type checkItem struct {
+// CheckItem is a line of the checklist: an icon and a wrapping label.
+type CheckItem struct {
 	icon  *widget.Icon
 	label *widget.Label
-	state checkState
+	state CheckState
 	row   *fyne.Container
 }
 
-func newCheckItem() *checkItem {
-	i := &checkItem{icon: widget.NewIcon(nil), label: newWrapLabel()}
+func NewCheckItem() *CheckItem {
+	i := &CheckItem{icon: widget.NewIcon(nil), label: NewWrapLabel()}
 	// Line the icon up with the label's first line, not its padding.
 	top := max(0, compactInnerPadding+(theme.TextSize()*1.35-theme.IconInlineSize())/2)
 	icon := container.New(layout.NewCustomPaddedLayout(top, 0, 0, 0), i.icon)
 	i.row = container.NewBorder(nil, nil, container.NewVBox(icon), nil, i.label)
-	i.set(checkPending, "")
+	i.Set(CheckPending, "")
 	return i
 }
 
-func (i *checkItem) set(s checkState, text string) {
+func (i *CheckItem) Set(s CheckState, text string) {
 	i.state = s
 	var res fyne.Resource
 	switch s {
-	case checkMet:
+	case CheckMet:
 		res = theme.NewSuccessThemedResource(theme.ConfirmIcon())
 		i.label.Importance = widget.MediumImportance
-	case checkFailed:
+	case CheckFailed:
 		res = theme.NewErrorThemedResource(theme.CancelIcon())
 		i.label.Importance = widget.DangerImportance
-	case checkInfo:
+	case CheckInfo:
 		res = theme.InfoIcon()
 		i.label.Importance = widget.MediumImportance
 	default:
@@ -294,8 +310,19 @@ func (i *checkItem) set(s checkState, text string) {
 	i.label.SetText(text)
 }
 
-// maxWidth centres its content and keeps it no wider than width: long
+// Show and Hide show and hide the line; Visible reports which.
+func (i *CheckItem) Show()         { i.row.Show() }
+func (i *CheckItem) Hide()         { i.row.Hide() }
+func (i *CheckItem) Visible() bool { return i.row.Visible() }
+
+// State is the line's mark, and Text its words.
+func (i *CheckItem) State() CheckState { return i.state }
+func (i *CheckItem) Text() string      { return i.label.Text }
+
+// MaxWidth centres its content and keeps it no wider than width: long
 // lines are hard to read on a wide screen.
+func MaxWidth(width float32) fyne.Layout { return maxWidth{width} }
+
 type maxWidth struct{ width float32 }
 
 func (m maxWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
@@ -314,9 +341,9 @@ func (m maxWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return s
 }
 
-// newLink is a hyperlink that runs onTap instead of opening a browser, and
+// NewLink is a hyperlink that runs onTap instead of opening a browser, and
 // wraps like a label.
-func newLink(onTap func()) *widget.Hyperlink {
+func NewLink(onTap func()) *widget.Hyperlink {
 	l := widget.NewHyperlink("", nil)
 	l.Wrapping = fyne.TextWrapWord
 	l.OnTapped = onTap
@@ -347,8 +374,8 @@ func (t compactTheme) Size(n fyne.ThemeSizeName) float32 {
 	return t.base().Size(n)
 }
 
-// compactList stacks checklist lines closely.
-func compactList(items ...*checkItem) fyne.CanvasObject {
+// CompactList stacks checklist lines closely.
+func CompactList(items ...*CheckItem) fyne.CanvasObject {
 	rows := make([]fyne.CanvasObject, len(items))
 	for i, it := range items {
 		rows[i] = it.row
@@ -356,19 +383,19 @@ func compactList(items ...*checkItem) fyne.CanvasObject {
 	return container.NewThemeOverride(container.New(layout.NewCustomPaddedVBoxLayout(0), rows...), compactTheme{})
 }
 
-// newNotice is a label with a warning icon: orange text on white is too
+// NewNotice is a label with a warning icon: orange text on white is too
 // faint to read, so the icon carries the colour and the text stays dark.
-func newNotice() (*widget.Label, *fyne.Container) {
-	l := newWrapLabel()
+func NewNotice() (*widget.Label, *fyne.Container) {
+	l := NewWrapLabel()
 	icon := widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon()))
 	top := max(0, theme.InnerPadding()+(theme.TextSize()*1.35-theme.IconInlineSize())/2)
 	return l, container.NewBorder(nil, nil, container.NewVBox(container.New(layout.NewCustomPaddedLayout(top, 0, 0, 0), icon)), nil, l)
 }
 
-// quietWhenEmpty keeps a field that nothing was typed into from turning red
+// QuietWhenEmpty keeps a field that nothing was typed into from turning red
 // when the focus leaves it (to open the Demo inbox, say); submitting the
 // step still checks it in full.
-func quietWhenEmpty(v fyne.StringValidator) fyne.StringValidator {
+func QuietWhenEmpty(v fyne.StringValidator) fyne.StringValidator {
 	return func(s string) error {
 		if s == "" {
 			return nil

@@ -7,7 +7,7 @@ import (
 )
 
 func TestQuietWhenEmptyChecksOnlyWhatWasTyped(t *testing.T) {
-	v := quietWhenEmpty(validate.Code)
+	v := QuietWhenEmpty(validate.Code)
 	if err := v(""); err != nil {
 		t.Errorf("an empty field is shown as wrong: %v", err)
 	}

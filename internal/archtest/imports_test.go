@@ -7,11 +7,12 @@ import (
 	"testing"
 )
 
-// forbidden are the packages the wizard must not depend on, directly or
-// through another package: it speaks to the reset service through its
-// Backend port (filled by the client), to the demonstration through its
-// Outbox port (filled by desktop/embedded), and tells failures apart by
-// api.FailureOf, never by the client's own error types.
+// forbidden are the packages that ui/ (the shell and its modes) must not
+// depend on, directly or through another package: the wizard speaks to the
+// reset service through its Backend port (filled by the client), the
+// shell's Demo inbox to the demonstration through its Outbox port (filled
+// by desktop/embedded), and failures are told apart by api.FailureOf,
+// never by the client's own error types.
 var forbidden = []string{
 	"casreset/service",          // the service's domain and every adapter under it
 	"casreset/client",           // the concrete client and its error types
@@ -25,14 +26,29 @@ var forbidden = []string{
 // on one of the forbidden packages.
 func TestTheWizardImportsOnlyItsPorts(t *testing.T) {
 	deps := goList(t, "-deps", "-f", `{{if not .Standard}}{{.ImportPath}}{{end}}`, "casreset/ui/...")
-	if !strings.Contains(deps, "casreset/ui\n") {
-		t.Fatalf("go list does not list casreset/ui:\n%s", deps)
+	for _, pkg := range []string{"casreset/ui", "casreset/ui/shell", "casreset/ui/wizard"} {
+		if !strings.Contains(deps, pkg+"\n") {
+			t.Fatalf("go list does not list %s:\n%s", pkg, deps)
+		}
 	}
 	for _, dep := range strings.Fields(deps) {
 		for _, f := range forbidden {
 			if dep == f || strings.HasPrefix(dep, f+"/") {
 				t.Errorf("ui/ depends on %s: %s", dep, importers(t, dep))
 			}
+		}
+	}
+}
+
+// TestTheShellImportsNoMode fails when ui/shell, which every mode (the
+// wizard, the help desk) is built on, depends on a mode or on another
+// package of ui/ than the widgets of ui: a mode depends on the shell,
+// never the other way round.
+func TestTheShellImportsNoMode(t *testing.T) {
+	deps := goList(t, "-deps", "-f", `{{if not .Standard}}{{.ImportPath}}{{end}}`, "casreset/ui/shell")
+	for _, dep := range strings.Fields(deps) {
+		if strings.HasPrefix(dep, "casreset/ui/") && dep != "casreset/ui/shell" {
+			t.Errorf("ui/shell depends on %s", dep)
 		}
 	}
 }

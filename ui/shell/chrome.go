@@ -1,4 +1,4 @@
-package ui
+package shell
 
 import (
 	"image/color"
@@ -11,26 +11,23 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"casreset/assets"
+	"casreset/ui"
 )
 
 // contentWidth is the widest the pages grow.
 const contentWidth = 760
 
 // chrome is what every screen shares: the organisation's name, the
-// language switch, the demo banner, the step indicator, the busy indicator
-// and the copyright line.
+// language switch, the demo banner, the mode's own header (the wizard's
+// step indicator), the busy indicator and the copyright line.
 type chrome struct {
-	c         *controller
+	c         *Shell
 	org       *widget.Label
 	title     *widget.Label
 	langs     *languageSwitch
 	demo      fyne.CanvasObject
 	demoText  *widget.Label
 	inboxBtn  *widget.Button // opens Deps.DemoInbox; nil without one
-	stepOf    *widget.Label
-	stepIcons [4]*widget.Icon
-	stepNames [4]*widget.Label
-	stepRow   fyne.CanvasObject
 	body      *fyne.Container
 	scroll    *container.Scroll
 	activity  *widget.Activity
@@ -39,23 +36,22 @@ type chrome struct {
 	root      fyne.CanvasObject
 }
 
-func newChrome(c *controller) *chrome {
+func newChrome(c *Shell) *chrome {
 	h := &chrome{
 		c:         c,
 		org:       widget.NewLabel(""),
 		title:     widget.NewLabel(""),
-		demoText:  newWrapLabel(),
-		stepOf:    widget.NewLabel(""),
+		demoText:  ui.NewWrapLabel(),
 		body:      container.NewStack(),
 		activity:  widget.NewActivity(),
 		busyText:  widget.NewLabel(""),
-		copyright: newWrapLabel(),
+		copyright: ui.NewWrapLabel(),
 	}
 	h.org.TextStyle.Bold = true
 	h.org.SizeName = theme.SizeNameHeadingText
 	h.copyright.Alignment = fyne.TextAlignTrailing
 	h.copyright.SizeName = theme.SizeNameCaptionText
-	h.langs = newLanguageSwitch(assets.Languages(), c.win.Canvas, c.setLanguage)
+	h.langs = newLanguageSwitch(assets.Languages(), c.win.Canvas, c.SetLanguage)
 
 	banner := canvas.NewRectangle(color.NRGBA{R: 0xff, G: 0xc1, B: 0x07, A: 0x55})
 	banner.CornerRadius = theme.InputRadiusSize()
@@ -68,20 +64,13 @@ func newChrome(c *controller) *chrome {
 	}
 	h.demo.Hide()
 
-	names := make([]fyne.CanvasObject, 4)
-	for i := range h.stepNames {
-		h.stepIcons[i] = widget.NewIcon(theme.RadioButtonIcon())
-		h.stepNames[i] = widget.NewLabel("")
-		h.stepNames[i].Truncation = fyne.TextTruncateEllipsis
-		names[i] = container.NewBorder(nil, nil, h.stepIcons[i], nil, h.stepNames[i])
-	}
-	h.stepRow = container.NewBorder(nil, nil, h.stepOf, nil, container.NewGridWithColumns(4, names...))
-
 	header := container.NewVBox(
 		container.NewBorder(nil, nil, nil, container.NewVBox(h.langs.hold), container.NewVBox(h.org, h.title)),
 		h.demo,
-		h.stepRow,
 	)
+	if extra := c.mode.Header(); extra != nil {
+		header.Add(extra)
+	}
 	h.activity.Hide()
 	footer := container.NewBorder(nil, nil, container.NewHBox(h.activity, h.busyText), nil, h.copyright)
 
@@ -90,23 +79,23 @@ func newChrome(c *controller) *chrome {
 		container.NewVBox(header, widget.NewSeparator()),
 		container.NewVBox(widget.NewSeparator(), footer),
 		nil, nil, h.scroll)
-	h.root = container.New(maxWidth{contentWidth}, container.NewPadded(page))
+	h.root = container.New(ui.MaxWidth(contentWidth), container.NewPadded(page))
 	return h
 }
 
 // setBody shows s below the header, scrolled to its top.
-func (h *chrome) setBody(s screen) {
-	h.body.Objects = []fyne.CanvasObject{s.content()}
+func (h *chrome) setBody(s fyne.CanvasObject) {
+	h.body.Objects = []fyne.CanvasObject{s}
 	h.body.Refresh()
 	h.scroll.ScrollToTop()
 }
 
-// refresh sets the texts and the step indicator for the current screen.
+// refresh sets the texts in the current language.
 func (h *chrome) refresh() {
 	c := h.c
 	s := c.deps.Settings
-	setText(h.org, c.orgName())
-	h.title.SetText(c.t("app.title"))
+	ui.SetText(h.org, c.OrgName())
+	h.title.SetText(c.mode.Title())
 	h.langs.show(c.lang)
 	if s.DemoMode {
 		h.demoText.SetText(c.t("chrome.demo"))
@@ -117,32 +106,7 @@ func (h *chrome) refresh() {
 		}
 	}
 	h.busyText.SetText(c.t("chrome.busy"))
-	setText(h.copyright, s.Copyright)
-
-	step := 0
-	if c.current != nil {
-		step = c.current.step()
-	}
-	switch {
-	case step >= 1 && step <= 4:
-		h.stepOf.SetText(c.t("chrome.step_of", "N", step, "Total", 4))
-	case step == stepDone:
-		h.stepOf.SetText(c.t("chrome.done"))
-	}
-	for i := range h.stepNames {
-		n := i + 1
-		h.stepNames[i].SetText(c.t("chrome.step" + string(rune('0'+n))))
-		h.stepNames[i].TextStyle.Bold = n == step
-		switch {
-		case n < step:
-			h.stepIcons[i].SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
-		case n == step:
-			h.stepIcons[i].SetResource(theme.NewPrimaryThemedResource(theme.RadioButtonCheckedIcon()))
-		default:
-			h.stepIcons[i].SetResource(theme.RadioButtonIcon())
-		}
-		h.stepNames[i].Refresh()
-	}
+	ui.SetText(h.copyright, s.Copyright)
 }
 
 func (h *chrome) setBusy(b bool) {
@@ -157,17 +121,18 @@ func (h *chrome) setBusy(b bool) {
 	}
 }
 
-// contactCard shows how to reach IT Help, from the settings.
-type contactCard struct {
-	c     *controller
+// ContactCard shows how to reach IT Help, from the settings.
+type ContactCard struct {
+	c     *Shell
 	title *widget.Label
 	lines *widget.Label
 	bg    *canvas.Rectangle
 	box   *fyne.Container
 }
 
-func newContactCard(c *controller) *contactCard {
-	k := &contactCard{c: c, title: widget.NewLabel(""), lines: newWrapLabel()}
+// NewContactCard is the card of s's settings; Refresh fills it.
+func NewContactCard(c *Shell) *ContactCard {
+	k := &ContactCard{c: c, title: widget.NewLabel(""), lines: ui.NewWrapLabel()}
 	k.title.TextStyle.Bold = true
 	k.bg = canvas.NewRectangle(color.Transparent)
 	k.bg.CornerRadius = theme.InputRadiusSize()
@@ -175,7 +140,14 @@ func newContactCard(c *controller) *contactCard {
 	return k
 }
 
-func (k *contactCard) refresh() {
+// Box is the card, to place on a page.
+func (k *ContactCard) Box() fyne.CanvasObject { return k.box }
+
+// Lines are the contacts the card shows.
+func (k *ContactCard) Lines() string { return k.lines.Text }
+
+// Refresh sets the card's texts in the current language.
+func (k *ContactCard) Refresh() {
 	c := k.c
 	s := c.deps.Settings
 	k.bg.FillColor = theme.Color(theme.ColorNameInputBackground)
@@ -200,7 +172,7 @@ func (k *contactCard) refresh() {
 	k.lines.SetText(lines)
 }
 
-// buttonRow puts buttons at the trailing edge, the primary one last.
-func buttonRow(objs ...fyne.CanvasObject) *fyne.Container {
+// ButtonRow puts buttons at the trailing edge, the primary one last.
+func ButtonRow(objs ...fyne.CanvasObject) *fyne.Container {
 	return container.NewHBox(append([]fyne.CanvasObject{layout.NewSpacer()}, objs...)...)
 }

@@ -1,4 +1,4 @@
-package ui
+package shell
 
 import (
 	"encoding/binary"
@@ -60,6 +60,10 @@ func findFaces(families []string) *faceFiles {
 	}
 	return nil
 }
+
+// FontsFound reports whether the system has a face of one of families (a
+// language's Fonts), which the screens of that language are measured with.
+func FontsFound(families []string) bool { return findFaces(families) != nil }
 
 // loadFace reads the face at loc as a standalone font; nil when it
 // cannot.

@@ -1,4 +1,4 @@
-package ui
+package shell
 
 import (
 	"log/slog"
@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"casreset/api"
+	"casreset/ui"
 )
 
 // inboxPoll is how often the Demo inbox looks for new messages.
@@ -30,13 +31,14 @@ type Outbox interface {
 // written, newest first, with the validation code apart, so that a
 // newcomer can walk a whole reset without a phone or a mailbox.
 //
-// Given to the wizard in Deps.DemoInbox, it is opened by a button in the
-// demo banner that counts the messages not seen yet, follows the wizard's
-// language and closes with it.
+// Given to the shell in Deps.DemoInbox (the wizard's Deps pass it on), it
+// is shared by every mode: it is opened by a button in the demo banner
+// that counts the messages not seen yet, follows the shell's language and
+// closes with it.
 type DemoInbox struct {
 	app fyne.App
 	win fyne.Window
-	tr  *translator
+	tr  *Translator
 	log *slog.Logger
 
 	// Replaced by tests: how the outbox is read (off the UI goroutine),
@@ -69,15 +71,15 @@ func NewDemoInbox(a fyne.App, outbox Outbox, log *slog.Logger) *DemoInbox {
 	}
 	d := &DemoInbox{
 		app:     a,
-		tr:      newTranslator(langEnglish, log),
+		tr:      NewTranslator(langEnglish, log),
 		log:     log,
 		read:    outbox.Messages,
 		post:    fyne.Do,
 		ticker:  realTicker{},
 		now:     time.Now,
-		intro:   newWrapLabel(),
-		empty:   newWrapLabel(),
-		problem: newErrorLabel(),
+		intro:   ui.NewWrapLabel(),
+		empty:   ui.NewWrapLabel(),
+		problem: ui.NewErrorLabel(),
 		list:    container.NewVBox(),
 	}
 	d.problem.Hide()
@@ -136,10 +138,10 @@ func (d *DemoInbox) follow(lang string) {
 // SetLanguage switches the window's texts to lang, a tag of the language
 // table.
 func (d *DemoInbox) SetLanguage(lang string) {
-	if supportedLang(lang) == d.tr.lang {
+	if SupportedLang(lang) == d.tr.lang {
 		return
 	}
-	d.tr.setLang(lang)
+	d.tr.SetLang(lang)
 	d.refresh()
 }
 
@@ -253,10 +255,10 @@ func newInboxCard(d *DemoInbox, m api.OutboxMessage, received time.Time) *inboxC
 		d: d, msg: m, received: received,
 		heading:  widget.NewLabel(""),
 		when:     widget.NewLabel(""),
-		subject:  newWrapLabel(),
+		subject:  ui.NewWrapLabel(),
 		codeName: widget.NewLabel(""),
 		code:     widget.NewLabel(m.Code),
-		body:     newWrapLabel(),
+		body:     ui.NewWrapLabel(),
 	}
 	c.heading.TextStyle.Bold = true
 	c.heading.Truncation = fyne.TextTruncateEllipsis
@@ -323,13 +325,16 @@ func (c *inboxCard) copyCode() {
 	c.refresh()
 }
 
+// SampleTime is the fixed time of the sample screens and messages.
+var SampleTime = time.Date(2026, 3, 2, 10, 0, 0, 0, time.FixedZone("HKT", 8*3600))
+
 // PreviewDemoInbox shows the Demo inbox holding samples, received at
 // SampleTime, for screenshots and documentation.
 func PreviewDemoInbox(a fyne.App, language string, samples Outbox) *DemoInbox {
 	if language == "" {
 		language = lang.SystemLocale().String()
 	}
-	useAppTheme(a, supportedLang(language), true)
+	useAppTheme(a, SupportedLang(language), true)
 	d := NewDemoInbox(a, samples, slog.Default())
 	d.now = func() time.Time { return SampleTime }
 	d.follow(language)
@@ -342,14 +347,12 @@ type noMessages struct{}
 
 func (noMessages) Messages() ([]api.OutboxMessage, error) { return nil, nil }
 
-// newQuietInbox is an inbox over an outbox that stays empty: the wizard's
-// preview in demo mode has the banner's button but no window. From step 3
-// on, the button counts the code's message as not seen yet.
-func newQuietInbox(a fyne.App, screen string) *DemoInbox {
+// NewQuietInbox is an inbox over an outbox that stays empty: a preview in
+// demo mode has the banner's button but no window. The button counts
+// unread messages as not seen yet.
+func NewQuietInbox(a fyne.App, unread int) *DemoInbox {
 	d := NewDemoInbox(a, noMessages{}, slog.Default())
-	if screen == "step3" || screen == "step4" {
-		d.unread = 1
-	}
+	d.unread = unread
 	return d
 }
 

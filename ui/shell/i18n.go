@@ -1,4 +1,4 @@
-package ui
+package shell
 
 import (
 	"encoding/json"
@@ -15,14 +15,14 @@ import (
 // speaks when nothing else fits.
 var langEnglish = assets.Default().Tag
 
-// translator looks up the wizard's text in the current language.
+// Translator looks up the app's text in the current language.
 //
 // Fyne's lang package reads the same files, but it picks its language once
 // from the operating system and offers no way to change it while the app
 // runs, and a shared staff-room PC must switch at any step. So the wizard
 // keeps its own localizers over the same go-i18n bundle format and the same
 // embedded JSON, one per language, and switches between them.
-type translator struct {
+type Translator struct {
 	lang       string
 	localizers map[string]*i18n.Localizer
 	log        *slog.Logger
@@ -45,34 +45,38 @@ var bundle = sync.OnceValues(func() (*i18n.Bundle, error) {
 	return b, nil
 })
 
-func newTranslator(lang string, log *slog.Logger) *translator {
+func NewTranslator(lang string, log *slog.Logger) *Translator {
 	b, err := bundle()
 	if err != nil {
 		// The files are embedded and tested; this is a build defect.
 		panic("ui: translations: " + err.Error())
 	}
-	t := &translator{localizers: map[string]*i18n.Localizer{}, log: log}
+	t := &Translator{localizers: map[string]*i18n.Localizer{}, log: log}
 	for _, l := range assets.Languages() {
 		t.localizers[l.Tag] = i18n.NewLocalizer(b, l.Tag)
 	}
-	t.setLang(lang)
+	t.SetLang(lang)
 	return t
 }
 
-// supportedLang maps any tag ("zh", "zh-Hant-HK", "en-GB") to the tag of
+// SupportedLang maps any tag ("zh", "zh-Hant-HK", "en-GB") to the tag of
 // the language of the table that fits it best; the default when none does.
-func supportedLang(tag string) string { return assets.Match(tag).Tag }
+func SupportedLang(tag string) string { return assets.Match(tag).Tag }
 
-func (t *translator) setLang(lang string) { t.lang = supportedLang(lang) }
+// SetLang switches to lang, any tag (SupportedLang picks the language).
+func (t *Translator) SetLang(lang string) { t.lang = SupportedLang(lang) }
+
+// Lang is the tag of the current language.
+func (t *Translator) Lang() string { return t.lang }
 
 // T returns the text of key, its template filled from data (pairs of field
 // name and value); numbers are written as the language writes them.
-func (t *translator) T(key string, data ...any) string {
+func (t *Translator) T(key string, data ...any) string {
 	return t.localize(&i18n.LocalizeConfig{MessageID: key, TemplateData: t.pairs(data)})
 }
 
 // N is T for a text with plural forms; data gets Count = count.
-func (t *translator) N(key string, count int, data ...any) string {
+func (t *Translator) N(key string, count int, data ...any) string {
 	d := t.pairs(data)
 	if d == nil {
 		d = map[string]any{}
@@ -82,16 +86,16 @@ func (t *translator) N(key string, count int, data ...any) string {
 }
 
 // language is the row of the table of the current language.
-func (t *translator) language() assets.Language { return assets.Match(t.lang) }
+func (t *Translator) language() assets.Language { return assets.Match(t.lang) }
 
-// has reports whether key has a text, in the current language or in
+// Has reports whether key has a text, in the current language or in
 // English. Texts named after a service's data (a rule id) may not.
-func (t *translator) has(key string) bool {
+func (t *Translator) Has(key string) bool {
 	_, tag, _ := t.localizers[t.lang].LocalizeWithTag(&i18n.LocalizeConfig{MessageID: key})
 	return tag != language.Und
 }
 
-func (t *translator) localize(cfg *i18n.LocalizeConfig) string {
+func (t *Translator) localize(cfg *i18n.LocalizeConfig) string {
 	s, err := t.localizers[t.lang].Localize(cfg)
 	if err != nil {
 		if _, seen := t.missing.LoadOrStore(t.lang+"/"+cfg.MessageID, true); !seen {
@@ -104,7 +108,7 @@ func (t *translator) localize(cfg *i18n.LocalizeConfig) string {
 
 // pairs turns field names and values into template data, with whole
 // numbers written in the current language.
-func (t *translator) pairs(kv []any) map[string]any {
+func (t *Translator) pairs(kv []any) map[string]any {
 	if len(kv) == 0 {
 		return nil
 	}
@@ -117,35 +121,4 @@ func (t *translator) pairs(kv []any) map[string]any {
 		m[kv[i].(string)] = v
 	}
 	return m
-}
-
-// text is a message kept as its key and data rather than as a string, so
-// that a screen can show it again in another language.
-type text struct {
-	key    string
-	data   []any
-	count  int
-	plural bool
-}
-
-// msg is a text without plural forms.
-func msg(key string, data ...any) text { return text{key: key, data: data} }
-
-// plural is a text with plural forms chosen by count.
-func plural(key string, count int, data ...any) text {
-	return text{key: key, data: data, count: count, plural: true}
-}
-
-func (m text) empty() bool { return m.key == "" }
-
-// in renders m in t's language; the empty text renders as "".
-func (m text) in(t *translator) string {
-	switch {
-	case m.key == "":
-		return ""
-	case m.plural:
-		return t.N(m.key, m.count, m.data...)
-	default:
-		return t.T(m.key, m.data...)
-	}
 }

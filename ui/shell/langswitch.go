@@ -1,4 +1,4 @@
-package ui
+package shell
 
 import (
 	"fyne.io/fyne/v2"
@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"casreset/assets"
+	"casreset/ui"
 )
 
 // languageSwitch is the header's way to change language, built from the
@@ -22,7 +23,7 @@ type languageSwitch struct {
 	canvas   func() fyne.Canvas
 	current  string
 
-	button *actionButton
+	button *ui.ActionButton
 	hold   *fyne.Container // holds button, themed for the language it names
 	menu   *widget.PopUp   // the menu of languages, while it is open
 	items  map[string]*widget.Button
@@ -30,7 +31,7 @@ type languageSwitch struct {
 
 func newLanguageSwitch(langs []assets.Language, canvas func() fyne.Canvas, choose func(tag string)) *languageSwitch {
 	s := &languageSwitch{langs: langs, choose: choose, canvas: canvas}
-	s.button = newActionButton(s.tapped)
+	s.button = ui.NewActionButton(s.tapped)
 	s.button.Importance = widget.LowImportance
 	if s.isMenu() {
 		s.button.SetIcon(theme.MenuDropDownIcon())

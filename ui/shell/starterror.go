@@ -1,4 +1,4 @@
-package ui
+package shell
 
 import (
 	"log/slog"
@@ -8,6 +8,8 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
+
+	"casreset/ui"
 )
 
 // StartProblem is why the app cannot show the wizard.
@@ -31,7 +33,7 @@ func ShowStartError(a fyne.App, w fyne.Window, language string, problem StartPro
 	if language == "" {
 		language = lang.SystemLocale().String()
 	}
-	language = supportedLang(language)
+	language = SupportedLang(language)
 	useAppTheme(a, language, false)
 	showStartDialog(a, w, language, problem, details)
 }
@@ -44,7 +46,7 @@ type startDialog struct {
 }
 
 func showStartDialog(a fyne.App, w fyne.Window, language string, problem StartProblem, details string) *startDialog {
-	tr := newTranslator(language, slog.Default())
+	tr := NewTranslator(language, slog.Default())
 	title := widget.NewLabel(tr.T("app.title"))
 	title.TextStyle.Bold = true
 	w.SetContent(container.NewPadded(title))
@@ -53,12 +55,12 @@ func showStartDialog(a fyne.App, w fyne.Window, language string, problem StartPr
 	if problem == DemoUnavailable {
 		key = "start.demo"
 	}
-	what := newWrapLabel()
+	what := ui.NewWrapLabel()
 	what.SetText(tr.T(key))
 	forIT := widget.NewLabel(tr.T("start.details"))
 	forIT.TextStyle.Bold = true
 	// Selectable, so that IT can copy the details into a ticket.
-	detail := newWrapLabel()
+	detail := ui.NewWrapLabel()
 	detail.SetText(details)
 	detail.Selectable = true
 	body := container.NewVBox(what, forIT, detail)

@@ -1,4 +1,4 @@
-package ui
+package shell
 
 import (
 	"strings"
@@ -8,6 +8,10 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
+
+// langChinese is the Traditional Chinese of Hong Kong, whose texts the
+// tests read.
+const langChinese = "zh-HK"
 
 func TestStartErrorShowsTheDetailsAndNoWizard(t *testing.T) {
 	details := `/etc/casreset/casreset.toml, line 3, key "server": "http://x" must start with https://`

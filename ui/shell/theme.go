@@ -1,4 +1,4 @@
-package ui
+package shell
 
 import (
 	"image/color"
@@ -29,13 +29,13 @@ type appTheme struct {
 }
 
 func newAppTheme(lang string) *appTheme {
-	return &appTheme{Theme: theme.DefaultTheme(), lang: supportedLang(lang), fonts: &fontCache{}}
+	return &appTheme{Theme: theme.DefaultTheme(), lang: SupportedLang(lang), fonts: &fontCache{}}
 }
 
 // forLang is the theme for lang, sharing the loaded fonts.
 func (t *appTheme) forLang(lang string) *appTheme {
 	c := *t
-	c.lang = supportedLang(lang)
+	c.lang = SupportedLang(lang)
 	return &c
 }
 
@@ -56,7 +56,7 @@ func (t *appTheme) loadFonts(lang string, withBold bool, loaded func()) {
 func (t *appTheme) loadAllFonts(first string, othersBold bool, loaded func()) {
 	t.loadFonts(first, true, loaded)
 	for _, l := range assets.Languages() {
-		if l.Tag != supportedLang(first) {
+		if l.Tag != SupportedLang(first) {
 			t.loadFonts(l.Tag, othersBold, loaded)
 		}
 	}

@@ -1,4 +1,4 @@
-package ui
+package wizard
 
 import (
 	"context"
@@ -168,7 +168,7 @@ func (p *captchaPanel) load() {
 // offered are the audio languages for the screen's language, from the
 // language table, the default first.
 func (p *captchaPanel) offered() []string {
-	if langs := assets.Match(p.c.lang).Audio; len(langs) > 0 {
+	if langs := assets.Match(p.c.shell.Lang()).Audio; len(langs) > 0 {
 		return langs
 	}
 	return []string{api.AudioEnglish}

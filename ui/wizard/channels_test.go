@@ -1,4 +1,4 @@
-package ui
+package wizard
 
 import (
 	"context"
@@ -27,7 +27,7 @@ func TestStep2OffersOnlyTheChannelsItCanName(t *testing.T) {
 	if len(s2.options) != 1 || s2.channels[0].Channel != api.ChannelEmail {
 		t.Fatalf("step 2 offers %+v, want e-mail only", s2.channels)
 	}
-	if got := s2.options[0].label.Text; got != "A validation code will be sent to your email address, l****@example.edu.hk." {
+	if got := s2.options[0].Text(); got != "A validation code will be sent to your email address, l****@example.edu.hk." {
 		t.Errorf("option = %q", got)
 	}
 	if s2.simRow.Visible() {

@@ -1,4 +1,4 @@
-package ui
+package wizard
 
 import (
 	"context"
@@ -7,10 +7,9 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/lang"
 
 	"casreset/api"
-	"casreset/assets"
+	"casreset/ui/shell"
 )
 
 // callTimeout bounds any one call to the service, on top of the client's
@@ -49,17 +48,15 @@ const stepDone = 5
 
 // controller moves between the screens and holds the flow.
 type controller struct {
-	win        fyne.Window
-	deps       Deps
-	backend    Backend
-	clock      Clock
-	log        *slog.Logger
-	tr         *translator
-	lang       string
-	onLanguage func(lang string)
+	win     fyne.Window
+	deps    Deps
+	backend Backend
+	clock   shell.Clock
+	log     *slog.Logger
+	tr      *translator
 
-	chrome  *chrome
-	root    fyne.CanvasObject
+	shell   *shell.Shell
+	steps   *stepIndicator
 	current screen
 	screens []screen // every screen of this flow, wiped when it ends
 
@@ -75,21 +72,13 @@ type controller struct {
 	policy   api.Policy
 	step1    *step1
 
-	busy       bool
-	closed     bool
-	lastActive time.Time
-	stopTicker func()
+	busy   bool
+	closed bool
 	// post runs a call's result on the UI goroutine: fyne.Do, or in tests a
 	// queue the test goroutine drains, so that tests run on one UI
 	// goroutine as the app does.
 	post     func(func())
 	inflight int // calls whose results have not been applied
-
-	// untilStarted holds back afterStart's calls until the app runs (set
-	// by install; a test's controller runs them at once), and waiting
-	// holds them meanwhile.
-	untilStarted bool
-	waiting      []func()
 
 	// The keyring: whether there is one and what it holds.
 	memoryOK   bool
@@ -97,62 +86,35 @@ type controller struct {
 }
 
 func newController(w fyne.Window, d Deps) *controller {
-	c := &controller{win: w, deps: d, backend: d.Backend, clock: d.Clock, log: d.Log, post: fyne.Do}
-	if c.clock == nil {
-		c.clock = systemClock{}
-	}
+	c := &controller{win: w, deps: d, backend: d.Backend, log: d.Log, post: fyne.Do}
 	if c.log == nil {
 		c.log = slog.Default()
-	}
-	if c.deps.Ticker == nil {
-		c.deps.Ticker = realTicker{}
 	}
 	if c.deps.Audio == nil {
 		c.deps.Audio = newSoundCard()
 	}
-	if c.deps.Settings.IdleTimeout <= 0 {
-		c.deps.Settings.IdleTimeout = DefaultIdleTimeout
-	}
-	c.lang = c.deps.Settings.Language
-	if c.lang == "" {
-		c.lang = lang.SystemLocale().String()
-	}
-	c.lang = supportedLang(c.lang)
-	c.tr = newTranslator(c.lang, c.log)
+	c.steps = newStepIndicator(c)
+	c.shell = shell.New(w, shell.Deps{
+		Settings: d.Settings, Clock: d.Clock, Ticker: d.Ticker, Log: c.log, DemoInbox: d.DemoInbox,
+	}, mode{c})
+	c.deps.Settings = c.shell.Settings() // with the defaults filled in
+	c.clock = c.shell.Clock()
+	c.tr = c.shell.Translator()
 	c.ctx, c.cancel = context.WithCancel(context.Background())
-	c.chrome = newChrome(c)
-	c.root = c.chrome.root
 	return c
 }
-
-type systemClock struct{}
-
-func (systemClock) Now() time.Time { return time.Now() }
 
 // t is the translator's T, for brevity in the screens.
 func (c *controller) t(key string, data ...any) string { return c.tr.T(key, data...) }
 
-// start shows step 1 and starts the clock and the keyring lookup.
+// start shows step 1 and starts the keyring lookup.
 func (c *controller) start() {
-	c.stopTicker = c.deps.Ticker.Every(time.Second, c.tick)
 	c.newFlow(text{})
 	c.loadMemory()
 }
 
-// close ends the flow and clears every field: the window is going away.
-func (c *controller) close() {
-	if c.closed {
-		return
-	}
-	c.endFlow()
-	c.closed = true
-	if c.stopTicker != nil {
-		c.stopTicker()
-	}
-	if c.deps.DemoInbox != nil {
-		c.deps.DemoInbox.Close() // it holds codes too
-	}
-}
+// close closes the shell, which ends the flow (see mode.Close).
+func (c *controller) close() { c.shell.Close() }
 
 // endFlow forgets the flow: it cancels calls in flight, wipes the secrets
 // on every screen and drops the token.
@@ -174,7 +136,7 @@ func (c *controller) endFlow() {
 // (but for a remembered staff number), showing notice there.
 func (c *controller) newFlow(notice text) {
 	c.endFlow()
-	c.lastActive = c.clock.Now()
+	c.touch()
 	c.step1 = newStep1(c)
 	c.step1.notice = notice
 	c.show(c.step1)
@@ -193,65 +155,23 @@ func (c *controller) show(s screen) {
 	c.current = s
 	s.setBusy(c.busy)
 	s.refresh()
-	c.chrome.setBody(s)
-	c.chrome.refresh()
+	c.shell.SetBody(s.content())
+	c.steps.refresh()
 	if f := s.focus(); f != nil {
 		c.win.Canvas().Focus(f)
 	}
 }
 
-// afterStart calls fn once the app runs and its window is laid out, for
-// what needs the window's geometry (a menu placed below its button).
-func (c *controller) afterStart(fn func()) {
-	if !c.untilStarted {
-		fn()
-		return
-	}
-	c.waiting = append(c.waiting, fn)
-}
-
-// started runs what waited for the app to run, on the next turn of its
-// loop, when the window has its size.
-func (c *controller) started() {
-	c.untilStarted = false
-	waiting := c.waiting
-	c.waiting = nil
-	for _, fn := range waiting {
-		fyne.Do(fn)
-	}
-}
-
 // setLanguage switches every text to lang, keeping what was typed.
-func (c *controller) setLanguage(l string) {
-	c.touch()
-	c.lang = supportedLang(l)
-	c.tr.setLang(c.lang)
-	if c.onLanguage != nil {
-		c.onLanguage(c.lang)
-	}
-	c.chrome.refresh()
-	if c.current != nil {
-		c.current.refresh()
-	}
-}
+func (c *controller) setLanguage(l string) { c.shell.SetLanguage(l) }
 
 // touch records activity, for the idle timeout.
-func (c *controller) touch() { c.lastActive = c.clock.Now() }
+func (c *controller) touch() { c.shell.Touch() }
 
-// tick runs every second on the UI goroutine.
-func (c *controller) tick() {
-	if c.closed {
-		return
-	}
-	now := c.clock.Now()
-	if now.Sub(c.lastActive) >= c.deps.Settings.IdleTimeout && c.dirty() {
-		minutes := int(c.deps.Settings.IdleTimeout.Round(time.Minute) / time.Minute)
-		c.newFlow(plural("notice.idle", max(minutes, 1)))
-		return
-	}
-	if t, ok := c.current.(ticker); ok {
-		t.tick(now)
-	}
+// idle starts again, clearing every field: the person has left.
+func (c *controller) idle(timeout time.Duration) {
+	minutes := int(timeout.Round(time.Minute) / time.Minute)
+	c.newFlow(plural("notice.idle", max(minutes, 1)))
 }
 
 // dirty reports whether there is anything to clear: a flow, another
@@ -263,7 +183,7 @@ func (c *controller) dirty() bool {
 // setBusy shows the busy indicator and disables what would submit again.
 func (c *controller) setBusy(b bool) {
 	c.busy = b
-	c.chrome.setBusy(b)
+	c.shell.SetBusy(b)
 	if c.current != nil {
 		c.current.setBusy(b)
 	}
@@ -395,10 +315,7 @@ func isFatal(err error) bool {
 }
 
 // orgName is the organisation's name in the current language.
-func (c *controller) orgName() string {
-	s := c.deps.Settings
-	return assets.NameIn(s.OrganisationNames, c.lang, s.Organisation)
-}
+func (c *controller) orgName() string { return c.shell.OrgName() }
 
 // showHelp opens the help page; its Back button returns here.
 func (c *controller) showHelp() {

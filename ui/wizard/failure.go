@@ -1,4 +1,4 @@
-package ui
+package wizard
 
 import (
 	"fyne.io/fyne/v2"
@@ -40,7 +40,7 @@ func newFailure(c *controller, err error) *failure {
 		again:     newWrapLabel(),
 		refLbl:    widget.NewLabel(""),
 		refValue:  widget.NewLabel(reference(err)),
-		contact:   newContactCard(c),
+		contact:   newContactCard(c.shell),
 	}
 	if c.current != nil {
 		f.at = c.current.step()
@@ -54,7 +54,7 @@ func newFailure(c *controller, err error) *failure {
 	f.reload = newPrimaryButton(func() { c.newFlow(text{}) })
 	f.box = container.NewVBox(
 		container.NewBorder(nil, nil, f.icon, nil, f.title),
-		f.body, f.reasonLbl, f.again, f.refRow, f.contact.box,
+		f.body, f.reasonLbl, f.again, f.refRow, f.contact.Box(),
 		buttonRow(f.reload),
 	)
 	return f
@@ -77,6 +77,6 @@ func (f *failure) refresh() {
 	} else {
 		f.refRow.Hide()
 	}
-	f.contact.refresh()
+	f.contact.Refresh()
 	f.reload.SetText(t("error.reload"))
 }

@@ -1,4 +1,4 @@
-package ui
+package wizard
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 
 	"casreset/api"
 	"casreset/service"
+	"casreset/ui/shell"
 )
 
 func TestHappyPathChangesThePassword(t *testing.T) {
@@ -38,15 +39,15 @@ func TestHappyPathChangesThePassword(t *testing.T) {
 		"A validation code will be sent to your email address, c****@example.edu.hk.",
 	}
 	for i, want := range wantOptions {
-		if got := s2.options[i].label.Text; got != want {
+		if got := s2.options[i].Text(); got != want {
 			t.Errorf("option %d = %q, want %q", i, got, want)
 		}
 	}
 	if !s2.simRow.Visible() {
 		t.Error("the SIM real-name notice is hidden for an account with a mobile")
 	}
-	if !strings.Contains(s2.contact.lines.Text, "ithelp@example.edu.hk") {
-		t.Errorf("step 2 IT Help contact = %q", s2.contact.lines.Text)
+	if !strings.Contains(s2.contact.Lines(), "ithelp@example.edu.hk") {
+		t.Errorf("step 2 IT Help contact = %q", s2.contact.Lines())
 	}
 	e.tap(s2.send)
 	if _, still := e.c.current.(*step2); !still || s2.errLbl.Text != "Please select which way you want to receive the code." {
@@ -187,11 +188,11 @@ func TestEmailOnlyAccountOffersEmail(t *testing.T) {
 	if len(s2.options) != 1 || s2.channels[0].Channel != api.ChannelEmail {
 		t.Fatalf("channels = %+v, want e-mail only", s2.channels)
 	}
-	if !s2.options[0].selected {
+	if !s2.options[0].Selected() {
 		t.Error("the only channel is not chosen already")
 	}
-	if s2.options[0].label.Text != "A validation code will be sent to your email address, l****@example.edu.hk." {
-		t.Errorf("option = %q", s2.options[0].label.Text)
+	if s2.options[0].Text() != "A validation code will be sent to your email address, l****@example.edu.hk." {
+		t.Errorf("option = %q", s2.options[0].Text())
 	}
 	if s2.simRow.Visible() {
 		t.Error("the SIM notice shows for an account without a mobile")
@@ -387,11 +388,11 @@ func TestPasswordChecklistTicksAsYouType(t *testing.T) {
 	}
 	length, letter, digit := ruleItem(t, s4, api.RuleTooShort), ruleItem(t, s4, api.RuleNeedsLetter), ruleItem(t, s4, api.RuleNeedsDigit)
 	space, chars := ruleItem(t, s4, api.RuleHasWhitespace), ruleItem(t, s4, api.RuleForbiddenChar)
-	if length.state != checkPending || letter.state != checkPending || chars.state != checkPending {
+	if length.State() != checkPending || letter.State() != checkPending || chars.State() != checkPending {
 		t.Error("rules are judged before anything is typed")
 	}
 	for _, id := range []api.RuleID{api.RuleReused, api.RuleTooCommon, api.RuleContainsIdentity} {
-		if st := ruleItem(t, s4, id).state; st != checkInfo {
+		if st := ruleItem(t, s4, id).State(); st != checkInfo {
 			t.Errorf("%s, which the service checks, is in state %v", id, st)
 		}
 	}
@@ -414,22 +415,22 @@ func TestPasswordChecklistTicksAsYouType(t *testing.T) {
 	}
 	for _, tt := range tests {
 		e.typeIn(s4.pw, tt.pw)
-		got := []checkState{length.state, letter.state, digit.state, space.state, chars.state}
+		got := []checkState{length.State(), letter.State(), digit.State(), space.State(), chars.State()}
 		if want := []checkState{tt.length, tt.letter, tt.digit, tt.space, tt.chars}; !slices.Equal(got, want) {
 			t.Errorf("%q: length, letter, digit, white space, characters %v, want %v", tt.pw, got, want)
 		}
 		for _, item := range []*checkItem{space, chars} {
 			found := ""
-			if item.state == checkFailed {
+			if item.State() == checkFailed {
 				found = tt.found
 			}
-			if hasFound := strings.Contains(item.label.Text, "(found"); hasFound != (found != "") ||
-				(found != "" && !strings.HasSuffix(item.label.Text, found)) {
-				t.Errorf("%q: character rule reads %q, want it to end %q", tt.pw, item.label.Text, found)
+			if hasFound := strings.Contains(item.Text(), "(found"); hasFound != (found != "") ||
+				(found != "" && !strings.HasSuffix(item.Text(), found)) {
+				t.Errorf("%q: character rule reads %q, want it to end %q", tt.pw, item.Text(), found)
 			}
 		}
-		if s4.advice.state != tt.advice {
-			t.Errorf("%q: advice %v, want %v", tt.pw, s4.advice.state, tt.advice)
+		if s4.advice.State() != tt.advice {
+			t.Errorf("%q: advice %v, want %v", tt.pw, s4.advice.State(), tt.advice)
 		}
 		ok := !slices.Contains(got, checkFailed)
 		e.typeIn(s4.retype, tt.pw)
@@ -440,16 +441,16 @@ func TestPasswordChecklistTicksAsYouType(t *testing.T) {
 
 	e.typeIn(s4.pw, goodPassword)
 	e.typeIn(s4.retype, goodPassword[:5])
-	if s4.match.state != checkPending || !s4.update.Disabled() {
-		t.Errorf("half re-typed: match %v, Update disabled %v", s4.match.state, s4.update.Disabled())
+	if s4.match.State() != checkPending || !s4.update.Disabled() {
+		t.Errorf("half re-typed: match %v, Update disabled %v", s4.match.State(), s4.update.Disabled())
 	}
 	e.typeIn(s4.retype, goodPassword[:5]+"x")
-	if s4.match.state != checkFailed || !s4.update.Disabled() {
-		t.Errorf("a different re-typed password: match %v, Update disabled %v", s4.match.state, s4.update.Disabled())
+	if s4.match.State() != checkFailed || !s4.update.Disabled() {
+		t.Errorf("a different re-typed password: match %v, Update disabled %v", s4.match.State(), s4.update.Disabled())
 	}
 	e.typeIn(s4.retype, goodPassword)
-	if s4.match.state != checkMet || s4.update.Disabled() {
-		t.Errorf("the same re-typed password: match %v, Update disabled %v", s4.match.state, s4.update.Disabled())
+	if s4.match.State() != checkMet || s4.update.Disabled() {
+		t.Errorf("the same re-typed password: match %v, Update disabled %v", s4.match.State(), s4.update.Disabled())
 	}
 	weak := validateStrength(t, s4, "abcdefghi1")
 	strong := validateStrength(t, s4, "Wq7-lantern-Orbit-93")
@@ -487,7 +488,7 @@ func TestServerRefusalsShowBesideThePassword(t *testing.T) {
 			if !strings.Contains(s4.serverErr.Text, tt.want) || !s4.serverErr.Visible() {
 				t.Errorf("message = %q (visible %v), want %q", s4.serverErr.Text, s4.serverErr.Visible(), tt.want)
 			}
-			if st := ruleItem(t, s4, tt.rule).state; st != checkFailed {
+			if st := ruleItem(t, s4, tt.rule).State(); st != checkFailed {
 				t.Errorf("the rule is not marked as broken: %v", st)
 			}
 			// Typing clears the refusal; a good password then goes through.
@@ -522,7 +523,7 @@ func TestReusedPasswordIsRefused(t *testing.T) {
 	if s4.serverErr.Text != want {
 		t.Errorf("message = %q, want %q", s4.serverErr.Text, want)
 	}
-	if ruleItem(t, s4, api.RuleReused).state != checkFailed {
+	if ruleItem(t, s4, api.RuleReused).State() != checkFailed {
 		t.Error("the history rule is not marked as broken")
 	}
 }
@@ -568,8 +569,8 @@ func TestErrorScreenShowsTheReferenceOfTheAuditLog(t *testing.T) {
 			t.Errorf("no audit event has the reference %q shown to the person", f.ref)
 		}
 	}
-	if !strings.Contains(f.contact.lines.Text, "ithelp@example.edu.hk") {
-		t.Errorf("no IT Help contact: %q", f.contact.lines.Text)
+	if !strings.Contains(f.contact.Lines(), "ithelp@example.edu.hk") {
+		t.Errorf("no IT Help contact: %q", f.contact.Lines())
 	}
 	if e.win.Canvas().Focused() != f.reload {
 		t.Error("the error screen does not focus reload")
@@ -596,8 +597,8 @@ func TestLanguageSwitchKeepsWhatWasTyped(t *testing.T) {
 	e.enter()
 
 	s2 := screenAs[*step2](e)
-	if s2.options[0].label.Text != "驗證碼將發送至你的手提電話號碼：9*** **34。" {
-		t.Errorf("step 2 in Chinese: %q", s2.options[0].label.Text)
+	if s2.options[0].Text() != "驗證碼將發送至你的手提電話號碼：9*** **34。" {
+		t.Errorf("step 2 in Chinese: %q", s2.options[0].Text())
 	}
 	e.tap(s2.options[0])
 	e.tap(s2.send)
@@ -613,12 +614,12 @@ func TestLanguageSwitchKeepsWhatWasTyped(t *testing.T) {
 		t.Errorf("passwords lost on switching: %q %q", s4.pw.Text, s4.retype.Text)
 	}
 	chars := ruleItem(t, s4, api.RuleForbiddenChar)
-	if s4.title.Text != "Step 4. Update Password" || !strings.HasSuffix(chars.label.Text, "(found: $)") {
-		t.Errorf("step 4 in English: %q, %q", s4.title.Text, chars.label.Text)
+	if s4.title.Text != "Step 4. Update Password" || !strings.HasSuffix(chars.Text(), "(found: $)") {
+		t.Errorf("step 4 in English: %q, %q", s4.title.Text, chars.Text())
 	}
 	e.chooseLanguage(langChinese)
-	if !strings.HasSuffix(chars.label.Text, "（發現：$）") {
-		t.Errorf("step 4 in Chinese: %q", chars.label.Text)
+	if !strings.HasSuffix(chars.Text(), "（發現：$）") {
+		t.Errorf("step 4 in Chinese: %q", chars.Text())
 	}
 }
 
@@ -691,7 +692,7 @@ func TestCaptchaAudioSpeaksTheScreensLanguage(t *testing.T) {
 }
 
 func TestIdleTimeoutClearsEverything(t *testing.T) {
-	s := DefaultSettings()
+	s := shell.DefaultSettings()
 	s.Language = langEnglish
 	if s.IdleTimeout != 5*time.Minute {
 		t.Fatalf("default idle timeout %v, want 5 minutes", s.IdleTimeout)
@@ -727,7 +728,7 @@ func TestIdleTimeoutClearsEverything(t *testing.T) {
 }
 
 func TestIdleTimeoutIsConfigurable(t *testing.T) {
-	s := DefaultSettings()
+	s := shell.DefaultSettings()
 	s.Language = langEnglish
 	s.IdleTimeout = 2 * time.Minute
 	e := newEnv(t, withSettings(s))
@@ -769,8 +770,8 @@ func TestNoDoubleSubmission(t *testing.T) {
 	test.Tap(s1.next)
 	test.Tap(s1.next)
 	s1.onSubmit() // Enter while busy
-	if !e.c.busy || !s1.next.Disabled() || !e.c.chrome.activity.Visible() {
-		t.Errorf("while waiting: busy %v, Next disabled %v, indicator shown %v", e.c.busy, s1.next.Disabled(), e.c.chrome.activity.Visible())
+	if !e.c.busy || !s1.next.Disabled() || !e.c.shell.BusyShown() {
+		t.Errorf("while waiting: busy %v, Next disabled %v, indicator shown %v", e.c.busy, s1.next.Disabled(), e.c.shell.BusyShown())
 	}
 	close(gate)
 	e.settle()
@@ -778,7 +779,7 @@ func TestNoDoubleSubmission(t *testing.T) {
 		t.Errorf("Start called %d times, want 1", starts)
 	}
 	screenAs[*step2](e)
-	if e.c.busy || e.c.chrome.activity.Visible() {
+	if e.c.busy || e.c.shell.BusyShown() {
 		t.Error("still busy after the answer")
 	}
 }
@@ -882,7 +883,7 @@ func TestForgottenStaffNumberPage(t *testing.T) {
 }
 
 func TestHelpPageReturnsWhereItWasOpened(t *testing.T) {
-	s := DefaultSettings()
+	s := shell.DefaultSettings()
 	s.Language = langEnglish
 	e := newEnv(t, withSettings(s))
 	s1 := screenAs[*step1](e)
@@ -1035,14 +1036,14 @@ func TestTabGoesFromNewPasswordToRetype(t *testing.T) {
 
 func TestDemoModeBannerOnEveryScreen(t *testing.T) {
 	for _, demo := range []bool{false, true} {
-		s := DefaultSettings()
+		s := shell.DefaultSettings()
 		s.Language = langEnglish
 		s.DemoMode = demo
 		e := newEnv(t, withSettings(s))
 		check := func(where string) {
 			t.Helper()
-			if e.c.chrome.demo.Visible() != demo {
-				t.Errorf("demo %v: banner shown %v on %s", demo, e.c.chrome.demo.Visible(), where)
+			if shown, _ := e.c.shell.DemoBanner(); shown != demo {
+				t.Errorf("demo %v: banner shown %v on %s", demo, shown, where)
 			}
 		}
 		check("step 1")
@@ -1052,8 +1053,8 @@ func TestDemoModeBannerOnEveryScreen(t *testing.T) {
 		check("the error screen")
 		e.chooseLanguage(langChinese)
 		check("the error screen in Chinese")
-		if demo && !strings.HasPrefix(e.c.chrome.demoText.Text, "示範模式") {
-			t.Errorf("banner in Chinese: %q", e.c.chrome.demoText.Text)
+		if _, text := e.c.shell.DemoBanner(); demo && !strings.HasPrefix(text, "示範模式") {
+			t.Errorf("banner in Chinese: %q", text)
 		}
 	}
 }

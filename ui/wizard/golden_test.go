@@ -1,4 +1,4 @@
-package ui
+package wizard
 
 import (
 	"testing"
@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"casreset/assets"
+	"casreset/ui/shell"
 )
 
 // TestEveryScreenRendersAsRecorded compares each screen, in every
@@ -16,7 +17,7 @@ import (
 // the test, look at testdata/failed/ and copy the new markup over the old.
 func TestEveryScreenRendersAsRecorded(t *testing.T) {
 	for _, l := range assets.Languages() {
-		if len(l.Fonts) > 0 && findFaces(l.Fonts) == nil {
+		if len(l.Fonts) > 0 && !shell.FontsFound(l.Fonts) {
 			t.Fatalf("no %s font on this system, so the %s screens cannot be measured as recorded; "+
 				"install fonts-noto-cjk (scripts/deps.sh does)", l.Script, l.Tag)
 		}
@@ -28,7 +29,7 @@ func TestEveryScreenRendersAsRecorded(t *testing.T) {
 				test.NewTempApp(t)
 				w := test.NewTempWindow(t, widget.NewLabel(""))
 				w.Resize(fyne.NewSize(800, 1200))
-				s := DefaultSettings()
+				s := shell.DefaultSettings()
 				s.Language = lang
 				s.HelpPhone = "2345 6789"
 				s.HelpHours = "09:00-18:00"

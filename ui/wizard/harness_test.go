@@ -1,4 +1,4 @@
-package ui
+package wizard
 
 import (
 	"context"
@@ -16,11 +16,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"casreset/api"
+	"casreset/assets"
 	"casreset/client"
 	"casreset/internal/testkit/storetest"
 	"casreset/service"
 	"casreset/service/httpapi"
 	"casreset/service/tlsgen"
+	"casreset/ui/shell"
 )
 
 // Accounts every test service starts with.
@@ -68,13 +70,13 @@ type envOption func(*envConfig)
 
 type envConfig struct {
 	cfg      service.Config
-	settings Settings
+	settings shell.Settings
 	memory   *fakeMemory
 	backend  func(Backend) Backend
 }
 
-func withMemory(m *fakeMemory) envOption { return func(e *envConfig) { e.memory = m } }
-func withSettings(s Settings) envOption  { return func(e *envConfig) { e.settings = s } }
+func withMemory(m *fakeMemory) envOption      { return func(e *envConfig) { e.memory = m } }
+func withSettings(s shell.Settings) envOption { return func(e *envConfig) { e.settings = s } }
 func withConfig(f func(*service.Config)) envOption {
 	return func(e *envConfig) { f(&e.cfg) }
 }
@@ -87,7 +89,7 @@ func withBackend(wrap func(Backend) Backend) envOption {
 func newEnv(t *testing.T, opts ...envOption) *env {
 	t.Helper()
 	test.NewTempApp(t)
-	ec := envConfig{cfg: service.DefaultConfig(), settings: DefaultSettings()}
+	ec := envConfig{cfg: service.DefaultConfig(), settings: shell.DefaultSettings()}
 	ec.cfg.TestCaptchaAnswer = testCaptcha
 	// A cheap Argon2id: these tests are about the wizard, not the hash.
 	ec.cfg.PasswordHash = service.HashParams{MemoryKiB: 64, Time: 1, Threads: 1}
@@ -215,6 +217,9 @@ func (e *env) tap(b fyne.Tappable) {
 	e.settle()
 }
 
+// langEnglish is the tag of the default language.
+var langEnglish = assets.Default().Tag
+
 // langChinese is the Traditional Chinese of Hong Kong, whose texts the
 // tests read.
 const langChinese = "zh-HK"
@@ -224,13 +229,13 @@ const langChinese = "zh-HK"
 // language in it.
 func (e *env) chooseLanguage(tag string) {
 	e.t.Helper()
-	sw := e.c.chrome.langs
-	e.tap(sw.button)
-	if sw.isMenu() {
-		e.tap(sw.items[tag])
+	sh := e.c.shell
+	e.tap(sh.LanguageButton())
+	if sh.LanguageMenu() {
+		e.tap(sh.LanguageItem(tag))
 	}
-	if e.c.lang != tag {
-		e.t.Fatalf("the language switch went to %s, not %s", e.c.lang, tag)
+	if sh.Lang() != tag {
+		e.t.Fatalf("the language switch went to %s, not %s", sh.Lang(), tag)
 	}
 }
 

@@ -1,4 +1,4 @@
-package ui
+package wizard
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 
 	"casreset/api"
 	"casreset/assets"
+	"casreset/ui/shell"
 )
 
 // helpPage is "how to use": the steps in the current language, the
@@ -27,10 +28,10 @@ type helpPage struct {
 }
 
 func newHelpPage(c *controller, from screen) *helpPage {
-	h := &helpPage{c: c, from: from, policy: c.policy, text: widget.NewRichText(), contact: newContactCard(c)}
+	h := &helpPage{c: c, from: from, policy: c.policy, text: widget.NewRichText(), contact: newContactCard(c.shell)}
 	h.text.Wrapping = fyne.TextWrapWord
 	h.back = newPrimaryButton(func() { c.goBack(from) })
-	h.box = container.NewVBox(h.text, h.contact.box, buttonRow(h.back))
+	h.box = container.NewVBox(h.text, h.contact.Box(), buttonRow(h.back))
 	return h
 }
 
@@ -70,14 +71,14 @@ func (h *helpPage) setBusy(bool)               {}
 
 func (h *helpPage) refresh() {
 	h.text.ParseMarkdown(helpText(h.c.tr, h.c.deps.Settings, h.policy))
-	h.contact.refresh()
+	h.contact.Refresh()
 	h.back.SetText(h.c.t("button.back"))
 }
 
 // helpText is the help page in tr's language, its template filled from s
 // and from the rules of p as the checklist names them.
-func helpText(tr *translator, s Settings, p api.Policy) string {
-	src, err := assets.Match(tr.lang).Help()
+func helpText(tr *translator, s shell.Settings, p api.Policy) string {
+	src, err := assets.Match(tr.Lang()).Help()
 	if err != nil {
 		src, _ = assets.Default().Help()
 	}

@@ -1,4 +1,4 @@
-package ui
+package wizard
 
 import (
 	"encoding/json"
@@ -14,6 +14,7 @@ import (
 
 	"casreset/api"
 	"casreset/assets"
+	"casreset/ui/shell"
 )
 
 // loadMessages reads a translation file as key → text, or key → plural
@@ -141,7 +142,7 @@ func TestEveryTextRendersInEveryLanguage(t *testing.T) {
 	tr := newTranslator(langEnglish, slog.New(slog.DiscardHandler))
 	for _, l := range assets.Languages() {
 		lang := l.Tag
-		tr.setLang(lang)
+		tr.SetLang(lang)
 		for k, v := range en {
 			if fyneKey(k) {
 				continue // Fyne renders these itself
@@ -162,7 +163,7 @@ func TestEveryTextRendersInEveryLanguage(t *testing.T) {
 			}
 		}
 	}
-	tr.setLang(langEnglish)
+	tr.SetLang(langEnglish)
 	if got := tr.N("err.code_invalid_attempts", 1); got != "The validation code is wrong. You can try 1 more time." {
 		t.Errorf("singular: %q", got)
 	}
@@ -235,10 +236,17 @@ func TestEveryKeyInTheCodeIsTranslated(t *testing.T) {
 
 func sourceCode(t *testing.T) string {
 	t.Helper()
-	files, err := filepath.Glob("*.go")
+	// Every package of ui/: the texts are one set for the wizard, the
+	// shell it is shown in and the widgets.
+	files, err := filepath.Glob("../*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
+	below, err := filepath.Glob("../*/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, below...)
 	var b strings.Builder
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
@@ -264,7 +272,7 @@ func TestEveryErrorCodeHasItsOwnMessage(t *testing.T) {
 		}
 		for _, l := range assets.Languages() {
 			lang := l.Tag
-			tr.setLang(lang)
+			tr.SetLang(lang)
 			m := tr.T(key, sampleData...)
 			if other, dup := seen[lang+m]; dup {
 				t.Errorf("%s and %s say the same in %s: %q", code, other, lang, m)
@@ -294,7 +302,7 @@ func TestNumbersAreWrittenInTheLanguage(t *testing.T) {
 	if got := tr.N("err.rate_limited_seconds", 1200); got != "Too many attempts have been made. Please try again in 1,200 seconds." {
 		t.Errorf("a count: %q", got)
 	}
-	if got, _ := tr.ruleLine(api.Rule{ID: api.RuleTooShort, Min: 1000}); got != "Has to be at least 1,000 characters long" {
+	if got, _ := ruleLine(tr, api.Rule{ID: api.RuleTooShort, Min: 1000}); got != "Has to be at least 1,000 characters long" {
 		t.Errorf("a value: %q", got)
 	}
 	if got := tr.T("inbox.sms", "To", "+85291234534"); !strings.Contains(got, "+85291234534") {
@@ -303,7 +311,7 @@ func TestNumbersAreWrittenInTheLanguage(t *testing.T) {
 }
 
 func TestHelpTextInEveryLanguage(t *testing.T) {
-	s := DefaultSettings()
+	s := shell.DefaultSettings()
 	for _, l := range assets.Languages() {
 		lang := l.Tag
 		md := helpText(newTranslator(lang, slog.New(slog.DiscardHandler)), s, api.Policy{})

@@ -1,4 +1,4 @@
-package ui
+package wizard
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 
 	"casreset/api"
 	"casreset/internal/captchaimage"
+	"casreset/ui/shell"
 )
 
 // PreviewScreens names the screens Preview can show, in the wizard's order.
@@ -21,21 +22,27 @@ var PreviewScreens = []string{"step1", "step2", "step3", "step4", "success", "er
 // Preview shows one screen of the wizard filled with sample data and no
 // service behind it, for screenshots and documentation. Nothing it shows
 // is real and nothing typed into it leaves the window.
-func Preview(a fyne.App, w fyne.Window, s Settings, name string) (fyne.CanvasObject, error) {
+func Preview(a fyne.App, w fyne.Window, s shell.Settings, name string) (fyne.CanvasObject, error) {
 	if !slices.Contains(PreviewScreens, name) {
 		return nil, fmt.Errorf("no screen %q; choose one of %v", name, PreviewScreens)
 	}
 	d := Deps{Backend: newSampleBackend(), Clock: sampleClock{}, Audio: silentPlayer{}, Settings: s}
 	if s.DemoMode {
-		d.DemoInbox = newQuietInbox(a, name)
+		// From step 3 on, the banner's button counts the code's message
+		// as not seen yet.
+		unread := 0
+		if name == "step3" || name == "step4" {
+			unread = 1
+		}
+		d.DemoInbox = shell.NewQuietInbox(a, unread)
 	}
 	c := install(a, w, d, true)
 	showSample(c, name)
-	return c.root, nil
+	return c.shell.Root(), nil
 }
 
 // SampleTime is the fixed time of the sample screens and messages.
-var SampleTime = time.Date(2026, 3, 2, 10, 0, 0, 0, time.FixedZone("HKT", 8*3600))
+var SampleTime = shell.SampleTime
 
 type sampleClock struct{}
 
@@ -94,8 +101,8 @@ func showSample(c *controller, name string) {
 		// Step 1 with the header's menu of languages open; with two
 		// languages there is no menu, the switch toggles.
 		c.step1.staff.SetText("12345678")
-		if c.chrome.langs.isMenu() {
-			c.afterStart(c.chrome.langs.openMenu)
+		if c.shell.LanguageMenu() {
+			c.shell.AfterStart(c.shell.OpenLanguageMenu)
 		}
 	}
 }

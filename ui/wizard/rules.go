@@ -1,4 +1,4 @@
-package ui
+package wizard
 
 import (
 	"fmt"
@@ -22,9 +22,9 @@ func refusedKey(id api.RuleID) string { return "refused." + string(id) }
 
 // ruleLine is r in the current language, or false when no translation
 // names it.
-func (t *translator) ruleLine(r api.Rule) (string, bool) {
+func ruleLine(t *translator, r api.Rule) (string, bool) {
 	key := ruleKey(r.ID)
-	if !t.has(key) {
+	if !t.Has(key) {
 		return "", false
 	}
 	return t.N(key, r.Count, "Min", r.Min, "Max", r.Max, "Chars", spaced(r.Chars)), true
@@ -35,7 +35,7 @@ func ruleLines(t *translator, p api.Policy) []string {
 	var lines []string
 	other := false
 	for _, r := range p.Requirements {
-		if line, ok := t.ruleLine(r); ok {
+		if line, ok := ruleLine(t, r); ok {
 			lines = append(lines, line)
 		} else if !other {
 			other = true

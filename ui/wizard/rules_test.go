@@ -1,4 +1,4 @@
-package ui
+package wizard
 
 import (
 	"context"
@@ -11,14 +11,15 @@ import (
 
 	"casreset/api"
 	"casreset/service"
+	"casreset/ui/shell"
 )
 
 // checklist is the text of each line step 4's checklist shows, in order.
 func checklist(s *step4) []string {
 	var out []string
 	for _, item := range s.rules {
-		if item.row.Visible() {
-			out = append(out, item.label.Text)
+		if item.Visible() {
+			out = append(out, item.Text())
 		}
 	}
 	return out
@@ -95,19 +96,19 @@ func TestANewRuleNeedsOnlyItsTranslations(t *testing.T) {
 	item := ruleItem(t, s4, api.RuleContainsAccountName)
 	e.typeIn(s4.pw, goodPassword)
 	e.typeIn(s4.retype, goodPassword)
-	if item.state != checkInfo || s4.update.Disabled() {
-		t.Errorf("the rule the wizard cannot check: state %v, Update disabled %v", item.state, s4.update.Disabled())
+	if item.State() != checkInfo || s4.update.Disabled() {
+		t.Errorf("the rule the wizard cannot check: state %v, Update disabled %v", item.State(), s4.update.Disabled())
 	}
 
 	b.refuse = []api.RuleID{api.RuleContainsAccountName}
 	e.tap(s4.update)
-	if item.state != checkFailed || !strings.HasPrefix(s4.serverErr.Text, "The password must not contain your account name") {
-		t.Errorf("refused for it: state %v, message %q", item.state, s4.serverErr.Text)
+	if item.State() != checkFailed || !strings.HasPrefix(s4.serverErr.Text, "The password must not contain your account name") {
+		t.Errorf("refused for it: state %v, message %q", item.State(), s4.serverErr.Text)
 	}
 
 	e.chooseLanguage(langChinese)
-	if want := "不可包含你的帳戶名稱，或你姓名中任何3個字或以上的部分（按「更新」時檢查）"; item.label.Text != want {
-		t.Errorf("in Chinese: %q, want %q", item.label.Text, want)
+	if want := "不可包含你的帳戶名稱，或你姓名中任何3個字或以上的部分（按「更新」時檢查）"; item.Text() != want {
+		t.Errorf("in Chinese: %q, want %q", item.Text(), want)
 	}
 	if !strings.HasPrefix(s4.serverErr.Text, "密碼不可包含你的帳戶名稱") {
 		t.Errorf("the refusal in Chinese: %q", s4.serverErr.Text)
@@ -136,7 +137,7 @@ func TestRulesOfANewerServiceShowAsOneGenericLine(t *testing.T) {
 	}
 	b.refuse = []api.RuleID{"no_keyboard_walks"}
 	e.tap(s4.update)
-	if ruleItem(t, s4, "no_emoji").state != checkFailed {
+	if ruleItem(t, s4, "no_emoji").State() != checkFailed {
 		t.Error("the generic line is not crossed after a refusal for one of its rules")
 	}
 	if want := "The new password does not meet the rules shown. Please choose another."; s4.serverErr.Text != want {
@@ -152,7 +153,7 @@ func TestStep4PrefersTheFlowsPolicy(t *testing.T) {
 		b := &policyBackend{flowPolicy: func(p *api.Policy) { p.Requirements[0].Min = 14 }}
 		e := newEnv(t, withBackend(func(real Backend) Backend { b.Backend = real; return b }))
 		s4 := e.toStep4(acctBoth.StaffNumber)
-		if got := ruleItem(t, s4, api.RuleTooShort).label.Text; got != "Has to be at least 14 characters long" {
+		if got := ruleItem(t, s4, api.RuleTooShort).Text(); got != "Has to be at least 14 characters long" {
 			t.Errorf("length rule %q, want the flow's 14", got)
 		}
 	})
@@ -161,7 +162,7 @@ func TestStep4PrefersTheFlowsPolicy(t *testing.T) {
 		e := newEnv(t, withBackend(func(real Backend) Backend { b.Backend = real; return b }),
 			withConfig(func(c *service.Config) { c.Policy.MinLength = 12 }))
 		s4 := e.toStep4(acctBoth.StaffNumber)
-		if got := ruleItem(t, s4, api.RuleTooShort).label.Text; got != "Has to be at least 12 characters long" {
+		if got := ruleItem(t, s4, api.RuleTooShort).Text(); got != "Has to be at least 12 characters long" {
 			t.Errorf("length rule %q, want the global 12", got)
 		}
 	})
@@ -197,7 +198,7 @@ func TestHelpListsThePolicysRules(t *testing.T) {
 // cannot be fetched, the help page lists no rules rather than wrong ones.
 func TestHelpWithoutAPolicyLeavesTheRulesToTheChecklist(t *testing.T) {
 	tr := newTranslator(langEnglish, slog.New(slog.DiscardHandler))
-	md := helpText(tr, DefaultSettings(), api.Policy{})
+	md := helpText(tr, shell.DefaultSettings(), api.Policy{})
 	if strings.Contains(md, "must meet these rules") || strings.Contains(md, "We recommend") || strings.Contains(md, "{{") {
 		t.Errorf("help without a policy:\n%s", md)
 	}

@@ -1,4 +1,4 @@
-package ui
+package wizard
 
 import (
 	"context"
@@ -37,7 +37,7 @@ func newStep2(c *controller) *step2 {
 		channels: offered(c.channels),
 		selected: -1,
 		notYours: newWrapLabel(),
-		contact:  newContactCard(c),
+		contact:  newContactCard(c.shell),
 		errLbl:   newErrorLabel(),
 	}
 	s.sim, s.simRow = newNotice()
@@ -52,7 +52,7 @@ func newStep2(c *controller) *step2 {
 		s.pick(0)
 	}
 	s.box = container.NewVBox(
-		s.title, s.intro, opts, s.errLbl, s.simRow, s.notYours, s.contact.box, buttonRow(s.send),
+		s.title, s.intro, opts, s.errLbl, s.simRow, s.notYours, s.contact.Box(), buttonRow(s.send),
 	)
 	return s
 }
@@ -74,7 +74,7 @@ func (s *step2) pick(i int) {
 	s.c.touch()
 	s.selected = i
 	for j, o := range s.options {
-		o.setSelected(j == i)
+		o.SetSelected(j == i)
 	}
 	if !s.errText.empty() {
 		s.errText = text{}
@@ -103,7 +103,7 @@ func (s *step2) refresh() {
 	s.title.SetText(t("step2.title"))
 	s.intro.SetText(t("step2.intro"))
 	for i, ch := range s.channels {
-		s.options[i].setText(t(channelKey(ch.Channel, "step2.option"), "Destination", ch.Destination))
+		s.options[i].SetText(t(channelKey(ch.Channel, "step2.option"), "Destination", ch.Destination))
 	}
 	setText(s.errLbl, s.errText.in(c.tr))
 	s.sim.SetText(t("step2.sim"))
@@ -113,7 +113,7 @@ func (s *step2) refresh() {
 		s.simRow.Hide()
 	}
 	s.notYours.SetText(t("step2.not_yours"))
-	s.contact.refresh()
+	s.contact.Refresh()
 	s.send.SetText(t("step2.send"))
 }
 

@@ -1,4 +1,4 @@
-package ui
+package wizard
 
 import (
 	"context"
@@ -103,7 +103,7 @@ func (s *step3) codeSent(r api.SendCodeResponse) {
 func (s *step3) step() int                  { return 3 }
 func (s *step3) content() fyne.CanvasObject { return s.box }
 func (s *step3) focus() fyne.Focusable      { return s.code }
-func (s *step3) wipe()                      { s.code.wipe() }
+func (s *step3) wipe()                      { s.code.Wipe() }
 
 func (s *step3) setBusy(bool) { s.render(s.c.clock.Now()) }
 
@@ -255,7 +255,7 @@ func (s *step3) resend(ch api.Channel) {
 	c := s.c
 	sendCode(c, ch, func(r api.SendCodeResponse) {
 		s.codeSent(r)
-		s.code.wipe()
+		s.code.Wipe()
 		s.codeErrText = text{}
 		s.refresh()
 		c.win.Canvas().Focus(s.code)
@@ -301,7 +301,7 @@ func (s *step3) onSubmit() {
 	}, func(err error) {
 		s.verified = verified
 		if err == nil {
-			s.code.wipe()
+			s.code.Wipe()
 			c.policy = policy
 			c.show(newStep4(c))
 			return
@@ -310,7 +310,7 @@ func (s *step3) onSubmit() {
 		case api.CodeCodeExpired:
 			s.expired = true
 		case api.CodeCodeInvalid:
-			s.code.wipe()
+			s.code.Wipe()
 		}
 		if isFatal(err) {
 			c.fail(err)

@@ -1,4 +1,4 @@
-package ui
+package wizard
 
 import (
 	"context"
@@ -118,8 +118,8 @@ func (s *step4) focus() fyne.Focusable      { return s.pw }
 func (s *step4) setBusy(bool)               { s.refresh() }
 
 func (s *step4) wipe() {
-	s.pw.wipe()
-	s.retype.wipe()
+	s.pw.Wipe()
+	s.retype.Wipe()
 }
 
 func (s *step4) onShow(on bool) {
@@ -176,7 +176,7 @@ func (s *step4) refresh() {
 	default:
 		matchState = checkFailed
 	}
-	s.match.set(matchState, t("rule.match"))
+	s.match.Set(matchState, t("rule.match"))
 	s.show.Text = t("step4.show")
 	s.show.Refresh()
 	s.casNote.SetText(t("step4.cas_note", "Org", c.orgName()))
@@ -208,7 +208,7 @@ func (s *step4) refreshRules(pw string) {
 		default:
 			state = checkFailed
 		}
-		line, known := tr.ruleLine(ch.Rule)
+		line, known := ruleLine(tr, ch.Rule)
 		switch {
 		case !known:
 			if other == nil {
@@ -227,16 +227,16 @@ func (s *step4) refreshRules(pw string) {
 		showItem(item, true, state, line)
 	}
 	if other != nil {
-		other.set(otherState, tr.T("rule.on_update", "Rule", tr.T("rule.other")))
+		other.Set(otherState, tr.T("rule.on_update", "Rule", tr.T("rule.other")))
 	}
 }
 
 func showItem(i *checkItem, on bool, st checkState, text string) {
-	i.set(st, text)
+	i.Set(st, text)
 	if on {
-		i.row.Show()
+		i.Show()
 	} else {
-		i.row.Hide()
+		i.Hide()
 	}
 }
 
@@ -280,7 +280,7 @@ func (s *step4) onSubmit() {
 // first rule it named that has words of its own.
 func (s *step4) refusalText(err error, violations []api.RuleID) text {
 	for _, v := range violations {
-		if key := refusedKey(v); s.c.tr.has(key) {
+		if key := refusedKey(v); s.c.tr.Has(key) {
 			return msg(key)
 		}
 	}

@@ -1,0 +1,32 @@
+package wizard
+
+// text is a message kept as its key and data rather than as a string, so
+// that a screen can show it again in another language.
+type text struct {
+	key    string
+	data   []any
+	count  int
+	plural bool
+}
+
+// msg is a text without plural forms.
+func msg(key string, data ...any) text { return text{key: key, data: data} }
+
+// plural is a text with plural forms chosen by count.
+func plural(key string, count int, data ...any) text {
+	return text{key: key, data: data, count: count, plural: true}
+}
+
+func (m text) empty() bool { return m.key == "" }
+
+// in renders m in t's language; the empty text renders as "".
+func (m text) in(t *translator) string {
+	switch {
+	case m.key == "":
+		return ""
+	case m.plural:
+		return t.N(m.key, m.count, m.data...)
+	default:
+		return t.T(m.key, m.data...)
+	}
+}
