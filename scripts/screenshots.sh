@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 . scripts/toolchain.sh
 
 out=docs/screenshots
-screens=(step1 step2 step3 step4 success error help forgot language-menu) # ui.PreviewScreens
+screens=(step1 step2 step3 step4 success error help forgot language-menu) # wizard.PreviewScreens
 
 for tool in Xvfb import xwininfo; do
   command -v "$tool" >/dev/null || { echo "screenshots: $tool is missing; run scripts/deps.sh" >&2; exit 1; }
