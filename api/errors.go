@@ -27,6 +27,11 @@ const (
 	CodeNotFound           Code = "not_found"
 	CodeUnavailable        Code = "unavailable"
 	CodeInternal           Code = "internal"
+
+	// The help desk's (DESIGN.md, "The help desk").
+	CodeOperatorAuthFailed Code = "operator_auth_failed"
+	CodeOperatorForbidden  Code = "operator_forbidden"
+	CodeCallerNotVerified  Code = "caller_not_verified"
 )
 
 // statuses (HTTP status numbers, kept as literals so that the domain need
@@ -51,6 +56,9 @@ var statuses = map[Code]int{
 	CodeNotFound:           404,
 	CodeUnavailable:        503,
 	CodeInternal:           500,
+	CodeOperatorAuthFailed: 401,
+	CodeOperatorForbidden:  403,
+	CodeCallerNotVerified:  403,
 }
 
 // titles are the fixed, generic titles of each code (English; clients
@@ -74,6 +82,9 @@ var titles = map[Code]string{
 	CodeNotFound:           "Not found",
 	CodeUnavailable:        "The service is temporarily unavailable",
 	CodeInternal:           "An internal error occurred",
+	CodeOperatorAuthFailed: "The help-desk sign-in failed or the session has ended",
+	CodeOperatorForbidden:  "The operator may not do this",
+	CodeCallerNotVerified:  "The caller has not been verified",
 }
 
 // Status is the HTTP status of code; unknown codes are 500.

@@ -72,6 +72,9 @@ type Config struct {
 	// StaffNumberCase says whether staff numbers tell upper from lower
 	// case (api.NormalizeStaffNumber); the default keeps the case.
 	StaffNumberCase api.StaffNumberCase
+
+	// OperatorAuth holds IT Help operators' sign-in and session rules.
+	OperatorAuth OperatorAuthConfig
 }
 
 // PolicyConfig is the password policy.
@@ -157,5 +160,6 @@ func DefaultConfig() Config {
 		PasswordHash:         HashParams{MemoryKiB: 19 * 1024, Time: 2, Threads: 1},
 		MaxConcurrentHashes:  4,
 		StaffNumberCase:      api.StaffNumberCaseSensitive,
+		OperatorAuth:         DefaultOperatorAuthConfig(),
 	}
 }

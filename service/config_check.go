@@ -61,5 +61,6 @@ func (c Config) Validate() error {
 		"Argon2id memory %d KiB: must be at least 8 KiB per thread and at most %d KiB", h.MemoryKiB, maxStoredMemoryKiB)
 	check(c.MaxConcurrentHashes >= 1, "concurrent hashes %d: must be at least 1", c.MaxConcurrentHashes)
 	check(c.StaffNumberCase.Valid(), "staff number case %q: must be %s or %s", string(c.StaffNumberCase), api.StaffNumberCaseSensitive, api.StaffNumberCaseInsensitive)
+	errs = append(errs, c.OperatorAuth.validate())
 	return errors.Join(errs...)
 }

@@ -12,11 +12,16 @@ import (
 func (s *Service) Purge(ctx context.Context, messageRetention, auditRetention time.Duration) (int64, error) {
 	now := s.clock.Now()
 	window := max(s.cfg.SendWindow, s.cfg.StartWindow, s.cfg.ReminderWindow, s.cfg.FlowTTL,
-		s.cfg.CaptchaWindow, s.cfg.WrongCaptchaWindow, s.cfg.WrongCodeWindow)
+		s.cfg.CaptchaWindow, s.cfg.WrongCaptchaWindow, s.cfg.WrongCodeWindow, s.cfg.OperatorAuth.FailureWindow)
 	var n int64
 	err := s.store.Update(ctx, func(tx Tx) error {
 		var err error
 		n, err = tx.Purge(now.Add(-window), now.Add(-messageRetention), now.Add(-auditRetention))
+		if err != nil {
+			return err
+		}
+		sessions, err := tx.PurgeOperatorSessions(now)
+		n += sessions
 		return err
 	})
 	return n, err

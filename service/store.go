@@ -30,6 +30,8 @@ type Store interface {
 // Tx is one transaction. Its methods use the context the transaction was
 // begun with. Getters return ErrNotFound for missing rows.
 type Tx interface {
+	HelpdeskAuthTx // operators and their sessions (store_helpdesk_auth.go)
+
 	Account(staffNumber string) (Account, error)
 	// AccountsByEmail matches case-insensitively.
 	AccountsByEmail(email string) ([]Account, error)

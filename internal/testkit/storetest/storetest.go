@@ -30,6 +30,7 @@ func Run(t *testing.T, open func(t *testing.T) service.Store) {
 		{"Secrets", secretTests},
 		{"Purge", purgeTests},
 		{"Transactions", transactionTests},
+		{"HelpdeskAuth", helpdeskAuthTests},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {
