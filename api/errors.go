@@ -24,14 +24,12 @@ const (
 	CodePasswordPolicy     Code = "password_policy"
 	CodePasswordReused     Code = "password_reused"
 	CodeRateLimited        Code = "rate_limited"
-	CodeNotFound           Code = "not_found"
-	CodeUnavailable        Code = "unavailable"
-	CodeInternal           Code = "internal"
-
-	// The help desk's (DESIGN.md, "The help desk").
 	CodeOperatorAuthFailed Code = "operator_auth_failed"
 	CodeOperatorForbidden  Code = "operator_forbidden"
 	CodeCallerNotVerified  Code = "caller_not_verified"
+	CodeNotFound           Code = "not_found"
+	CodeUnavailable        Code = "unavailable"
+	CodeInternal           Code = "internal"
 )
 
 // statuses (HTTP status numbers, kept as literals so that the domain need
@@ -53,12 +51,12 @@ var statuses = map[Code]int{
 	CodePasswordPolicy:     422,
 	CodePasswordReused:     422,
 	CodeRateLimited:        429,
-	CodeNotFound:           404,
-	CodeUnavailable:        503,
-	CodeInternal:           500,
 	CodeOperatorAuthFailed: 401,
 	CodeOperatorForbidden:  403,
 	CodeCallerNotVerified:  403,
+	CodeNotFound:           404,
+	CodeUnavailable:        503,
+	CodeInternal:           500,
 }
 
 // titles are the fixed, generic titles of each code (English; clients
@@ -79,12 +77,12 @@ var titles = map[Code]string{
 	CodePasswordPolicy:     "The new password does not meet the policy",
 	CodePasswordReused:     "The new password was used recently",
 	CodeRateLimited:        "Too many requests",
+	CodeOperatorAuthFailed: "The operator is not signed in",
+	CodeOperatorForbidden:  "The operator may not act on this account",
+	CodeCallerNotVerified:  "The caller has not been verified",
 	CodeNotFound:           "Not found",
 	CodeUnavailable:        "The service is temporarily unavailable",
 	CodeInternal:           "An internal error occurred",
-	CodeOperatorAuthFailed: "The help-desk sign-in failed or the session has ended",
-	CodeOperatorForbidden:  "The operator may not do this",
-	CodeCallerNotVerified:  "The caller has not been verified",
 }
 
 // Status is the HTTP status of code; unknown codes are 500.

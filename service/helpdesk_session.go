@@ -46,25 +46,23 @@ func (s *Service) SignInOperator(ctx context.Context, c Client, req api.Helpdesk
 	}
 
 	var no *api.Error
-	var ev AuditEvent
+	var why string
 	err := s.store.Update(ctx, func(tx Tx) error {
 		var err error
 		no, err = takeHit(tx, operatorUserKey(name), cfg.FailuresPerUser, cfg.FailureWindow, now, detailOperatorLocked)
 		if err != nil || no != nil {
+			why = "operator sign-ins per username: " + name
 			return err
 		}
-		if no, err = takeHit(tx, operatorAddrKey(s.limitAddr(c)), cfg.AttemptsPerAddr, cfg.FailureWindow, now, detailOperatorLocked); err != nil || no != nil {
-			return err
-		}
-		return nil
+		no, err = takeHit(tx, operatorAddrKey(s.limitAddr(c)), cfg.AttemptsPerAddr, cfg.FailureWindow, now, detailOperatorLocked)
+		why = "operator sign-ins per address: " + name
+		return err
 	})
 	if err != nil {
 		return api.HelpdeskSession{}, s.public(c, op, err)
 	}
 	if no != nil {
-		ev = s.refusalEvent(c, "", no, "operator sign-ins of "+name+" or from this address")
-		s.record(ctx, ev)
-		return api.HelpdeskSession{}, s.public(c, op, no)
+		return api.HelpdeskSession{}, s.refused(ctx, c, op, "", no, why)
 	}
 
 	who, why, err := s.checkOperator(ctx, name, req.Password, req.TOTP, now)

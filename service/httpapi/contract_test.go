@@ -191,6 +191,13 @@ func TestEveryErrorCode(t *testing.T) {
 					t.Errorf("Retry-After header %q, want %d", got, p.RetryAfter)
 				}
 			}},
+		{code: api.CodeOperatorAuthFailed, run: func(h *harness) response {
+			return h.do(req{method: "DELETE", path: "/v1/helpdesk/sessions/current"})
+		}, check: func(t *testing.T, p api.Error, resp response) {
+			if resp.Header.Get("WWW-Authenticate") == "" {
+				t.Error("401 without WWW-Authenticate")
+			}
+		}},
 		{code: api.CodeNotFound, run: func(h *harness) response {
 			return h.do(req{method: "GET", path: "/v1/captchas/NOSUCHCAPTCHA/image.png"})
 		}},

@@ -71,6 +71,9 @@ var limitNames = map[string]string{
 	"captchas per address":       "captchas_per_address",
 	"wrong captchas per address": "wrong_captchas_per_address",
 	"wrong codes per account":    "wrong_codes_per_account",
+	// The help desk's; the operator's name follows after ": ".
+	"operator sign-ins per username": "operator_signins_per_username",
+	"operator sign-ins per address":  "operator_signins_per_address",
 }
 
 func newMetrics(reg *prometheus.Registry, extra []prometheus.Collector) *metrics {
@@ -157,6 +160,7 @@ func (m *metrics) observeEvent(ev service.AuditEvent) {
 	case service.EventRateLimited:
 		limit := "other"
 		why := strings.TrimPrefix(ev.Detail, string(api.CodeRateLimited)+": ")
+		why, _, _ = strings.Cut(why, ": ")
 		if name, ok := limitNames[why]; ok {
 			limit = name
 		}

@@ -95,6 +95,44 @@ func (h *handler) routes() {
 
 	h.handle("POST /v1/staff-number-reminders", h.remind)
 
+	// The help desk's sessions (DESIGN.md, "The help desk").
+	//
+	// POST /v1/helpdesk/sessions {"username","password","totp"} answers 201
+	// {"session_token","expires_at","ends_at","operator":{"name","kind"}}.
+	// A username is 1 to 64 of a-z 0-9 . _ - @, read without regard to
+	// case (the operator's name is its lower-case form); an empty username
+	// or password is 400 invalid_request. A local operator (resetd
+	// operators add) needs the password and the 6-digit TOTP code of their
+	// authenticator app (RFC 6238: 30 s, SHA-1, one step either side), and
+	// each code works once. Any other name is tried against the directory,
+	// when LDAP is configured with --helpdesk-group: a bind as the operator
+	// and membership of the group (nested groups under --ldap-ad); directory
+	// operators have no TOTP of resetd's ("totp" is ignored), their
+	// directory's own sign-in rules apply. Every failure (unknown name,
+	// wrong password or code, a code used already, not in the group) is the
+	// same 401 operator_auth_failed; the audit says which.
+	//
+	// Sign-ins are limited [--operator-failures-per-user 5 per username,
+	// --operator-signins-per-addr 30 per client address, per
+	// --operator-signin-window 15 min]: each is counted before anything is
+	// checked, and a successful one forgets its username's. At a limit the
+	// answer is 429 rate_limited with retry_after, so the operator knows
+	// when to try again.
+	//
+	// A session ends after --operator-session-idle [15 min] without use
+	// (every help-desk request moves expires_at on), at ends_at
+	// (--operator-session-max [8 h] after sign-in) whatever happens, on
+	// sign-out, and when its local operator is removed or given a new
+	// TOTP secret. A directory operator taken out of the group keeps a
+	// session open until it ends. Every /v1/helpdesk/ call but the sign-in
+	// takes "Authorization: Bearer <session_token>"; a missing, unknown or
+	// ended session is 401 operator_auth_failed with WWW-Authenticate.
+	// Sign-in, failures and sign-out are audited with the operator's name
+	// (session_created, authn_login_fail, session_expired "signed out"),
+	// never the password or code.
+	h.handle("POST /v1/helpdesk/sessions", h.signIn)
+	h.handle("DELETE /v1/helpdesk/sessions/current", h.signedIn(h.signOut)) // 204
+
 	h.handle("GET /healthz", h.healthz)
 	h.handle("GET /readyz", h.readyz)
 	// GET /metrics is not here: MetricsHandler serves it on a listener of

@@ -29,6 +29,9 @@ var errorKeys = map[api.Code]string{
 	api.CodeNotFound:           "err.not_found",
 	api.CodeUnavailable:        "err.unavailable",
 	api.CodeInternal:           "err.internal",
+	api.CodeOperatorAuthFailed: "err.operator_auth_failed",
+	api.CodeOperatorForbidden:  "err.operator_forbidden",
+	api.CodeCallerNotVerified:  "err.caller_not_verified",
 }
 
 // errorText is the message for err: by its code when the service
