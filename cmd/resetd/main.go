@@ -41,6 +41,10 @@ Commands:
   accounts import    upsert accounts from a CSV file (all or nothing)
   accounts show N    show one account: masked contacts, eligibility, last change
   accounts unlock N  lift an account's limits and end its open flows (audited)
+  operators add N    add a local help-desk operator (password and TOTP)
+  operators list     list the local help-desk operators
+  operators remove N remove a local operator and end their sessions
+  operators reset-totp N  give a local operator a new TOTP secret
   audit              print audit events, by staff number or reference
   backup FILE        copy the SQLite database while the service runs
   version            print the version
@@ -61,6 +65,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, rest, getenv, stdout, stderr)
 	case "accounts":
 		return accountsCmd(ctx, rest, getenv, stdout, stderr)
+	case "operators":
+		return operatorsCmd(ctx, rest, getenv, stdout, stderr)
 	case "audit":
 		return audit(ctx, rest, getenv, stdout, stderr)
 	case "backup":
