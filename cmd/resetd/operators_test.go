@@ -200,3 +200,10 @@ func TestOperatorsAddNeedsATerminalOrTheFlag(t *testing.T) {
 		}
 	}
 }
+
+func TestServeRefusesAHelpdeskGroupWithoutADirectory(t *testing.T) {
+	_, _, err := runCmd(t, nil, append(serveArgs(t.TempDir()), "--helpdesk-group", "cn=it-help,dc=example,dc=edu,dc=hk")...)
+	if err == nil || !strings.Contains(err.Error(), "--ldap-url") {
+		t.Fatalf("serve with --helpdesk-group and no directory: %v", err)
+	}
+}

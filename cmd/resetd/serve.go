@@ -127,6 +127,7 @@ func defineServeFlags(c *command, cfg *server.Config, sf *serveFlags) {
 	fs.StringVar(&cfg.LDAP.NameAttr, "ldap-name-attr", "cn", "`attribute` of the person's name")
 	fs.StringVar(&cfg.LDAP.EndDateAttr, "ldap-end-date-attr", "", "`attribute` of the contract end date, e.g. an HR attribute: YYYY-MM-DD or generalizedTime (none by default; under --ldap-ad, accountExpires is read anyway as the end of logins)")
 	fs.DurationVar(&cfg.LDAP.Timeout, "ldap-timeout", 5*time.Second, "bound on each directory `operation`")
+	defineHelpdeskAuthFlags(fs, cfg)
 
 	fs.Var(namesValue{&cfg.Org.Name, &cfg.Org.Names}, "org-name", namesUsage("the organisation's `name` as messages show it (required)"))
 	fs.Var(namesValue{&cfg.Org.SMSName, &cfg.Org.SMSNames}, "org-sms-name", namesUsage("a short `name` for SMS, when --org-name is long"))

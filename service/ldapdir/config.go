@@ -32,6 +32,12 @@ type Config struct {
 	// EndDateAttr, whose default is none (no contract end date).
 	StaffAttr, MobileAttr, MailAttr, NameAttr, EndDateAttr string
 
+	// HelpdeskGroup is the DN of the group whose members may sign in to
+	// the help desk with their directory password; empty means no
+	// directory operators. UsernameAttr is the attribute they sign in
+	// with (DefaultUsernameAttr, or DefaultADUsernameAttr under AD).
+	HelpdeskGroup, UsernameAttr string
+
 	// AD selects Active Directory: passwords are written to unicodePwd,
 	// which needs an encrypted connection (ldaps:// or StartTLS).
 	AD bool
@@ -56,6 +62,9 @@ const (
 	DefaultMailAttr   = "mail"
 	DefaultNameAttr   = "cn"
 	DefaultTimeout    = 5 * time.Second
+
+	DefaultUsernameAttr   = "uid"
+	DefaultADUsernameAttr = "sAMAccountName"
 )
 
 // withDefaults fills in the defaults and checks what cannot work.
@@ -65,6 +74,12 @@ func (c Config) withDefaults() (Config, error) {
 	c.MailAttr = orDefault(c.MailAttr, DefaultMailAttr)
 	c.NameAttr = orDefault(c.NameAttr, DefaultNameAttr)
 	c.EndDateAttr = strings.TrimSpace(c.EndDateAttr)
+	c.HelpdeskGroup = strings.TrimSpace(c.HelpdeskGroup)
+	if c.AD {
+		c.UsernameAttr = orDefault(c.UsernameAttr, DefaultADUsernameAttr)
+	} else {
+		c.UsernameAttr = orDefault(c.UsernameAttr, DefaultUsernameAttr)
+	}
 	if c.Timeout <= 0 {
 		c.Timeout = DefaultTimeout
 	}

@@ -145,7 +145,8 @@ func local(err error) error { return &localError{err} }
 func (e *localError) Error() string { return e.err.Error() }
 func (e *localError) Unwrap() error { return e.err }
 
-// dial connects, encrypts as configured and binds as the service account.
+// dial connects, encrypts as configured and binds as c.bindDN: the service
+// account, or a help-desk operator signing in (operators.go).
 func (c *conn) dial(ctx context.Context) error {
 	var d net.Dialer
 	raw, err := d.DialContext(ctx, c.ep.network, c.ep.addr)
@@ -182,7 +183,7 @@ func (c *conn) dial(ctx context.Context) error {
 	}
 	if err := lc.Bind(c.bindDN, c.bindPassword); err != nil {
 		lc.Close()
-		return fmt.Errorf("binding as the service account %s: %w", c.bindDN, err)
+		return fmt.Errorf("binding as %s: %w", c.bindDN, err)
 	}
 	if !stop() {
 		lc.Close()

@@ -144,6 +144,9 @@ func (r *Running) openService(ctx context.Context, cfg Config) error {
 // accounts and passwords are kept in the service's database.
 func (r *Running) openDirectory(cfg Config) (service.Directory, error) {
 	if cfg.LDAP.URL == "" {
+		if cfg.LDAP.HelpdeskGroup != "" {
+			return nil, errors.New("directory: --helpdesk-group needs a directory (--ldap-url)")
+		}
 		return nil, nil
 	}
 	lc := cfg.LDAP
@@ -159,6 +162,9 @@ func (r *Running) openDirectory(cfg Config) (service.Directory, error) {
 	}
 	r.closers = append(r.closers, d.Close)
 	cfg.Log.Info("accounts and passwords in LDAP", "url", lc.URL, "base", lc.BaseDN)
+	if lc.HelpdeskGroup != "" {
+		cfg.Log.Info("help-desk operators from the directory", "group", lc.HelpdeskGroup)
+	}
 	return d, nil
 }
 

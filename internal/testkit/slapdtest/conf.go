@@ -92,6 +92,10 @@ dn: ou=services,%[1]s
 objectClass: organizationalUnit
 ou: services
 
+dn: ou=groups,%[1]s
+objectClass: organizationalUnit
+ou: groups
+
 dn: ou=policies,%[1]s
 objectClass: organizationalUnit
 ou: policies

@@ -1,8 +1,9 @@
 // Package slapdtest runs a real OpenLDAP slapd for tests: an mdb database in
 // a temporary directory, on free loopback ports (ldap:// with StartTLS and
 // ldaps://, with a certificate from a CA made for the test), the schemas of
-// inetOrgPerson, the ppolicy overlay with a password history and lockout, a people
-// branch and a service account that may write userPassword.
+// inetOrgPerson, the ppolicy overlay with a password history and lockout, a
+// people branch, a groups branch and a service account that may write
+// userPassword.
 //
 // It needs Debian's slapd and ldap-utils packages; without them the test
 // fails and says so.
@@ -27,6 +28,7 @@ import (
 const (
 	BaseDN          = "dc=example,dc=edu,dc=hk"
 	PeopleDN        = "ou=people," + BaseDN
+	GroupsDN        = "ou=groups," + BaseDN
 	AdminDN         = "cn=admin," + BaseDN
 	AdminPassword   = "admin-secret"
 	ServiceDN       = "cn=resetd,ou=services," + BaseDN
@@ -303,6 +305,21 @@ func (s *Server) AddPeople(people ...Person) {
 		b.WriteString("\n")
 	}
 	s.Add(b.String())
+}
+
+// AddGroup adds the groupOfNames cn=CN under GroupsDN with members (DNs of
+// people or other groups; at least one, as the schema wants) and returns
+// its DN.
+func (s *Server) AddGroup(cn string, members ...string) string {
+	s.tb.Helper()
+	dn := "cn=" + cn + "," + GroupsDN
+	var b strings.Builder
+	fmt.Fprintf(&b, "dn: %s\nobjectClass: groupOfNames\ncn: %s\n", dn, cn)
+	for _, m := range members {
+		ldifLine(&b, "member", m)
+	}
+	s.Add(b.String())
+	return dn
 }
 
 // ldifLine writes "attr: value", base64 when LDIF needs it (a value that

@@ -1,0 +1,119 @@
+package ldapdir
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/go-ldap/ldap/v3"
+
+	"casreset/service"
+)
+
+var _ service.OperatorDirectory = (*Directory)(nil)
+
+// matchingRuleInChain is Active Directory's LDAP_MATCHING_RULE_IN_CHAIN:
+// memberOf matched through nested groups.
+const matchingRuleInChain = "1.2.840.113556.1.4.1941"
+
+// AuthenticateOperator signs a help-desk operator in against the
+// directory: the service account finds the one entry under the base DN
+// whose UsernameAttr is username, the operator binds as that entry with
+// password on a connection of their own (the service account's stays as it
+// is), and the service account checks that the entry is a member of
+// HelpdeskGroup: through nested groups under Active Directory
+// (LDAP_MATCHING_RULE_IN_CHAIN), directly (the group's member or
+// uniqueMember) otherwise. The operator's staff number is read from the
+// entry, so that they may not act on their own account.
+func (d *Directory) AuthenticateOperator(ctx context.Context, username, password string) (service.Operator, error) {
+	if d.cfg.HelpdeskGroup == "" || username == "" {
+		return service.Operator{}, service.ErrOperatorUnknown
+	}
+	if password == "" {
+		// A simple bind with a DN and no password is an unauthenticated
+		// bind (RFC 4513, 5.1.2), which many servers let succeed.
+		return service.Operator{}, service.ErrOperatorPassword
+	}
+	var dn, staff string
+	err := d.conn.do(ctx, true, func(s session) error {
+		filter := fmt.Sprintf("(%s=%s)", d.cfg.UsernameAttr, ldap.EscapeFilter(username))
+		req := ldap.NewSearchRequest(d.cfg.BaseDN, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
+			2, d.timeLimit(), false, filter, []string{d.cfg.StaffAttr}, nil)
+		res, err := s.Search(req)
+		if ldap.IsErrorWithCode(err, ldap.LDAPResultSizeLimitExceeded) || (err == nil && len(res.Entries) > 1) {
+			d.cfg.Logger.Warn("ldap: several entries have one operator username", "username", username, "attr", d.cfg.UsernameAttr)
+			return local(service.ErrOperatorUnknown)
+		}
+		if err != nil {
+			return err
+		}
+		if len(res.Entries) == 0 {
+			// local: the answer, not the connection, says no.
+			return local(service.ErrOperatorUnknown)
+		}
+		dn, staff = res.Entries[0].DN, res.Entries[0].GetAttributeValue(d.cfg.StaffAttr)
+		return nil
+	})
+	if err != nil {
+		return service.Operator{}, err
+	}
+	if err := d.bindAs(ctx, dn, password); err != nil {
+		return service.Operator{}, err
+	}
+	member, err := d.inHelpdeskGroup(ctx, dn)
+	if err != nil {
+		return service.Operator{}, err
+	}
+	if !member {
+		return service.Operator{}, service.ErrOperatorNotInGroup
+	}
+	return service.Operator{Name: username, Kind: service.DirectoryOperator, StaffNumber: staff}, nil
+}
+
+// bindAs checks password with a simple bind as dn on a new connection,
+// closed at once. Wrong credentials (also a locked or expired account,
+// which directories answer alike) are service.ErrOperatorPassword.
+func (d *Directory) bindAs(ctx context.Context, dn, password string) error {
+	ctx, cancel := context.WithTimeout(ctx, d.cfg.Timeout)
+	defer cancel()
+	c := newConn(d.conn.ep, dn, password, d.cfg.Timeout, d.cfg.Logger)
+	err := c.dial(ctx)
+	if err == nil {
+		c.drop()
+		return nil
+	}
+	if ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidCredentials) {
+		return service.ErrOperatorPassword
+	}
+	return unavailable(err)
+}
+
+// inHelpdeskGroup reports, as the service account, whether the entry dn is
+// a member of the help-desk group.
+func (d *Directory) inHelpdeskGroup(ctx context.Context, dn string) (bool, error) {
+	group := d.cfg.HelpdeskGroup
+	var found bool
+	err := d.conn.do(ctx, true, func(s session) error {
+		var req *ldap.SearchRequest
+		if d.cfg.AD {
+			filter := fmt.Sprintf("(memberOf:%s:=%s)", matchingRuleInChain, ldap.EscapeFilter(group))
+			req = ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases,
+				1, d.timeLimit(), false, filter, []string{"1.1"}, nil)
+		} else {
+			filter := fmt.Sprintf("(|(member=%[1]s)(uniqueMember=%[1]s))", ldap.EscapeFilter(dn))
+			req = ldap.NewSearchRequest(group, ldap.ScopeBaseObject, ldap.NeverDerefAliases,
+				1, d.timeLimit(), false, filter, []string{"1.1"}, nil)
+		}
+		res, err := s.Search(req)
+		if ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
+			d.cfg.Logger.Error("ldap: the help-desk group or the operator's entry is not there; nobody can sign in from the directory",
+				"group", group, "entry", dn)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		found = len(res.Entries) > 0
+		return nil
+	})
+	return found, err
+}
