@@ -188,18 +188,33 @@ const (
 	EventOperatorSignedOut = "session_expired"
 )
 
-// AddOperator adds a local operator with password and a fresh TOTP
-// secret, and returns the enrolment to show them. by says who did it, for
-// the audit.
-func (s *Service) AddOperator(ctx context.Context, c Client, name, password, by string) (TOTPEnrolment, error) {
-	name, ok := NormalizeOperatorName(name)
+// NewOperator is a local operator to add.
+type NewOperator struct {
+	Name     string
+	Password string
+	// StaffNumber is the operator's own account, if they have one: they
+	// may not act on it. Read as step 1 reads a staff number.
+	StaffNumber string
+}
+
+// AddOperator adds a local operator with a fresh TOTP secret, and returns
+// the enrolment to show them. by says who did it, for the audit.
+func (s *Service) AddOperator(ctx context.Context, c Client, o NewOperator, by string) (TOTPEnrolment, error) {
+	name, ok := NormalizeOperatorName(o.Name)
 	if !ok {
 		return TOTPEnrolment{}, refuse(api.CodeInvalidRequest, fmt.Sprintf("An operator's name is 1 to %d of a-z 0-9 . _ - @.", OperatorNameMaxLength))
 	}
-	if err := s.checkOperatorPassword(password); err != nil {
+	var staff string
+	if o.StaffNumber != "" {
+		var err error
+		if staff, err = api.ParseStaffNumber(o.StaffNumber, s.cfg.StaffNumberCase); err != nil {
+			return TOTPEnrolment{}, refuse(api.CodeInvalidRequest, "The operator's own staff number is not a staff number.")
+		}
+	}
+	if err := s.checkOperatorPassword(o.Password); err != nil {
 		return TOTPEnrolment{}, err
 	}
-	hash, err := s.hasher.hash(ctx, password)
+	hash, err := s.hasher.hash(ctx, o.Password)
 	if err != nil {
 		return TOTPEnrolment{}, err
 	}
@@ -210,7 +225,7 @@ func (s *Service) AddOperator(ctx context.Context, c Client, name, password, by 
 	now := s.clock.Now()
 	ev := s.event(c, EventOperatorAdded, "", fmt.Sprintf("operator %s (local): added, by %s", name, by))
 	err = s.store.Update(ctx, func(tx Tx) error {
-		err := tx.InsertOperator(OperatorAccount{Name: name, PasswordHash: hash, TOTPSecret: sealed, CreatedAt: now, UpdatedAt: now})
+		err := tx.InsertOperator(OperatorAccount{Name: name, StaffNumber: staff, PasswordHash: hash, TOTPSecret: sealed, CreatedAt: now, UpdatedAt: now})
 		if err != nil {
 			return err
 		}
@@ -291,6 +306,22 @@ func (s *Service) Operators(ctx context.Context) ([]OperatorAccount, error) {
 		return err
 	})
 	return out, err
+}
+
+// IsLocalOperatorAccount reports whether staffNumber (read as step 1 reads
+// it) is the own account of a local operator: the help desk refuses to act
+// on another operator's account.
+func (s *Service) IsLocalOperatorAccount(ctx context.Context, staffNumber string) (bool, error) {
+	staffNumber, err := api.ParseStaffNumber(staffNumber, s.cfg.StaffNumberCase)
+	if err != nil {
+		return false, nil
+	}
+	var list []OperatorAccount
+	err = s.store.View(ctx, func(tx Tx) error {
+		list, err = tx.OperatorsWithStaffNumber(staffNumber)
+		return err
+	})
+	return len(list) > 0, err
 }
 
 func (s *Service) newSealedTOTP(ctx context.Context, name string) (secret, sealed []byte, err error) {

@@ -123,7 +123,7 @@ func (s *Service) checkOperator(ctx context.Context, name, password, code string
 	if !fresh {
 		return Operator{}, tag + "authenticator code used already", nil
 	}
-	return Operator{Name: name, Kind: LocalOperator}, "", nil
+	return Operator{Name: name, Kind: LocalOperator, StaffNumber: acct.StaffNumber}, "", nil
 }
 
 // checkDirectoryOperator asks the directory about a name that is no local
@@ -133,7 +133,11 @@ func (s *Service) checkOperator(ctx context.Context, name, password, code string
 func (s *Service) checkDirectoryOperator(ctx context.Context, name, password string) (Operator, string, error) {
 	od, ok := s.dir.(OperatorDirectory)
 	if !ok {
-		if _, err := s.hasher.verify(ctx, password, s.dummyHash()); err != nil {
+		dummy, err := s.dummyHash()
+		if err != nil {
+			return Operator{}, "", err
+		}
+		if _, err := s.hasher.verify(ctx, password, dummy); err != nil {
 			return Operator{}, "", err
 		}
 		return Operator{}, "operator sign-in: unknown username", nil
@@ -151,20 +155,20 @@ func (s *Service) checkDirectoryOperator(ctx context.Context, name, password str
 	return who, "", nil
 }
 
-var (
-	dummyOnce sync.Once
-	dummy     string
-)
+// dummyHashes holds, per HashParams, a hash of nothing anyone types,
+// verified for unknown names.
+var dummyHashes sync.Map
 
-// dummyHash is a hash of nothing anyone types, verified for unknown names.
-func (s *Service) dummyHash() string {
-	dummyOnce.Do(func() {
-		h, err := HashPassword("\x00no operator\x00", s.cfg.PasswordHash)
-		if err == nil {
-			dummy = h
-		}
-	})
-	return dummy
+func (s *Service) dummyHash() (string, error) {
+	if h, ok := dummyHashes.Load(s.cfg.PasswordHash); ok {
+		return h.(string), nil
+	}
+	h, err := HashPassword("\x00no operator\x00", s.cfg.PasswordHash)
+	if err != nil {
+		return "", err
+	}
+	dummyHashes.Store(s.cfg.PasswordHash, h)
+	return h, nil
 }
 
 // openSession stores a new session of who and hands out its token.

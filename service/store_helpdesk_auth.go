@@ -17,6 +17,9 @@ type HelpdeskAuthTx interface {
 	Operator(name string) (OperatorAccount, error)
 	// Operators lists the local operators by name.
 	Operators() ([]OperatorAccount, error)
+	// OperatorsWithStaffNumber lists the local operators whose own
+	// account is staffNumber (compared exactly).
+	OperatorsWithStaffNumber(staffNumber string) ([]OperatorAccount, error)
 	// SetOperatorTOTP replaces an operator's TOTP secret and forgets the
 	// last step used (ErrNotFound).
 	SetOperatorTOTP(name string, sealedSecret []byte, at time.Time) error
@@ -46,7 +49,10 @@ type HelpdeskAuthTx interface {
 // OperatorAccount is a local operator: kept by resetd, signing in with a
 // password and a TOTP code.
 type OperatorAccount struct {
-	Name         string // as NormalizeOperatorName gives it
+	Name string // as NormalizeOperatorName gives it
+	// StaffNumber is the operator's own account, which they may not act
+	// on; empty when they have none or it was not given.
+	StaffNumber  string
 	PasswordHash string // Argon2id, PHC string
 	// TOTPSecret is the RFC 6238 secret sealed with a key derived from the
 	// code key (sealTOTPSecret): a copy of the database alone does not

@@ -12,6 +12,7 @@ import (
 	"github.com/skip2/go-qrcode"
 	"golang.org/x/term"
 
+	"casreset/api"
 	"casreset/service"
 )
 
@@ -42,6 +43,7 @@ type operatorFlags struct {
 	storeFlags
 	codeKeyFile string
 	qr          string
+	staffCase   api.StaffNumberCase // of --staff-number
 }
 
 func (f *operatorFlags) define(c *command, enrols bool) {
@@ -56,6 +58,9 @@ func (f *operatorFlags) define(c *command, enrols bool) {
 // service opens the store and a service over it, with the code key.
 func (f *operatorFlags) service(ctx context.Context, mustExist bool) (*service.Service, service.Store, error) {
 	cfg := service.DefaultConfig()
+	if f.staffCase != "" {
+		cfg.StaffNumberCase = f.staffCase
+	}
 	if f.codeKeyFile != "" {
 		var err error
 		if cfg.CodeKey, err = readCodeKey(f.codeKeyFile); err != nil {
@@ -81,6 +86,8 @@ const operatorsAbout = "Local operators sign in to the help desk (casreset --hel
 func addOperator(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var f operatorFlags
 	var fromStdin bool
+	var staff string
+	var staffCase api.StaffNumberCase
 	def := service.DefaultOperatorAuthConfig()
 	c := newCommand("operators add", "resetd operators add --data DIR [--password-stdin] NAME",
 		operatorsAbout+"\n\n"+
@@ -92,6 +99,8 @@ func addOperator(ctx context.Context, args []string, getenv func(string) string,
 		stderr)
 	f.define(c, true)
 	c.fs.BoolVar(&fromStdin, "password-stdin", false, "read the password from standard input (one line) instead of the terminal")
+	c.fs.StringVar(&staff, "staff-number", "", "the operator's own staff `number`, if they have an account: the help desk refuses to act on it, by them or by other operators")
+	defineStaffNumberCase(c, &staffCase)
 	if err := c.parse(args, getenv); err != nil {
 		return err
 	}
@@ -109,12 +118,18 @@ func addOperator(ctx context.Context, args []string, getenv func(string) string,
 	if err != nil {
 		return err
 	}
+	if staff != "" {
+		if staff, err = staffNumberArg("operators add: --staff-number", staff, staffCase); err != nil {
+			return err
+		}
+	}
+	f.staffCase = staffCase
 	svc, store, err := f.service(ctx, false)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	en, err := svc.AddOperator(ctx, cliClient("resetd operators add"), name, password, commandLineUser())
+	en, err := svc.AddOperator(ctx, cliClient("resetd operators add"), service.NewOperator{Name: name, Password: password, StaffNumber: staff}, commandLineUser())
 	if err != nil {
 		return err
 	}
@@ -207,9 +222,10 @@ func listOperators(ctx context.Context, args []string, getenv func(string) strin
 		return nil
 	}
 	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "NAME\tADDED (UTC)\tCHANGED (UTC)")
+	fmt.Fprintln(w, "NAME\tSTAFF NUMBER\tADDED (UTC)\tCHANGED (UTC)")
 	for _, o := range list {
-		fmt.Fprintf(w, "%s\t%s\t%s\n", o.Name, o.CreatedAt.Format("2006-01-02 15:04"), o.UpdatedAt.Format("2006-01-02 15:04"))
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", o.Name, orDefault(o.StaffNumber, "-"),
+			o.CreatedAt.Format("2006-01-02 15:04"), o.UpdatedAt.Format("2006-01-02 15:04"))
 	}
 	return w.Flush()
 }

@@ -78,7 +78,7 @@ func signInAs(t *testing.T, data string, codeKey []byte, name, secret string, at
 func TestOperatorsAddListResetRemove(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "data")
 	withStdin(t, cliOperatorPassword+"\n")
-	out, _, err := runCmd(t, nil, "operators", "add", "--data", data, "--password-stdin", "Alice")
+	out, _, err := runCmd(t, nil, "operators", "add", "--data", data, "--password-stdin", "--staff-number", " 12345678 ", "Alice")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestOperatorsAddListResetRemove(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 2 || !strings.HasPrefix(lines[1], "alice ") {
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 2 || !strings.HasPrefix(lines[1], "alice ") || !strings.Contains(lines[1], " 12345678 ") {
 		t.Errorf("list: %q, want alice alone", out)
 	}
 

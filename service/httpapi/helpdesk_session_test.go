@@ -18,7 +18,7 @@ const operatorPassword = "correct horse battery"
 // returns their TOTP secret, as their authenticator app holds it.
 func (h *harness) addOperator(name string) string {
 	h.t.Helper()
-	en, err := h.svc.AddOperator(h.t.Context(), service.Client{}, name, operatorPassword, "the test")
+	en, err := h.svc.AddOperator(h.t.Context(), service.Client{}, service.NewOperator{Name: name, Password: operatorPassword}, "the test")
 	if err != nil {
 		h.t.Fatalf("AddOperator(%s): %v", name, err)
 	}
@@ -261,6 +261,29 @@ func TestOperatorSignInsAreLimitedPerAddress(t *testing.T) {
 	p := problem(t, h.do(signInReq("erin", operatorPassword, "123456")), api.CodeRateLimited)
 	if p.RetryAfter != 15*60+1 {
 		t.Errorf("retry_after %d, want %d", p.RetryAfter, 15*60+1)
+	}
+}
+
+// A local operator added with their own staff number carries it, so that
+// the help desk keeps them off their own account and others off theirs.
+func TestLocalOperatorsOwnAccount(t *testing.T) {
+	h := newHarness(t)
+	en, err := h.svc.AddOperator(t.Context(), service.Client{}, service.NewOperator{Name: "carol", Password: operatorPassword, StaffNumber: " " + acctMail.StaffNumber}, "the test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := h.signIn("carol", operatorPassword, h.totp(en.Secret))
+	op, err := h.svc.OperatorOfSession(t.Context(), service.Client{}, s.SessionToken)
+	if err != nil || op != (service.Operator{Name: "carol", Kind: service.LocalOperator, StaffNumber: acctMail.StaffNumber}) {
+		t.Errorf("operator %+v %v", op, err)
+	}
+	for staff, want := range map[string]bool{acctMail.StaffNumber: true, acctBoth.StaffNumber: false} {
+		if got, err := h.svc.IsLocalOperatorAccount(t.Context(), staff); err != nil || got != want {
+			t.Errorf("IsLocalOperatorAccount(%s) = %v %v, want %v", staff, got, err, want)
+		}
+	}
+	if _, err := h.svc.AddOperator(t.Context(), service.Client{}, service.NewOperator{Name: "dave", Password: operatorPassword, StaffNumber: "no such/number"}, "the test"); api.ErrorCode(err) != api.CodeInvalidRequest {
+		t.Errorf("a staff number that is none: %v", err)
 	}
 }
 

@@ -2,6 +2,7 @@ package ldapdir
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/go-ldap/ldap/v3"
@@ -116,4 +117,30 @@ func (d *Directory) inHelpdeskGroup(ctx context.Context, dn string) (bool, error
 		return nil
 	})
 	return found, err
+}
+
+// IsOperatorAccount reports whether the account of staffNumber is a
+// help-desk operator's: a member of HelpdeskGroup, as AuthenticateOperator
+// checks it. The help desk refuses to act on another operator's account.
+// Without a group there are no directory operators.
+func (d *Directory) IsOperatorAccount(ctx context.Context, staffNumber string) (bool, error) {
+	if d.cfg.HelpdeskGroup == "" {
+		return false, nil
+	}
+	var dn string
+	err := d.conn.do(ctx, true, func(s session) error {
+		e, err := d.findStaff(s, staffNumber)
+		if err != nil {
+			return err
+		}
+		dn = e.DN
+		return nil
+	})
+	if errors.Is(err, service.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return d.inHelpdeskGroup(ctx, dn)
 }

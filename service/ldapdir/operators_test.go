@@ -86,6 +86,20 @@ func TestDirectoryOperatorsLeaveWithTheGroup(t *testing.T) {
 	}
 }
 
+func TestOperatorsAccountsAreTheGroupMembers(t *testing.T) {
+	_, cfg, _ := operatorDirectory(t)
+	d := open(t, cfg)
+	for staff, want := range map[string]bool{hana.StaffNumber: true, sam.StaffNumber: false, "79999999": false} {
+		if got, err := d.IsOperatorAccount(context.Background(), staff); err != nil || got != want {
+			t.Errorf("IsOperatorAccount(%s) = %v %v, want %v", staff, got, err, want)
+		}
+	}
+	cfg.HelpdeskGroup = ""
+	if got, err := open(t, cfg).IsOperatorAccount(context.Background(), hana.StaffNumber); err != nil || got {
+		t.Errorf("with no help-desk group: %v %v, want false", got, err)
+	}
+}
+
 func TestNoDirectoryOperatorsWithoutAGroup(t *testing.T) {
 	_, cfg, _ := operatorDirectory(t)
 	cfg.HelpdeskGroup = ""

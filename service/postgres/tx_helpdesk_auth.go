@@ -10,9 +10,9 @@ import (
 
 // InsertOperator refuses a taken name with service.ErrOperatorExists.
 func (t *tx) InsertOperator(o service.OperatorAccount) error {
-	tag, err := t.exec(`INSERT INTO operators (name, password_hash, totp_secret, totp_last_step, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING`,
-		o.Name, o.PasswordHash, o.TOTPSecret, o.TOTPLastStep, dbTime(o.CreatedAt), dbTime(o.UpdatedAt))
+	tag, err := t.exec(`INSERT INTO operators (name, staff_number, password_hash, totp_secret, totp_last_step, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (name) DO NOTHING`,
+		o.Name, o.StaffNumber, o.PasswordHash, o.TOTPSecret, o.TOTPLastStep, dbTime(o.CreatedAt), dbTime(o.UpdatedAt))
 	if err != nil {
 		return dbError("insert operator", err)
 	}
@@ -22,11 +22,11 @@ func (t *tx) InsertOperator(o service.OperatorAccount) error {
 	return nil
 }
 
-const operatorColumns = `name, password_hash, totp_secret, totp_last_step, created_at, updated_at`
+const operatorColumns = `name, staff_number, password_hash, totp_secret, totp_last_step, created_at, updated_at`
 
 func scanOperator(row pgx.Row) (service.OperatorAccount, error) {
 	var o service.OperatorAccount
-	err := row.Scan(&o.Name, &o.PasswordHash, &o.TOTPSecret, &o.TOTPLastStep, timeCol{&o.CreatedAt}, timeCol{&o.UpdatedAt})
+	err := row.Scan(&o.Name, &o.StaffNumber, &o.PasswordHash, &o.TOTPSecret, &o.TOTPLastStep, timeCol{&o.CreatedAt}, timeCol{&o.UpdatedAt})
 	return o, err
 }
 
@@ -39,7 +39,18 @@ func (t *tx) Operator(name string) (service.OperatorAccount, error) {
 }
 
 func (t *tx) Operators() ([]service.OperatorAccount, error) {
-	rows, err := t.query(`SELECT ` + operatorColumns + ` FROM operators ORDER BY name COLLATE "C"`)
+	return t.operators(`SELECT ` + operatorColumns + ` FROM operators ORDER BY name COLLATE "C"`)
+}
+
+func (t *tx) OperatorsWithStaffNumber(staffNumber string) ([]service.OperatorAccount, error) {
+	if staffNumber == "" {
+		return nil, nil
+	}
+	return t.operators(`SELECT `+operatorColumns+` FROM operators WHERE staff_number = $1 ORDER BY name COLLATE "C"`, staffNumber)
+}
+
+func (t *tx) operators(query string, args ...any) ([]service.OperatorAccount, error) {
+	rows, err := t.query(query, args...)
 	if err != nil {
 		return nil, dbError("list operators", err)
 	}

@@ -9,9 +9,9 @@ import (
 
 // InsertOperator refuses a taken name with service.ErrOperatorExists.
 func (t *tx) InsertOperator(o service.OperatorAccount) error {
-	res, err := t.exec(`INSERT INTO operators (name, password_hash, totp_secret, totp_last_step, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING`,
-		o.Name, o.PasswordHash, o.TOTPSecret, o.TOTPLastStep, dbTime(o.CreatedAt), dbTime(o.UpdatedAt))
+	res, err := t.exec(`INSERT INTO operators (name, staff_number, password_hash, totp_secret, totp_last_step, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING`,
+		o.Name, o.StaffNumber, o.PasswordHash, o.TOTPSecret, o.TOTPLastStep, dbTime(o.CreatedAt), dbTime(o.UpdatedAt))
 	n, err := affected("insert operator", res, err)
 	if err == nil && n == 0 {
 		return service.ErrOperatorExists
@@ -19,13 +19,13 @@ func (t *tx) InsertOperator(o service.OperatorAccount) error {
 	return err
 }
 
-const operatorColumns = `name, password_hash, totp_secret, totp_last_step, created_at, updated_at`
+const operatorColumns = `name, staff_number, password_hash, totp_secret, totp_last_step, created_at, updated_at`
 
 type operatorRow interface{ Scan(dest ...any) error }
 
 func scanOperator(row operatorRow) (service.OperatorAccount, error) {
 	var o service.OperatorAccount
-	err := row.Scan(&o.Name, &o.PasswordHash, &o.TOTPSecret, &o.TOTPLastStep, timeCol{&o.CreatedAt}, timeCol{&o.UpdatedAt})
+	err := row.Scan(&o.Name, &o.StaffNumber, &o.PasswordHash, &o.TOTPSecret, &o.TOTPLastStep, timeCol{&o.CreatedAt}, timeCol{&o.UpdatedAt})
 	return o, err
 }
 
@@ -38,7 +38,18 @@ func (t *tx) Operator(name string) (service.OperatorAccount, error) {
 }
 
 func (t *tx) Operators() ([]service.OperatorAccount, error) {
-	rows, err := t.query(`SELECT ` + operatorColumns + ` FROM operators ORDER BY name`)
+	return t.operators(`SELECT ` + operatorColumns + ` FROM operators ORDER BY name`)
+}
+
+func (t *tx) OperatorsWithStaffNumber(staffNumber string) ([]service.OperatorAccount, error) {
+	if staffNumber == "" {
+		return nil, nil
+	}
+	return t.operators(`SELECT `+operatorColumns+` FROM operators WHERE staff_number = ? ORDER BY name`, staffNumber)
+}
+
+func (t *tx) operators(query string, args ...any) ([]service.OperatorAccount, error) {
+	rows, err := t.query(query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list operators: %w", err)
 	}

@@ -9,7 +9,7 @@ import (
 )
 
 var operatorAlice = service.OperatorAccount{
-	Name: "alice", PasswordHash: "$argon2id$v=19$m=64,t=1,p=1$c2FsdA$a2V5",
+	Name: "alice", StaffNumber: "T1234567", PasswordHash: "$argon2id$v=19$m=64,t=1,p=1$c2FsdA$a2V5",
 	TOTPSecret: []byte{1, 2, 3, 0, 255}, CreatedAt: t0, UpdatedAt: t0.Add(time.Second).In(hongKong),
 }
 
@@ -48,6 +48,21 @@ var helpdeskAuthTests = []test{
 			names = append(names, o.Name)
 		}
 		assertEqual(t, "names", names, []string{"alice", "bob", "carol"})
+	}},
+	{"OperatorsByTheirOwnStaffNumber", func(t *testing.T, s service.Store) {
+		for _, o := range []struct{ name, staff string }{{"carol", "T7654321"}, {"alice", "T1234567"}, {"bob", ""}, {"dave", "T1234567"}} {
+			op := operatorAlice
+			op.Name, op.StaffNumber = o.name, o.staff
+			update(t, s, func(tx service.Tx) error { return tx.InsertOperator(op) })
+		}
+		for staff, want := range map[string][]string{"T1234567": {"alice", "dave"}, "T7654321": {"carol"}, "t1234567": nil, "": nil} {
+			list := read(t, s, func(tx service.Tx) ([]service.OperatorAccount, error) { return tx.OperatorsWithStaffNumber(staff) })
+			var names []string
+			for _, o := range list {
+				names = append(names, o.Name)
+			}
+			assertEqual(t, "operators of "+staff, names, want)
+		}
 	}},
 	{"TOTPStepIsUsedOnce", func(t *testing.T, s service.Store) {
 		update(t, s, func(tx service.Tx) error { return tx.InsertOperator(operatorAlice) })

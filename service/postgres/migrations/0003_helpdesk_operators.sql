@@ -3,15 +3,18 @@
 
 -- totp_secret is sealed with a key derived from the code key (AES-256-GCM,
 -- bound to the name); totp_last_step is the 30-second step of the last
--- code accepted, so that each code works once.
+-- code accepted, so that each code works once. staff_number is the
+-- operator's own account, if they have one, which they may not act on.
 CREATE TABLE operators (
 	name           text PRIMARY KEY,
+	staff_number   text NOT NULL DEFAULT '',
 	password_hash  text NOT NULL,
 	totp_secret    bytea NOT NULL,
 	totp_last_step bigint NOT NULL DEFAULT 0,
 	created_at     timestamptz NOT NULL,
 	updated_at     timestamptz NOT NULL
 );
+CREATE INDEX operators_by_staff_number ON operators (staff_number) WHERE staff_number <> '';
 
 -- id is the hex SHA-256 of the session token. No foreign key to operators:
 -- directory operators are not kept here.
