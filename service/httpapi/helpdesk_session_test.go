@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -306,4 +307,28 @@ func TestOperatorSessionsEndWithTheOperator(t *testing.T) {
 		t.Fatal(err)
 	}
 	problem(t, h.do(signOutReq(s.SessionToken)), api.CodeOperatorAuthFailed)
+}
+
+// Sign-ins are counted before they are checked, so that many at once do
+// not get past the limit while their passwords are being hashed.
+func TestConcurrentSignInsStopAtTheLimit(t *testing.T) {
+	h := newHarness(t)
+	secret := h.addOperator("alice")
+	code := h.totp(secret)
+	statuses := make(chan int, 12)
+	var wg sync.WaitGroup
+	for i := range 12 {
+		wg.Go(func() {
+			statuses <- h.do(signInReq("alice", "wrong password "+strconv.Itoa(i), code)).StatusCode
+		})
+	}
+	wg.Wait()
+	close(statuses)
+	got := map[int]int{}
+	for s := range statuses {
+		got[s]++
+	}
+	if got[http.StatusUnauthorized] != 5 || got[http.StatusTooManyRequests] != 7 {
+		t.Errorf("statuses %v, want 5 × 401 and 7 × 429", got)
+	}
 }

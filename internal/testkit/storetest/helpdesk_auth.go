@@ -89,6 +89,20 @@ var helpdeskAuthTests = []test{
 			t.Error("a step of an operator that does not exist: accepted")
 		}
 	}},
+	{"ConcurrentUsesOfOneTOTPStep", func(t *testing.T, s service.Store) {
+		update(t, s, func(tx service.Tx) error { return tx.InsertOperator(operatorAlice) })
+		got := concurrently(t, 8, func(int) (bool, error) {
+			var fresh bool
+			err := s.Update(t.Context(), func(tx service.Tx) (err error) {
+				fresh, err = tx.UseOperatorTOTPStep("alice", 42, t0)
+				return err
+			})
+			return fresh, err
+		})
+		if n := count(got, true); n != 1 {
+			t.Errorf("%d of 8 concurrent uses of one step succeeded, want 1", n)
+		}
+	}},
 	{"NewTOTPSecretForgetsTheLastStep", func(t *testing.T, s service.Store) {
 		o := operatorAlice
 		o.TOTPLastStep = 500
