@@ -12,6 +12,8 @@ cd "$(dirname "$0")/.."
 #   dbus dbus-x11 gnome-keyring                              the keyring tests' private session
 #   postgresql                                               the PostgreSQL store tests
 #   slapd ldap-utils                                         the LDAP directory tests
+#   samba samba-ad-dc samba-ad-provision krb5-user winbind
+#   ldb-tools smbclient                                      the Active Directory tests (a Samba AD DC)
 #   gcc-mingw-w64-x86-64                                     the Windows cross-build
 #   wine wine64                                              the Windows tests under Wine (test/windows)
 #   wixl msitools                                            the MSI (make package) and its tests
@@ -25,6 +27,7 @@ packages=(
   dbus dbus-x11 gnome-keyring
   postgresql
   slapd ldap-utils
+  samba samba-ad-dc samba-ad-provision krb5-user winbind ldb-tools smbclient
   gcc-mingw-w64-x86-64
   wine wine64
   wixl msitools
@@ -48,12 +51,27 @@ if [ ${#missing[@]} -gt 0 ]; then
   # slapd asks for an admin password on install; the tests start their own
   # slapd from a temporary configuration, so the packaged one is not used.
   echo "slapd slapd/no_configuration boolean true" | $sudo debconf-set-selections
+  # The packaged daemons (Samba's above all, which would take ports 88,
+  # 389 and 445) must not start: the tests run their own. Debian's
+  # policy-rc.d says so to the packages' scripts for the time of the
+  # install, unless the machine has one already (containers do).
+  own_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+    $sudo chmod 755 /usr/sbin/policy-rc.d
+    own_policy=1
+    trap '$sudo rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  # The packaged PostgreSQL and slapd services are not used by the tests;
+  if [ -n "$own_policy" ]; then
+    $sudo rm -f /usr/sbin/policy-rc.d
+    trap - EXIT
+  fi
+  # The packaged PostgreSQL, slapd and Samba services are not used by the tests;
   # stop them so they hold no ports.
   if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
-    $sudo systemctl disable --now postgresql slapd >/dev/null 2>&1 || true
+    $sudo systemctl disable --now postgresql slapd samba-ad-dc smbd nmbd winbind >/dev/null 2>&1 || true
   fi
 else
   echo "deps: Debian packages present"
