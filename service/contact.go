@@ -33,17 +33,19 @@ var (
 )
 
 // NormalizeMobile turns a mobile number as people write it into E.164.
-// Spaces, dashes, dots and parentheses are ignored. "+852 9123 4567",
+// Spaces, dashes, dots and parentheses are ignored; a plus may come only
+// before the first digit. "+852 9123 4567", "(+852) 9123 4567",
 // "00852 9123 4567", "852-9123-4567" and "9123 4567" all give
 // "+85291234567"; a number with another country code ("+44 7700 900123",
 // "0044…") keeps it. Anything else is ErrInvalidMobile.
 func NormalizeMobile(s string) (string, error) {
 	var b strings.Builder
-	for i, r := range strings.TrimSpace(s) {
+	for _, r := range strings.TrimSpace(s) {
 		switch {
 		case r >= '0' && r <= '9':
 			b.WriteRune(r)
-		case r == '+' && i == 0:
+		case r == '+' && b.Len() == 0:
+			// Before any digit, also inside a parenthesis: "(+852) …".
 			b.WriteRune(r)
 		case unicode.IsSpace(r), r == '-', r == '.', r == '(', r == ')':
 		default:

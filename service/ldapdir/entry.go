@@ -117,22 +117,41 @@ func fileTimeEnd(value string, loc *time.Location) (string, error) {
 }
 
 // mobileFilter finds entries whose mobile attribute may hold e164 in a
-// format people write: the exact E.164 form, without the plus, with 00,
-// the national number alone, grouped by spaces or dashes, and any value
-// ending in the last eight digits. Callers keep only the entries whose
-// stored number normalises to e164.
+// format people write (mobileForms), or any value ending in the last eight
+// digits. Callers keep only the entries whose stored number normalises to
+// e164.
 //
 // OpenLDAP's mobile attribute matches with telephoneNumberMatch, which
 // ignores spaces and dashes, so every spacing is found there. Directories
 // that compare mobile as plain text (Active Directory) find only the
-// formats listed here; a number stored as, say, "9 1 2 3 4 5 6 7" is found
-// there only by its staff number, not by its contact.
+// formats listed in mobileForms; a number stored as, say, "9 1 2 3 4 5 6 7"
+// is found there only by its staff number, not by its contact.
 func mobileFilter(attr, e164 string) string {
+	var f strings.Builder
+	f.WriteString("(|")
+	for _, v := range mobileForms(e164) {
+		fmt.Fprintf(&f, "(%s=%s)", attr, ldap.EscapeFilter(v))
+	}
+	tail := strings.TrimPrefix(e164, "+")
+	if len(tail) > 8 {
+		tail = tail[len(tail)-8:]
+	}
+	fmt.Fprintf(&f, "(%s=*%s)", attr, ldap.EscapeFilter(tail))
+	f.WriteString(")")
+	return f.String()
+}
+
+// mobileForms are the ways people store e164: the exact E.164 form, with
+// 00, and for Hong Kong numbers without the plus, the national number
+// alone and grouped by spaces or dashes, with the country code written in
+// the usual ways. Each normalises to e164 (service.NormalizeMobile).
+func mobileForms(e164 string) []string {
 	digits := strings.TrimPrefix(e164, "+")
-	values := []string{e164, digits, "00" + digits}
+	forms := []string{e164, "00" + digits}
 	if national, ok := strings.CutPrefix(digits, "852"); ok && len(national) == 8 {
 		a, b := national[:4], national[4:]
-		values = append(values,
+		forms = append(forms,
+			digits, // other countries' numbers without the plus read as national ones
 			national,
 			a+" "+b,
 			a+"-"+b,
@@ -142,19 +161,9 @@ func mobileFilter(attr, e164 string) string {
 			"+852 "+a+"-"+b,
 			"852 "+a+" "+b,
 			"(852) "+a+" "+b,
+			"(852) "+a+"-"+b,
 			"(+852) "+a+" "+b,
 		)
 	}
-	var f strings.Builder
-	f.WriteString("(|")
-	for _, v := range values {
-		fmt.Fprintf(&f, "(%s=%s)", attr, ldap.EscapeFilter(v))
-	}
-	tail := digits
-	if len(tail) > 8 {
-		tail = tail[len(tail)-8:]
-	}
-	fmt.Fprintf(&f, "(%s=*%s)", attr, ldap.EscapeFilter(tail))
-	f.WriteString(")")
-	return f.String()
+	return forms
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"casreset/service"
 )
 
 func TestContractEnd(t *testing.T) {
@@ -64,6 +66,8 @@ func TestMobileFilter(t *testing.T) {
 		"(mobile=+852 9123 4567)",
 		"(mobile=+852-9123-4567)",
 		`(mobile=\28852\29 9123 4567)`, // parentheses escaped
+		`(mobile=\28852\29 9123-4567)`,
+		`(mobile=\28+852\29 9123 4567)`,
 		"(mobile=*91234567)",
 	} {
 		if !strings.Contains(f, want) {
@@ -78,5 +82,23 @@ func TestMobileFilter(t *testing.T) {
 	if strings.Contains(other, "(mobile=00900123)") || !strings.Contains(other, "(mobile=*00900123)") ||
 		!strings.Contains(other, "(mobile=00447700900123)") {
 		t.Errorf("filter for another country %s", other)
+	}
+}
+
+// Every form the filter searches for must be one the service reads back
+// as the same number, or the entry it finds would be dropped.
+func TestEveryFormTheMobileFilterSearchesForNormalisesBack(t *testing.T) {
+	for _, e164 := range []string{"+85291234011", "+447700900123"} {
+		forms := mobileForms(e164)
+		if len(forms) < 2 {
+			t.Fatalf("mobileForms(%s) = %q", e164, forms)
+		}
+		for _, form := range forms {
+			t.Run(form, func(t *testing.T) {
+				if got, err := service.NormalizeMobile(form); err != nil || got != e164 {
+					t.Errorf("NormalizeMobile(%q) = %q, %v; want %s", form, got, err, e164)
+				}
+			})
+		}
 	}
 }
