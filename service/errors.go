@@ -53,7 +53,12 @@ func (s *Service) public(c Client, op string, err error) *api.Error {
 		return &out
 	}
 	var out *api.Error
-	if unavailable(err) {
+	var missing *MissingRightError
+	if errors.As(err, &missing) {
+		s.log.Error("the directory refused the service account a right it needs", "op", op, "reference", c.Reference,
+			"right", missing.Right, "on", missing.On, "error", err)
+		out = refuse(api.CodeUnavailable, detailUnavailable)
+	} else if unavailable(err) {
 		s.log.Warn("dependency unavailable", "op", op, "reference", c.Reference, "error", err)
 		out = refuse(api.CodeUnavailable, detailUnavailable)
 	} else {

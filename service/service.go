@@ -90,13 +90,21 @@ func (s *Service) Policy() api.Policy { return s.cfg.Policy.API() }
 // Config returns the service's configuration.
 func (s *Service) Config() Config { return s.cfg }
 
-// Ready reports whether the store and the directory are reachable.
+// Ready reports whether the store and the directory are reachable, and
+// whether the directory's service account holds the rights the service
+// needs (where the directory can tell).
 func (s *Service) Ready(ctx context.Context) error {
 	if err := s.store.Ping(ctx); err != nil {
 		s.log.Warn("store not ready", "error", err)
 		return refuse(api.CodeUnavailable, detailUnavailable)
 	}
 	if err := s.dir.Ping(ctx); err != nil {
+		var missing *MissingRightError
+		if errors.As(err, &missing) {
+			// Monitoring learns which right; the base DN stays in the log.
+			s.log.Error("directory not ready: the service account lacks a right", "right", missing.Right, "on", missing.On, "error", err)
+			return refuse(api.CodeUnavailable, fmt.Sprintf("The directory's service account lacks the right %q; IT must grant it.", missing.Right))
+		}
 		s.log.Warn("directory not ready", "error", err)
 		return refuse(api.CodeUnavailable, detailUnavailable)
 	}

@@ -134,6 +134,13 @@ func (h *handler) routes() {
 	h.handle("DELETE /v1/helpdesk/sessions/current", h.signedIn(h.signOut)) // 204
 
 	h.handle("GET /healthz", h.healthz)
+	// GET /readyz is 200 {"status":"ready"}, or 503 unavailable when the
+	// database or the directory cannot be reached, or when the directory's
+	// service account lacks a right that resets need (Active Directory:
+	// Reset Password on the staff entries under the base DN); the detail
+	// then names the right, and the log also says where. A password write
+	// refused for want of a right (LDAP 50) is 503 unavailable too, logged
+	// as an error naming the right.
 	h.handle("GET /readyz", h.readyz)
 	// GET /metrics is not here: MetricsHandler serves it on a listener of
 	// its own (resetd serve --metrics-addr), and this one answers 404.

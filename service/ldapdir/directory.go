@@ -29,6 +29,7 @@ type Directory struct {
 	info   *serverInfo // the root DSE, once read
 
 	psoUnreadable atomic.Bool // logged once: fine-grained policies cannot be read
+	rightsUnknown atomic.Bool // logged once: the rights check cannot tell
 }
 
 var (
@@ -180,6 +181,10 @@ func (d *Directory) SetPassword(ctx context.Context, staffNumber, password strin
 		_, err := s.PasswordModify(ldap.NewPasswordModifyRequest(dn, "", password))
 		return passwordError(err, false)
 	})
+	var missing *service.MissingRightError
+	if errors.As(err, &missing) {
+		missing.On = d.cfg.BaseDN
+	}
 	var refused *refusalError
 	if errors.As(err, &refused) {
 		// The domain passes the refusal on as it is; the directory's own
@@ -191,7 +196,9 @@ func (d *Directory) SetPassword(ctx context.Context, staffNumber, password strin
 }
 
 // Ping reads the base entry as the service account: the directory is up,
-// the account may bind and the base DN exists.
+// the account may bind and the base DN exists. On Active Directory it also
+// checks that the account holds Reset Password on the staff entries
+// (checkResetRight): a *service.MissingRightError when it does not.
 func (d *Directory) Ping(ctx context.Context) error {
 	return d.conn.do(ctx, true, func(s session) error {
 		if _, err := d.serverInfo(s); err != nil {
@@ -199,7 +206,19 @@ func (d *Directory) Ping(ctx context.Context) error {
 		}
 		req := ldap.NewSearchRequest(d.cfg.BaseDN, ldap.ScopeBaseObject, ldap.NeverDerefAliases,
 			1, d.timeLimit(), false, "(objectClass=*)", []string{"1.1"}, nil)
-		_, err := s.Search(req)
+		if _, err := s.Search(req); err != nil {
+			return err
+		}
+		if !d.cfg.AD {
+			return nil
+		}
+		err := d.checkResetRight(s)
+		if errors.Is(err, errCannotTell) {
+			if !d.rightsUnknown.Swap(true) {
+				d.cfg.Logger.Warn("ldap: cannot check that the service account may reset passwords", "base", d.cfg.BaseDN, "err", err)
+			}
+			return nil
+		}
 		return err
 	})
 }

@@ -58,9 +58,10 @@ func adCode(diagnostic string) (uint32, bool) {
 
 // passwordError maps a directory's refusal of a new password. Refusals
 // that are about the password become password_policy or password_reused
-// with a user-safe detail; a missing entry is service.ErrNotFound; anything
-// else (the service account's rights, a misconfigured server) stays an
-// internal error carrying the directory's message for the log.
+// with a user-safe detail; a missing entry is service.ErrNotFound; a
+// service account without the right is a *service.MissingRightError
+// (unavailable); anything else (a misconfigured server) stays an internal
+// error carrying the directory's message for the log.
 func passwordError(err error, ad bool) error {
 	var le *ldap.Error
 	if !errors.As(err, &le) {
@@ -73,6 +74,9 @@ func passwordError(err error, ad bool) error {
 	if le.ResultCode == ldap.LDAPResultNoSuchObject {
 		return fmt.Errorf("ldapdir: the entry went away: %w", service.ErrNotFound)
 	}
+	if le.ResultCode == ldap.LDAPResultInsufficientAccessRights {
+		return missingRight(ad, err)
+	}
 	if ad {
 		if code, ok := adCode(diagnostic); ok {
 			switch code {
@@ -84,7 +88,7 @@ func passwordError(err error, ad bool) error {
 				}
 				return refusal(api.CodePasswordPolicy, detailADPolicy, err)
 			case winAccessDenied:
-				return fmt.Errorf("ldapdir: the service account may not reset passwords: %w", err)
+				return missingRight(true, err)
 			}
 		}
 	}

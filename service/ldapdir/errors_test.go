@@ -41,7 +41,8 @@ func TestPasswordErrorMapsRefusalsToPolicyCodes(t *testing.T) {
 			"0000052D: AtrErr: DSID-03191083, #1:\n\t0: 0000052D: DSID-03191083, problem 1005 (CONSTRAINT_ATT_TYPE), data 0, Att 9005a (unicodePwd)\n"), api.CodePasswordPolicy, nil},
 		{"AD lower-case code", true, ldapErr(19, "0000052d: Constraint violation"), api.CodePasswordPolicy, nil},
 		{"AD access denied", true, ldapErr(50,
-			"00000005: SecErr: DSID-031A11EF, problem 4003 (INSUFF_ACCESS_RIGHTS), data 0\n"), api.CodeInternal, nil},
+			"00000005: SecErr: DSID-031A11EF, problem 4003 (INSUFF_ACCESS_RIGHTS), data 0\n"), api.CodeUnavailable, nil},
+		{"AD access denied without the Windows code", true, ldapErr(50, "insufficient access rights"), api.CodeUnavailable, nil},
 		{"AD over an unencrypted connection", true, ldapErr(53,
 			"0000001F: SvcErr: DSID-031A12D2, problem 5003 (WILL_NOT_PERFORM), data 0\n"), api.CodeInternal, nil},
 		{"AD entry gone", true, ldapErr(32,
@@ -55,7 +56,7 @@ func TestPasswordErrorMapsRefusalsToPolicyCodes(t *testing.T) {
 		{"unchanged", false, ldapErr(19, "Password is not being changed from existing value"), api.CodePasswordReused, nil},
 		{"minimum age", false, ldapErr(19, "Password is too young to change"), api.CodePasswordPolicy, []api.RuleID{api.RuleTooSoon}},
 		{"no diagnostic", false, ldapErr(19, ""), api.CodePasswordPolicy, nil},
-		{"no write access", false, ldapErr(50, "no write access to parent"), api.CodeInternal, nil},
+		{"no write access", false, ldapErr(50, "no write access to parent"), api.CodeUnavailable, nil},
 		{"unwilling", false, ldapErr(53, "unwilling to verify old password"), api.CodeInternal, nil},
 		{"entry gone", false, ldapErr(32, ""), "", nil},
 		// AD's codes mean nothing to other servers.
@@ -67,6 +68,18 @@ func TestPasswordErrorMapsRefusalsToPolicyCodes(t *testing.T) {
 			if tt.want == "" {
 				if !errors.Is(err, service.ErrNotFound) {
 					t.Fatalf("passwordError = %v, want ErrNotFound", err)
+				}
+				return
+			}
+			if tt.want == api.CodeUnavailable {
+				// The service account's rights: unavailable to the person,
+				// the right named for the log.
+				var missing *service.MissingRightError
+				if !errors.As(err, &missing) || !errors.Is(err, service.ErrUnavailable) || missing.Right == "" {
+					t.Fatalf("passwordError = %v, want a MissingRightError", err)
+				}
+				if !strings.Contains(err.Error(), tt.err.Error()) {
+					t.Errorf("the error %q lost the directory's message for the log", err)
 				}
 				return
 			}
@@ -91,6 +104,10 @@ func TestPasswordErrorMapsRefusalsToPolicyCodes(t *testing.T) {
 
 	if err := passwordError(nil, true); err != nil {
 		t.Errorf("passwordError(nil) = %v", err)
+	}
+	var missing *service.MissingRightError
+	if errors.As(passwordError(ldapErr(50, ""), true), &missing); missing == nil || missing.Right != "Reset Password" {
+		t.Errorf("AD's missing right = %+v, want Reset Password", missing)
 	}
 }
 

@@ -21,14 +21,19 @@ type flowHarness struct {
 	svc    *service.Service
 	store  service.Store
 	client service.Client
+	logs   *logBuffer // the service's log
 }
 
 func newFlowHarness(t *testing.T, s *slapdtest.Server, configure ...func(*service.Config)) *flowHarness {
 	t.Helper()
 	cfg, _ := config(t, s)
 	cfg.EndDateAttr = slapdtest.EndTimeAttr
-	dir := open(t, cfg)
+	return newFlowHarnessOn(t, open(t, cfg), configure...)
+}
 
+// newFlowHarnessOn is the domain over a real store and dir.
+func newFlowHarnessOn(t *testing.T, dir service.Directory, configure ...func(*service.Config)) *flowHarness {
+	t.Helper()
 	scfg := service.DefaultConfig()
 	scfg.TestCaptchaAnswer = testCaptchaAnswer
 	for _, f := range configure {
@@ -36,11 +41,12 @@ func newFlowHarness(t *testing.T, s *slapdtest.Server, configure ...func(*servic
 	}
 	store := storetest.SQLite(t)
 	clock := service.NewManualClock(time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC))
-	svc, err := service.New(scfg, store, dir, clock, slog.New(slog.NewTextHandler(t.Output(), nil)))
+	logs := &logBuffer{out: t.Output()}
+	svc, err := service.New(scfg, store, dir, clock, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatalf("service.New: %v", err)
 	}
-	return &flowHarness{t: t, svc: svc, store: store,
+	return &flowHarness{t: t, svc: svc, store: store, logs: logs,
 		client: service.Client{Addr: "127.0.0.1", UserAgent: "ldapdir-test", Reference: "ref-ldap"}}
 }
 

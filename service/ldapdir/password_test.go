@@ -92,12 +92,16 @@ func TestSetPasswordMapsTheDirectorysRefusals(t *testing.T) {
 		}
 	})
 
-	t.Run("a service account without write access is an internal error", func(t *testing.T) {
+	t.Run("a service account without write access is unavailable, naming the right", func(t *testing.T) {
 		cfg, _ := config(t, s)
 		cfg.BindDN, cfg.BindPassword = slapdtest.ReaderDN, slapdtest.ReaderPassword
 		err := open(t, cfg).SetPassword(t.Context(), p.StaffNumber, "Third-Passw0rd-3")
-		if err == nil || api.ErrorCode(err) != api.CodeInternal {
-			t.Fatalf("SetPassword = %v, want an internal error", err)
+		var missing *service.MissingRightError
+		if !errors.As(err, &missing) || !errors.Is(err, service.ErrUnavailable) {
+			t.Fatalf("SetPassword = %v, want a MissingRightError", err)
+		}
+		if missing.Right != "write access to userPassword" || missing.On != slapdtest.BaseDN {
+			t.Errorf("missing right %q on %q", missing.Right, missing.On)
 		}
 	})
 }

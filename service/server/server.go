@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -255,6 +256,19 @@ func (r *Running) startBackground(ctx context.Context, cfg Config, worker *deliv
 		}
 	})
 	r.goBackground(func() { maintain(bgCtx, r.Service, certs, cfg.Clock, cfg, cfg.Log) })
+	r.goBackground(func() { checkReadyAtStart(bgCtx, r.Service, cfg.Log) })
+}
+
+// checkReadyAtStart asks once what /readyz asks (the database and the
+// directory reachable, the directory's service account holding the rights
+// it needs), so that a missing right is in the log from the start, not
+// only once monitoring asks. Ready logs what fails.
+func checkReadyAtStart(ctx context.Context, svc *service.Service, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := svc.Ready(ctx); err == nil {
+		log.Info("ready: database and directory reachable")
+	}
 }
 
 // serve serves HTTPS on ln until Shutdown, which a failure of the server
