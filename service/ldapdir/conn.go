@@ -118,7 +118,8 @@ func (c *conn) run(ctx context.Context, op func(session) error) error {
 func (c *conn) broken(err error) bool {
 	var ae *api.Error
 	var le *localError
-	if errors.Is(err, service.ErrNotFound) || errors.As(err, &ae) || errors.As(err, &le) {
+	var missing *service.MissingRightError
+	if errors.Is(err, service.ErrNotFound) || errors.As(err, &ae) || errors.As(err, &le) || errors.As(err, &missing) {
 		return false
 	}
 	var lde *ldap.Error

@@ -123,6 +123,9 @@ func TestSambaServiceAccountWithoutTheRight(t *testing.T) {
 		if !errors.As(err, &missing) || missing.Right != "Reset Password" || missing.On != sambatest.StaffDN {
 			t.Fatalf("Ping = %v, want Reset Password missing on %s", err, sambatest.StaffDN)
 		}
+		if strings.Contains(dirLogs.String(), "unavailable") {
+			t.Errorf("a missing right was logged as the directory being down:\n%s", dirLogs)
+		}
 	})
 
 	t.Run("the change is unavailable to the person and the log names the right", func(t *testing.T) {
