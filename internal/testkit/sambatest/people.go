@@ -37,22 +37,26 @@ func (dc *DC) addBaseTree() error {
 			return fmt.Errorf("sambatest: adding %s: %w", ou, err)
 		}
 	}
-	for _, a := range []struct{ dn, password string }{{ServiceDN, ServicePassword}, {NoRightDN, NoRightPassword}} {
+	for _, a := range []struct{ dn, password string }{{ServiceDN, ServicePassword}, {NoRightDN, NoRightPassword}, {ResetOnlyDN, ResetOnlyPassword}} {
 		if err := c.Add(userAdd(a.dn, a.password, uacNormalAccount|uacDontExpirePassw)); err != nil {
 			return fmt.Errorf("sambatest: adding %s: %w", a.dn, err)
 		}
 	}
-	sid, err := objectSID(c, ServiceDN)
-	if err != nil {
-		return err
-	}
-	// Reset Password and write lockoutTime, inherited by the user objects
+	// Reset Password, and write lockoutTime, inherited by the user objects
 	// under the staff unit (CIIO: not on the unit itself).
-	sddl := fmt.Sprintf("(OA;CIIO;CR;%[1]s;%[3]s;%[4]s)(OA;CIIO;WP;%[2]s;%[3]s;%[4]s)",
-		resetPasswordRight, lockoutTimeAttr, userClass, sid)
+	resetACE := fmt.Sprintf("(OA;CIIO;CR;%s;%s;%%[1]s)", resetPasswordRight, userClass)
+	unlockACE := fmt.Sprintf("(OA;CIIO;WP;%s;%s;%%[1]s)", lockoutTimeAttr, userClass)
+	var sddl strings.Builder
+	for _, g := range []struct{ dn, aces string }{{ServiceDN, resetACE + unlockACE}, {ResetOnlyDN, resetACE}} {
+		sid, err := objectSID(c, g.dn)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&sddl, g.aces, sid)
+	}
 	if err := dc.run(exec.Command(dc.bins.sambaTool, "dsacl", "set", "-s", dc.smbConf(),
-		"-H", filepath.Join(dc.Dir, "private", "sam.ldb"), "--objectdn="+StaffDN, "--sddl="+sddl)); err != nil {
-		return fmt.Errorf("sambatest: granting the service account its rights: %w", err)
+		"-H", filepath.Join(dc.Dir, "private", "sam.ldb"), "--objectdn="+StaffDN, "--sddl="+sddl.String())); err != nil {
+		return fmt.Errorf("sambatest: granting the service accounts their rights: %w", err)
 	}
 	return nil
 }

@@ -4,7 +4,8 @@
 // password policy set (complexity, history, minimum length, lockout), an
 // organisational unit of staff and a least-privilege service account that
 // holds only the Reset Password right (and write access to lockoutTime, to
-// unlock) on it.
+// unlock) on it, beside one that may only reset and one that may do
+// neither.
 //
 // Provisioning takes 10–30 s, so a test binary shares one controller: its
 // TestMain calls Main, and tests get the controller from Shared and add the
@@ -56,9 +57,13 @@ const (
 	// lockoutTime there, nothing more.
 	ServiceDN       = "CN=resetd," + ServicesDN
 	ServicePassword = "Service-Passw0rd-1"
-	// NoRightDN is a service account without those rights.
+	// NoRightDN is a service account without any of those rights.
 	NoRightDN       = "CN=resetd-noright," + ServicesDN
 	NoRightPassword = "NoRight-Passw0rd-1"
+	// ResetOnlyDN holds Reset Password on StaffDN but may not write
+	// lockoutTime: it cannot unlock.
+	ResetOnlyDN       = "CN=resetd-resetonly," + ServicesDN
+	ResetOnlyPassword = "ResetOnly-Passw0rd-1"
 )
 
 // The domain's password policy (samba-tool domain passwordsettings).

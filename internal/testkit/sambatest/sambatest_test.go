@@ -139,6 +139,19 @@ func TestAccountStatesStopLogins(t *testing.T) {
 		})
 	}
 
+	t.Run("the reset-only account may reset but not unlock", func(t *testing.T) {
+		resetOnly := bindAs(t, dc, sambatest.ResetOnlyDN, sambatest.ResetOnlyPassword)
+		mod := ldap.NewModifyRequest(locked.DN(), nil)
+		mod.Replace("lockoutTime", []string{"0"})
+		if err := resetOnly.Modify(mod); !ldap.IsErrorWithCode(err, ldap.LDAPResultInsufficientAccessRights) {
+			t.Errorf("lockoutTime=0 as the reset-only account = %v, want insufficient access rights", err)
+		}
+		if err := reset(resetOnly, locked.DN(), "Reset-Only-Passw0rd-5"); err != nil {
+			t.Errorf("reset as the reset-only account: %v", err)
+		}
+		locked.Password = "Reset-Only-Passw0rd-5"
+	})
+
 	t.Run("the service account may unlock", func(t *testing.T) {
 		service := bindAs(t, dc, sambatest.ServiceDN, sambatest.ServicePassword)
 		mod := ldap.NewModifyRequest(locked.DN(), nil)
