@@ -182,3 +182,28 @@ func TestSambaDomainPolicyIsCheckedBeforeTheDirectory(t *testing.T) {
 		t.Errorf("bind with the new password: %v", err)
 	}
 }
+
+func TestSambaALockedAccountStaysLockedWhenTheServiceAccountMayNotUnlock(t *testing.T) {
+	dc := sambatest.Shared(t)
+	p := dc.AddStaff(t, sambatest.Person{Mobile: "9123 4041"})
+	dc.LockOut(t, p)
+	cfg, _ := adConfig(t, dc, sambatest.ResetOnlyDN, sambatest.ResetOnlyPassword)
+	h := newFlowHarnessOn(t, open(t, cfg))
+
+	token := h.verified(p.StaffNumber, "+85291234041")
+	res, err := h.svc.SetPassword(t.Context(), h.client, token, "Harbour-Lights-2035")
+	if err != nil {
+		t.Fatalf("SetPassword: %v", err)
+	}
+	if !res.StillLocked {
+		t.Error("the answer does not say the account is still locked")
+	}
+	if err := dc.Bind(p.DN(), "Harbour-Lights-2035"); err == nil {
+		t.Error("the locked account logged in")
+	}
+	// IT Help unlocks it: the new password is the one set.
+	dc.Replace(t, p.DN(), "lockoutTime", "0")
+	if err := dc.Bind(p.DN(), "Harbour-Lights-2035"); err != nil {
+		t.Errorf("bind once unlocked: %v", err)
+	}
+}
