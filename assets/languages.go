@@ -159,6 +159,13 @@ func Lookup(tag string) (Language, bool) {
 // ("zh_CN.UTF-8", "en-GB", "zh-Hant-TW"): the one whose Tag or Also is
 // the longest prefix of it, in whole subtags, else Default.
 func Match(tag string) Language {
+	l, _ := Fit(tag)
+	return l
+}
+
+// Fit is Match that also reports whether a language of the table fits
+// tag; when none does it returns Default and false.
+func Fit(tag string) (Language, bool) {
 	t := normalTag(tag)
 	best, bestLen := Default(), 0
 	for _, l := range languages {
@@ -169,7 +176,34 @@ func Match(tag string) Language {
 			}
 		}
 	}
-	return best
+	return best, bestLen > 0
+}
+
+// MaxTagLength is the longest language tag a request may carry: the 35
+// characters RFC 5646 (section 4.4.1) asks every implementation to keep.
+const MaxTagLength = 35
+
+// WellFormed reports whether tag is written as a BCP 47 language tag is
+// on the wire ("en", "zh-HK", "zh-Hant-TW", "yue"): subtags of ASCII
+// letters and digits, one to eight each, joined by "-", the first two to
+// eight letters, MaxTagLength characters at most. It checks the form
+// only: whether a language of the table fits is Fit's question.
+func WellFormed(tag string) bool {
+	if tag == "" || len(tag) > MaxTagLength {
+		return false
+	}
+	for i, sub := range strings.Split(tag, "-") {
+		if len(sub) < 1 || len(sub) > 8 || i == 0 && len(sub) < 2 {
+			return false
+		}
+		for _, r := range sub {
+			letter := 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z'
+			if !letter && (i == 0 || r < '0' || r > '9') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // normalTag is tag in lower case with - between subtags, without a

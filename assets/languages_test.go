@@ -90,6 +90,35 @@ func TestMatchFindsTheBestLanguage(t *testing.T) {
 	}
 }
 
+func TestFitSaysWhetherALanguageFits(t *testing.T) {
+	for in, want := range map[string]string{"zh-TW": "zh-HK", "zh-CN": "zh-Hans", "en-GB": "en", "zh": "zh-HK"} {
+		if got, ok := Fit(in); !ok || got.Tag != want {
+			t.Errorf("Fit(%q) = %q, %v; want %q, true", in, got.Tag, ok, want)
+		}
+	}
+	for _, in := range []string{"fr", "de-CH", "", "zhx"} {
+		if got, ok := Fit(in); ok || got.Tag != Default().Tag {
+			t.Errorf("Fit(%q) = %q, %v; want the default and false", in, got.Tag, ok)
+		}
+	}
+}
+
+func TestWellFormedTakesLanguageTagsOnly(t *testing.T) {
+	for _, tag := range append(Tags(), "yue", "zh-Hant-TW", "en-GB", "EN-gb", "fr", "tlh", "de-CH-1996", "sgn-BE-FR") {
+		if !WellFormed(tag) {
+			t.Errorf("WellFormed(%q) = false, want true", tag)
+		}
+	}
+	for _, tag := range []string{
+		"", "e", "zh_HK", "zh-", "-zh", "zh--HK", "zh HK", "en\n", "1en", "中文",
+		"zh-HK.UTF-8", "abcdefghi", "en-abcdefghi", strings.Repeat("en-", 12) + "en", "zh-HK\x00",
+	} {
+		if WellFormed(tag) {
+			t.Errorf("WellFormed(%q) = true, want false", tag)
+		}
+	}
+}
+
 func TestNameInFallsBackToTheDefault(t *testing.T) {
 	names := map[string]string{"zh-HK": "香港大學專業進修學院"}
 	if got := NameIn(names, "zh-HK", "HKU SPACE"); got != "香港大學專業進修學院" {
