@@ -75,6 +75,9 @@ type StartRequest struct {
 	StaffNumber   string `json:"staff_number"`
 	CaptchaID     string `json:"captcha_id"`
 	CaptchaAnswer string `json:"captcha_answer"`
+	// Language is the BCP 47 tag of the language the person uses ("en",
+	// "zh-HK"): the flow's messages go out in it. Empty: not known.
+	Language string `json:"language,omitempty"`
 }
 
 // ChannelInfo is one way the account can receive a code, masked.
@@ -113,6 +116,9 @@ type Flow struct {
 // SendCodeRequest is the body of POST /v1/resets/current/code.
 type SendCodeRequest struct {
 	Channel Channel `json:"channel"`
+	// Language, when given, becomes the flow's language (the person
+	// switched mid-flow), for this code and the messages after it.
+	Language string `json:"language,omitempty"`
 }
 
 // SendCodeResponse is the answer to POST /v1/resets/current/code.
@@ -154,6 +160,8 @@ type ReminderRequest struct {
 	Contact       string `json:"contact"`
 	CaptchaID     string `json:"captcha_id"`
 	CaptchaAnswer string `json:"captcha_answer"`
+	// Language is the language of the reminder, as in StartRequest.
+	Language string `json:"language,omitempty"`
 }
 
 // ReminderResponse is the answer to POST /v1/staff-number-reminders. It is

@@ -131,7 +131,7 @@ func TestAnAccountDisabledMidFlowGetsNoCodeNorPassword(t *testing.T) {
 	d.with(acctBoth.StaffNumber, func(a *service.Account) { a.Disabled = true })
 	d.with(acctSMS.StaffNumber, func(a *service.Account) { a.Disabled = true })
 
-	_, err := h.svc.SendCode(context.Background(), h.client, started, api.ChannelSMS)
+	_, err := h.svc.SendCode(context.Background(), h.client, started, api.SendCodeRequest{Channel: api.ChannelSMS})
 	wantCode(t, err, api.CodeAccountDisabled)
 	_, err = h.svc.SetPassword(context.Background(), h.client, verified, "Kx7pQ2mZr9vT")
 	wantCode(t, err, api.CodeAccountDisabled)

@@ -64,7 +64,7 @@ func TestRequestsQueuedBehindTheLastWrongCodeFindTheFlowEnded(t *testing.T) {
 			return svc.Verify(context.Background(), c, token, wrong)
 		}},
 		{"send code", 2 * time.Minute, func(svc *service.Service, c service.Client, token, _ string) error {
-			_, err := svc.SendCode(context.Background(), c, token, api.ChannelSMS)
+			_, err := svc.SendCode(context.Background(), c, token, api.SendCodeRequest{Channel: api.ChannelSMS})
 			return err
 		}},
 	} {
@@ -77,7 +77,7 @@ func TestRequestsQueuedBehindTheLastWrongCodeFindTheFlowEnded(t *testing.T) {
 				t.Fatal(err)
 			}
 			token := h.start(acctBoth.StaffNumber)
-			if _, err := held.SendCode(context.Background(), h.client, token, api.ChannelSMS); err != nil {
+			if _, err := held.SendCode(context.Background(), h.client, token, api.SendCodeRequest{Channel: api.ChannelSMS}); err != nil {
 				t.Fatal(err)
 			}
 			wrong := wrongCode(h.code(token))
@@ -122,7 +122,7 @@ func TestAFlowEndedByWrongCodesStaysEndedWhateverTheClock(t *testing.T) {
 
 	h.clock.Advance(-30 * time.Second) // the next request is served by a clock behind
 	wantCode(t, h.svc.Verify(ctx, h.client, token, wrong), api.CodeTokenInvalid)
-	_, err := h.svc.SendCode(ctx, h.client, token, api.ChannelSMS)
+	_, err := h.svc.SendCode(ctx, h.client, token, api.SendCodeRequest{Channel: api.ChannelSMS})
 	wantCode(t, err, api.CodeTokenInvalid)
 	_, err = h.svc.Flow(ctx, h.client, token)
 	wantCode(t, err, api.CodeTokenInvalid)

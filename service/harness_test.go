@@ -133,7 +133,7 @@ func (h *harness) start(staff string) string {
 
 func (h *harness) send(token string, ch api.Channel) api.SendCodeResponse {
 	h.tb.Helper()
-	res, err := h.svc.SendCode(context.Background(), h.client, token, ch)
+	res, err := h.svc.SendCode(context.Background(), h.client, token, api.SendCodeRequest{Channel: ch})
 	if err != nil {
 		h.tb.Fatalf("SendCode(%s): %v", ch, err)
 	}

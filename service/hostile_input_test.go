@@ -199,7 +199,7 @@ func TestHostileTokensAreRefusedBeforeTheStore(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := svc.Flow(ctx, h.client, tc.id)
 			wantCode(t, err, api.CodeTokenInvalid)
-			_, err = svc.SendCode(ctx, h.client, tc.id, api.ChannelSMS)
+			_, err = svc.SendCode(ctx, h.client, tc.id, api.SendCodeRequest{Channel: api.ChannelSMS})
 			wantCode(t, err, api.CodeTokenInvalid)
 			wantCode(t, svc.Verify(ctx, h.client, tc.id, "123456"), api.CodeTokenInvalid)
 			_, err = svc.SetPassword(ctx, h.client, tc.id, "Correct7Horse9")

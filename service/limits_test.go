@@ -241,7 +241,7 @@ func TestWrongCodesPerAccountAcrossFlows(t *testing.T) {
 		// A new flow starts but gets no code until the first wrong one is
 		// 24 hours old.
 		d := h.start(acctBoth.StaffNumber)
-		_, err := h.svc.SendCode(ctx, h.client, d, api.ChannelSMS)
+		_, err := h.svc.SendCode(ctx, h.client, d, api.SendCodeRequest{Channel: api.ChannelSMS})
 		e = wantCode(t, err, api.CodeRateLimited)
 		retryAt := h.clock.Now().Add(time.Duration(e.RetryAfter) * time.Second)
 		if want := firstWrong.Add(24*time.Hour + time.Second); !retryAt.Equal(want) {
@@ -357,7 +357,7 @@ func TestUnlockAccountLiftsItsLimitsAndEndsItsFlows(t *testing.T) {
 			}
 		}
 		open := h.start(acctBoth.StaffNumber)
-		_, err := h.svc.SendCode(ctx, h.client, open, api.ChannelSMS)
+		_, err := h.svc.SendCode(ctx, h.client, open, api.SendCodeRequest{Channel: api.ChannelSMS})
 		wantCode(t, err, api.CodeRateLimited)
 		otherFlow := h.start(acctSMS.StaffNumber)
 		h.send(otherFlow, api.ChannelSMS)

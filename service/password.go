@@ -233,7 +233,7 @@ func (s *Service) commitChange(ctx context.Context, c Client, flowID string, cha
 		if err := tx.UpdateFlow(cur); err != nil {
 			return err
 		}
-		if err := queueChangeNotices(tx, c, a, changedAt); err != nil {
+		if err := queueChangeNotices(tx, c, a, cur.Language, changedAt); err != nil {
 			return err
 		}
 		return tx.InsertAudit(ev)
@@ -241,17 +241,19 @@ func (s *Service) commitChange(ctx context.Context, c Client, flowID string, cha
 }
 
 // queueChangeNotices queues a notice of the change to every contact of a,
-// so that an owner who did not ask for it hears of it.
-func queueChangeNotices(tx Tx, c Client, a Account, changedAt time.Time) error {
+// so that an owner who did not ask for it hears of it, in the language
+// lang of the flow that changed it.
+func queueChangeNotices(tx Tx, c Client, a Account, lang string, changedAt time.Time) error {
 	for _, ch := range api.Channels() {
 		to := destination(a, ch)
 		if to == "" {
 			continue
 		}
 		_, err := tx.InsertMessage(Message{
-			Kind:    MessageNotice,
-			Channel: ch,
-			To:      to,
+			Kind:     MessageNotice,
+			Channel:  ch,
+			To:       to,
+			Language: lang,
 			Params: map[string]string{
 				"changed_at":   changedAt.UTC().Format(time.RFC3339),
 				"client_addr":  c.Addr,

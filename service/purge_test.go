@@ -22,11 +22,11 @@ func TestPurgeKeepsHitsInsideTheLongestWindow(t *testing.T) {
 	cfg := h.svc.Config()
 	for i := 1; i < cfg.MaxSendsDay; i++ {
 		tok := h.start(acctBoth.StaffNumber)
-		if _, err := h.svc.SendCode(context.Background(), h.client, tok, api.ChannelSMS); err != nil {
+		if _, err := h.svc.SendCode(context.Background(), h.client, tok, api.SendCodeRequest{Channel: api.ChannelSMS}); err != nil {
 			t.Fatalf("send %d after purge: %v", i+1, err)
 		}
 	}
 	tok := h.start(acctBoth.StaffNumber)
-	_, err := h.svc.SendCode(context.Background(), h.client, tok, api.ChannelSMS)
+	_, err := h.svc.SendCode(context.Background(), h.client, tok, api.SendCodeRequest{Channel: api.ChannelSMS})
 	wantCode(t, err, api.CodeRateLimited)
 }

@@ -12,9 +12,10 @@ import (
 // one eligible account. It reports success whether or not it matched, so
 // that it cannot be used to learn which contacts are registered.
 //
-// Checks, in order: the CAPTCHA with the per-address limits (passCaptcha: a
-// reminder counts once its CAPTCHA is right), the contact's format, the
-// per-contact limit. Several
+// The reminder goes out in the language the request names
+// (requestLanguage). Checks, in order: the language's form, the CAPTCHA
+// with the per-address limits (passCaptcha: a reminder counts once its
+// CAPTCHA is right), the contact's format, the per-contact limit. Several
 // eligible accounts sharing one contact get no reminder: the message could
 // not say which number is whose. Nor do accounts that cannot log in
 // (disabled, logins ended: stateRefusal), nor a staff number that several
@@ -23,11 +24,12 @@ func (s *Service) RemindStaffNumber(ctx context.Context, c Client, req api.Remin
 	const op = "remind staff number"
 	now := s.clock.Now()
 	contact, channel, contactErr := normalizeContact(req.Contact)
+	lang, no := requestLanguage(req.Language)
+	if no != nil {
+		return s.refused(ctx, c, op, "", no.err, no.why)
+	}
 
-	var (
-		no *refusal
-		ev AuditEvent
-	)
+	var ev AuditEvent
 	reminders := addrAllowance{key: reminderAddrKey, limit: s.cfg.RemindersPerAddr, window: s.cfg.ReminderWindow,
 		detail: "Too many reminders were asked from this computer. Please wait and try again.", why: "reminders per address"}
 	err := s.store.Update(ctx, func(tx Tx) error {
@@ -95,9 +97,10 @@ func (s *Service) RemindStaffNumber(ctx context.Context, c Client, req api.Remin
 	ev = s.event(c, EventReminderSent, a.StaffNumber, "staff number reminder queued by "+string(channel))
 	err = s.store.Update(ctx, func(tx Tx) error {
 		_, err := tx.InsertMessage(Message{
-			Kind:    MessageReminder,
-			Channel: channel,
-			To:      destination(a, channel),
+			Kind:     MessageReminder,
+			Channel:  channel,
+			To:       destination(a, channel),
+			Language: lang,
 			Params: map[string]string{
 				// As the wizard takes it: a directory may hold the
 				// number with spaces or in another case.

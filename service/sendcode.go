@@ -8,7 +8,10 @@ import (
 	"casreset/api"
 )
 
-// SendCode sends a (new) validation code by channel.
+// SendCode sends a (new) validation code by the request's channel. A
+// request that names a language makes it the flow's (requestLanguage):
+// this code and the flow's later messages go out in it; without one the
+// flow keeps its language.
 //
 // The flow must be at step started or code_sent. Limits, in order: the
 // cool-down since the flow's last code, the flow's allowance and the
@@ -16,10 +19,15 @@ import (
 // the same transaction that stores its HMAC, so a code is never valid
 // without its message nor sent without being valid; the new HMAC replaces
 // the old, which stops the old code from verifying.
-func (s *Service) SendCode(ctx context.Context, c Client, token string, channel api.Channel) (api.SendCodeResponse, error) {
+func (s *Service) SendCode(ctx context.Context, c Client, token string, req api.SendCodeRequest) (api.SendCodeResponse, error) {
 	const op = "send code"
+	channel := req.Channel
 	if !channel.Valid() {
 		no := refuseWhy(api.CodeInvalidRequest, `The channel must be "sms" or "email".`, "channel")
+		return api.SendCodeResponse{}, s.refused(ctx, c, op, "", no.err, no.why)
+	}
+	lang, no := requestLanguage(req.Language)
+	if no != nil {
 		return api.SendCodeResponse{}, s.refused(ctx, c, op, "", no.err, no.why)
 	}
 	// Who is this flow for? The directory is asked outside any write
@@ -38,6 +46,7 @@ func (s *Service) SendCode(ctx context.Context, c Client, token string, channel 
 	if no != nil {
 		return api.SendCodeResponse{}, s.refused(ctx, c, op, f.StaffNumber, no.err, no.why)
 	}
+	send.newLanguage, send.language = req.Language != "", lang
 
 	out, ev, no, err := s.commitSend(ctx, c, token, send)
 	if err != nil {
@@ -52,13 +61,15 @@ func (s *Service) SendCode(ctx context.Context, c Client, token string, channel 
 
 // codeToSend is what SendCode reads and makes before its write
 // transaction: the account, where its code goes, the code and the key of
-// the code's HMAC.
+// the code's HMAC, and the flow's new language if the request gave one.
 type codeToSend struct {
-	account Account
-	channel api.Channel
-	to      string
-	code    string
-	key     []byte
+	account     Account
+	channel     api.Channel
+	to          string
+	code        string
+	key         []byte
+	newLanguage bool
+	language    string
 }
 
 // loadFlowForSend reads the flow of token and refuses unless codes may be
@@ -154,8 +165,11 @@ func (s *Service) issueCode(tx Tx, c Client, f Flow, now time.Time, send codeToS
 	if err := supersede(tx, f.MessageID); err != nil {
 		return api.SendCodeResponse{}, err
 	}
+	if send.newLanguage {
+		f.Language = send.language
+	}
 	expires := now.Add(s.cfg.CodeTTL)
-	msgID, err := tx.InsertMessage(codeMessage(c, send, now, expires))
+	msgID, err := tx.InsertMessage(codeMessage(c, send, f.Language, now, expires))
 	if err != nil {
 		return api.SendCodeResponse{}, err
 	}
@@ -182,13 +196,14 @@ func (s *Service) issueCode(tx Tx, c Client, f Flow, now time.Time, send codeToS
 	}, nil
 }
 
-// codeMessage is the queued message that carries send's code until it
-// expires.
-func codeMessage(c Client, send codeToSend, now, expires time.Time) Message {
+// codeMessage is the queued message that carries send's code, in the
+// language lang, until it expires.
+func codeMessage(c Client, send codeToSend, lang string, now, expires time.Time) Message {
 	return Message{
-		Kind:    MessageCode,
-		Channel: send.channel,
-		To:      send.to,
+		Kind:     MessageCode,
+		Channel:  send.channel,
+		To:       send.to,
+		Language: lang,
 		Params: map[string]string{
 			"code":         send.code,
 			"expires_at":   expires.UTC().Format(time.RFC3339),

@@ -60,23 +60,23 @@ func TestSendCodeRefusals(t *testing.T) {
 	ctx := context.Background()
 
 	smsOnly := h.start(acctSMS.StaffNumber)
-	_, err := h.svc.SendCode(ctx, h.client, smsOnly, api.ChannelEmail)
+	_, err := h.svc.SendCode(ctx, h.client, smsOnly, api.SendCodeRequest{Channel: api.ChannelEmail})
 	wantCode(t, err, api.CodeChannelUnavailable)
 
-	_, err = h.svc.SendCode(ctx, h.client, smsOnly, "fax")
+	_, err = h.svc.SendCode(ctx, h.client, smsOnly, api.SendCodeRequest{Channel: "fax"})
 	wantCode(t, err, api.CodeInvalidRequest)
 
-	_, err = h.svc.SendCode(ctx, h.client, "not-a-token", api.ChannelSMS)
+	_, err = h.svc.SendCode(ctx, h.client, "not-a-token", api.SendCodeRequest{Channel: api.ChannelSMS})
 	wantCode(t, err, api.CodeTokenInvalid)
 
 	verified := h.verified(acctBoth.StaffNumber)
 	h.clock.Advance(time.Minute)
-	_, err = h.svc.SendCode(ctx, h.client, verified, api.ChannelSMS)
+	_, err = h.svc.SendCode(ctx, h.client, verified, api.SendCodeRequest{Channel: api.ChannelSMS})
 	wantCode(t, err, api.CodeWrongStep)
 
 	expired := h.start(acctBoth.StaffNumber)
 	h.clock.Advance(30 * time.Minute)
-	_, err = h.svc.SendCode(ctx, h.client, expired, api.ChannelSMS)
+	_, err = h.svc.SendCode(ctx, h.client, expired, api.SendCodeRequest{Channel: api.ChannelSMS})
 	wantCode(t, err, api.CodeTokenInvalid)
 }
 
@@ -86,12 +86,12 @@ func TestResendCooldown(t *testing.T) {
 	h.send(token, api.ChannelSMS)
 	first := h.code(token)
 
-	_, err := h.svc.SendCode(context.Background(), h.client, token, api.ChannelSMS)
+	_, err := h.svc.SendCode(context.Background(), h.client, token, api.SendCodeRequest{Channel: api.ChannelSMS})
 	if e := wantCode(t, err, api.CodeRateLimited); e.RetryAfter != 60 {
 		t.Errorf("retry after %d s, want 60", e.RetryAfter)
 	}
 	h.clock.Advance(59 * time.Second)
-	_, err = h.svc.SendCode(context.Background(), h.client, token, api.ChannelEmail)
+	_, err = h.svc.SendCode(context.Background(), h.client, token, api.SendCodeRequest{Channel: api.ChannelEmail})
 	if e := wantCode(t, err, api.CodeRateLimited); e.RetryAfter != 1 {
 		t.Errorf("retry after %d s, want 1", e.RetryAfter)
 	}
@@ -125,7 +125,7 @@ func TestSendsPerFlow(t *testing.T) {
 		}
 		h.clock.Advance(time.Minute)
 	}
-	_, err := h.svc.SendCode(context.Background(), h.client, token, api.ChannelSMS)
+	_, err := h.svc.SendCode(context.Background(), h.client, token, api.SendCodeRequest{Channel: api.ChannelSMS})
 	wantCode(t, err, api.CodeRateLimited)
 	if f, err := h.svc.Flow(context.Background(), h.client, token); err != nil || f.SendsLeft != 0 {
 		t.Errorf("Flow = %+v, %v; want 0 sends left", f, err)
@@ -146,7 +146,7 @@ func TestSendsPerAccountPer24Hours(t *testing.T) {
 	}
 	elapsed := h.clock.Now().Sub(t0) // 10 min
 	third := h.start(acctBoth.StaffNumber)
-	_, err := h.svc.SendCode(context.Background(), h.client, third, api.ChannelSMS)
+	_, err := h.svc.SendCode(context.Background(), h.client, third, api.SendCodeRequest{Channel: api.ChannelSMS})
 	e := wantCode(t, err, api.CodeRateLimited)
 	if want := int((24*time.Hour-elapsed)/time.Second) + 1; e.RetryAfter != want {
 		t.Errorf("retry after %d s, want %d (when the first send leaves the 24 h window)", e.RetryAfter, want)

@@ -7,9 +7,10 @@ import (
 	"casreset/api"
 )
 
-// Start checks the CAPTCHA and the account and begins a flow.
+// Start checks the CAPTCHA and the account and begins a flow in the
+// language the request names (requestLanguage).
 //
-// The checks run in this order: the CAPTCHA with the per-address limits
+// The checks run in this order: the language's form, the CAPTCHA with the per-address limits
 // (passCaptcha: a start counts once its CAPTCHA is right), the staff
 // number's format, the account, its state in the directory (disabled,
 // logins ended: stateRefusal), its eligibility and its contacts. The
@@ -21,11 +22,12 @@ func (s *Service) Start(ctx context.Context, c Client, req api.StartRequest) (ap
 	const op = "start"
 	now := s.clock.Now()
 	staff, staffErr := api.ParseStaffNumber(req.StaffNumber, s.cfg.StaffNumberCase)
+	lang, no := requestLanguage(req.Language)
+	if no != nil {
+		return api.StartResponse{}, s.refused(ctx, c, op, "", no.err, no.why)
+	}
 
-	var (
-		no *refusal
-		ev AuditEvent
-	)
+	var ev AuditEvent
 	starts := addrAllowance{key: startKey, limit: s.cfg.StartsPerAddr, window: s.cfg.StartWindow,
 		detail: "Too many attempts from this computer. Please wait and try again.", why: "starts per address"}
 	err := s.store.Update(ctx, func(tx Tx) error {
@@ -71,14 +73,15 @@ func (s *Service) Start(ctx context.Context, c Client, req api.StartRequest) (ap
 		case len(channels) == 0:
 			no = refuseWhy(api.CodeNoContact, "This account has no registered mobile number or e-mail address. Please contact IT Help.", "")
 		default:
-			return s.beginFlow(ctx, c, a, channels, now)
+			return s.beginFlow(ctx, c, a, channels, lang, now)
 		}
 	}
 	return api.StartResponse{}, s.refused(ctx, c, op, staff, no.err, no.why)
 }
 
-// beginFlow stores a new flow for a and hands out its token.
-func (s *Service) beginFlow(ctx context.Context, c Client, a Account, channels []api.ChannelInfo, now time.Time) (api.StartResponse, error) {
+// beginFlow stores a new flow for a in the language lang and hands out its
+// token.
+func (s *Service) beginFlow(ctx context.Context, c Client, a Account, channels []api.ChannelInfo, lang string, now time.Time) (api.StartResponse, error) {
 	token, id, err := newToken()
 	if err != nil {
 		return api.StartResponse{}, s.public(c, "start", err)
@@ -90,6 +93,7 @@ func (s *Service) beginFlow(ctx context.Context, c Client, a Account, channels [
 		ClientAddr:  c.Addr,
 		CreatedAt:   now,
 		ExpiresAt:   now.Add(s.cfg.FlowTTL),
+		Language:    lang,
 	}
 	ev := s.event(c, EventResetStarted, a.StaffNumber, "reset started")
 	err = s.store.Update(ctx, func(tx Tx) error {

@@ -149,6 +149,10 @@ type Flow struct {
 	ClientAddr  string
 	CreatedAt   time.Time
 	ExpiresAt   time.Time
+	// Language is the tag of the language of the table the person uses
+	// (the latest a request gave); "" when not known. The flow's
+	// messages go out in it.
+	Language string
 
 	Channel       api.Channel // of the latest code
 	CodeHMAC      []byte      // HMAC-SHA256 of the latest code; nil when none
@@ -173,6 +177,9 @@ type Message struct {
 	Kind    string
 	Channel api.Channel
 	To      string // E.164 for SMS, an address for e-mail
+	// Language is the tag of the language of the table its reader uses;
+	// "" when not known (delivery then uses the service's default).
+	Language string
 	// Params feed the templates: code, expires_at, staff_number, name,
 	// client_addr, reference, changed_at. They are cleared once the
 	// message is sent or has failed, so the code does not linger.

@@ -67,7 +67,7 @@ func TestFiveWrongCodesEndTheFlow(t *testing.T) {
 	wantCode(t, h.svc.Verify(ctx, h.client, token, wrong), api.CodeAttemptsExhausted)
 	// The flow is over: even the right code, a new code or a look are refused.
 	wantCode(t, h.svc.Verify(ctx, h.client, token, right), api.CodeTokenInvalid)
-	_, err := h.svc.SendCode(ctx, h.client, token, api.ChannelSMS)
+	_, err := h.svc.SendCode(ctx, h.client, token, api.SendCodeRequest{Channel: api.ChannelSMS})
 	wantCode(t, err, api.CodeTokenInvalid)
 	_, err = h.svc.Flow(ctx, h.client, token)
 	wantCode(t, err, api.CodeTokenInvalid)

@@ -44,7 +44,7 @@ func TestAccountsUnlock(t *testing.T) {
 	}
 	for range 2 {
 		token := startFlow()
-		if _, err := svc.SendCode(ctx, pc, token, api.ChannelEmail); err != nil {
+		if _, err := svc.SendCode(ctx, pc, token, api.SendCodeRequest{Channel: api.ChannelEmail}); err != nil {
 			t.Fatal(err)
 		}
 		wrong := "000000"
@@ -63,7 +63,7 @@ func TestAccountsUnlock(t *testing.T) {
 		}
 	}
 	locked := startFlow()
-	if _, err := svc.SendCode(ctx, pc, locked, api.ChannelEmail); api.ErrorCode(err) != api.CodeRateLimited {
+	if _, err := svc.SendCode(ctx, pc, locked, api.SendCodeRequest{Channel: api.ChannelEmail}); api.ErrorCode(err) != api.CodeRateLimited {
 		t.Fatalf("a send after ten wrong codes: %v, want rate_limited", err)
 	}
 
@@ -77,7 +77,7 @@ func TestAccountsUnlock(t *testing.T) {
 	if _, err := svc.Flow(ctx, pc, locked); api.ErrorCode(err) != api.CodeTokenInvalid {
 		t.Errorf("the flow open before the unlock: %v, want token_invalid", err)
 	}
-	if _, err := svc.SendCode(ctx, pc, startFlow(), api.ChannelEmail); err != nil {
+	if _, err := svc.SendCode(ctx, pc, startFlow(), api.SendCodeRequest{Channel: api.ChannelEmail}); err != nil {
 		t.Errorf("a send after the unlock: %v", err)
 	}
 	audit, _, err := runCmd(t, nil, "audit", "--data", data, "--staff", "12345678")

@@ -81,7 +81,7 @@ func (h *handler) sendCode(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	out, err := h.svc.SendCode(r.Context(), infoOf(r).client, token, req.Channel)
+	out, err := h.svc.SendCode(r.Context(), infoOf(r).client, token, req)
 	if err != nil {
 		return err
 	}

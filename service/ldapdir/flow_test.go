@@ -68,7 +68,7 @@ func (h *flowHarness) verified(staff, wantMobile string) string {
 	if err != nil {
 		h.t.Fatalf("Start: %v", err)
 	}
-	if _, err := h.svc.SendCode(ctx, h.client, res.ResetToken, api.ChannelSMS); err != nil {
+	if _, err := h.svc.SendCode(ctx, h.client, res.ResetToken, api.SendCodeRequest{Channel: api.ChannelSMS}); err != nil {
 		h.t.Fatalf("SendCode: %v", err)
 	}
 	m := h.latestMessage(res.ResetToken)

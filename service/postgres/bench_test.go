@@ -109,7 +109,7 @@ func completeFlow(svcs []*service.Service, reader service.Store, staff, password
 	if err != nil {
 		return fmt.Errorf("start: %w", err)
 	}
-	if _, err := on(2).SendCode(ctx, c, start.ResetToken, api.ChannelSMS); err != nil {
+	if _, err := on(2).SendCode(ctx, c, start.ResetToken, api.SendCodeRequest{Channel: api.ChannelSMS}); err != nil {
 		return fmt.Errorf("send code: %w", err)
 	}
 	code, err := sentCode(reader, start.ResetToken)

@@ -37,11 +37,11 @@ func (t *tx) DeleteCaptcha(id string) (bool, error) {
 
 func (t *tx) InsertFlow(f service.Flow) error {
 	if _, err := t.exec(`INSERT INTO flows (id, staff_number, step, client_addr, created_at, expires_at,
-			channel, code_hmac, code_expires_at, code_sent_at, sends, wrong_codes, message_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+			channel, code_hmac, code_expires_at, code_sent_at, sends, wrong_codes, message_id, language)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 		f.ID, f.StaffNumber, string(f.Step), f.ClientAddr, dbTime(f.CreatedAt), dbTime(f.ExpiresAt),
 		string(f.Channel), f.CodeHMAC, dbTime(f.CodeExpiresAt), dbTime(f.CodeSentAt),
-		f.Sends, f.WrongCodes, f.MessageID); err != nil {
+		f.Sends, f.WrongCodes, f.MessageID, f.Language); err != nil {
 		return dbError("insert flow", err)
 	}
 	return nil
@@ -53,11 +53,11 @@ func (t *tx) InsertFlow(f service.Flow) error {
 func (t *tx) Flow(id string) (service.Flow, error) {
 	var f service.Flow
 	err := t.queryRow(`SELECT id, staff_number, step, client_addr, created_at, expires_at,
-			channel, code_hmac, code_expires_at, code_sent_at, sends, wrong_codes, message_id
+			channel, code_hmac, code_expires_at, code_sent_at, sends, wrong_codes, message_id, language
 		FROM flows WHERE id = $1`+t.forUpdate(), id).
 		Scan(&f.ID, &f.StaffNumber, &f.Step, &f.ClientAddr, timeCol{&f.CreatedAt}, timeCol{&f.ExpiresAt},
 			&f.Channel, &f.CodeHMAC, timeCol{&f.CodeExpiresAt}, timeCol{&f.CodeSentAt},
-			&f.Sends, &f.WrongCodes, &f.MessageID)
+			&f.Sends, &f.WrongCodes, &f.MessageID, &f.Language)
 	if err != nil {
 		return service.Flow{}, notFound("read flow", err)
 	}
@@ -67,11 +67,11 @@ func (t *tx) Flow(id string) (service.Flow, error) {
 func (t *tx) UpdateFlow(f service.Flow) error {
 	tag, err := t.exec(`UPDATE flows SET staff_number = $1, step = $2, client_addr = $3, created_at = $4,
 			expires_at = $5, channel = $6, code_hmac = $7, code_expires_at = $8, code_sent_at = $9,
-			sends = $10, wrong_codes = $11, message_id = $12
-		WHERE id = $13`,
+			sends = $10, wrong_codes = $11, message_id = $12, language = $13
+		WHERE id = $14`,
 		f.StaffNumber, string(f.Step), f.ClientAddr, dbTime(f.CreatedAt),
 		dbTime(f.ExpiresAt), string(f.Channel), f.CodeHMAC, dbTime(f.CodeExpiresAt), dbTime(f.CodeSentAt),
-		f.Sends, f.WrongCodes, f.MessageID, f.ID)
+		f.Sends, f.WrongCodes, f.MessageID, f.Language, f.ID)
 	return mustAffect("update flow", tag, err)
 }
 

@@ -11,13 +11,13 @@ import (
 )
 
 const messageColumns = `id, kind, channel, recipient, params, status, attempts, next_attempt_at,
-	lease_owner, lease_until, not_after, last_error, created_at, sent_at`
+	lease_owner, lease_until, not_after, last_error, created_at, sent_at, language`
 
 func scanMessage(row pgx.Row) (service.Message, error) {
 	var m service.Message
 	err := row.Scan(&m.ID, &m.Kind, &m.Channel, &m.To, paramscodec.Column{P: &m.Params}, &m.Status, &m.Attempts,
 		timeCol{&m.NextAttemptAt}, &m.LeaseOwner, timeCol{&m.LeaseUntil}, timeCol{&m.NotAfter},
-		&m.LastError, timeCol{&m.CreatedAt}, timeCol{&m.SentAt})
+		&m.LastError, timeCol{&m.CreatedAt}, timeCol{&m.SentAt}, &m.Language)
 	return m, err
 }
 
@@ -29,11 +29,11 @@ func (t *tx) InsertMessage(m service.Message) (int64, error) {
 	}
 	var id int64
 	err = t.queryRow(`INSERT INTO messages (kind, channel, recipient, params, status, attempts,
-			next_attempt_at, lease_owner, lease_until, not_after, last_error, created_at, sent_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+			next_attempt_at, lease_owner, lease_until, not_after, last_error, created_at, sent_at, language)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
 		m.Kind, string(m.Channel), m.To, params, string(m.Status), m.Attempts,
 		dbTime(m.NextAttemptAt), m.LeaseOwner, dbTime(m.LeaseUntil), dbTime(m.NotAfter),
-		m.LastError, dbTime(m.CreatedAt), dbTime(m.SentAt)).Scan(&id)
+		m.LastError, dbTime(m.CreatedAt), dbTime(m.SentAt), m.Language).Scan(&id)
 	if err != nil {
 		return 0, dbError("insert message", err)
 	}
@@ -89,11 +89,11 @@ func (t *tx) UpdateMessage(m service.Message) error {
 	}
 	tag, err := t.exec(`UPDATE messages SET kind = $1, channel = $2, recipient = $3, params = $4, status = $5,
 			attempts = $6, next_attempt_at = $7, lease_owner = $8, lease_until = $9, not_after = $10,
-			last_error = $11, sent_at = $12
-		WHERE id = $13`,
+			last_error = $11, sent_at = $12, language = $13
+		WHERE id = $14`,
 		m.Kind, string(m.Channel), m.To, params, string(m.Status),
 		m.Attempts, dbTime(m.NextAttemptAt), m.LeaseOwner, dbTime(m.LeaseUntil), dbTime(m.NotAfter),
-		m.LastError, dbTime(m.SentAt), m.ID)
+		m.LastError, dbTime(m.SentAt), m.Language, m.ID)
 	return mustAffect("update message", tag, err)
 }
 

@@ -40,11 +40,11 @@ func (t *tx) DeleteCaptcha(id string) (bool, error) {
 
 func (t *tx) InsertFlow(f service.Flow) error {
 	if _, err := t.exec(`INSERT INTO flows (id, staff_number, step, client_addr, created_at, expires_at,
-			channel, code_hmac, code_expires_at, code_sent_at, sends, wrong_codes, message_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			channel, code_hmac, code_expires_at, code_sent_at, sends, wrong_codes, message_id, language)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		f.ID, f.StaffNumber, string(f.Step), f.ClientAddr, dbTime(f.CreatedAt), dbTime(f.ExpiresAt),
 		string(f.Channel), f.CodeHMAC, dbTime(f.CodeExpiresAt), dbTime(f.CodeSentAt),
-		f.Sends, f.WrongCodes, f.MessageID); err != nil {
+		f.Sends, f.WrongCodes, f.MessageID, f.Language); err != nil {
 		return fmt.Errorf("sqlite: insert flow: %w", err)
 	}
 	return nil
@@ -55,11 +55,11 @@ func (t *tx) InsertFlow(f service.Flow) error {
 func (t *tx) Flow(id string) (service.Flow, error) {
 	var f service.Flow
 	err := t.queryRow(`SELECT id, staff_number, step, client_addr, created_at, expires_at,
-			channel, code_hmac, code_expires_at, code_sent_at, sends, wrong_codes, message_id
+			channel, code_hmac, code_expires_at, code_sent_at, sends, wrong_codes, message_id, language
 		FROM flows WHERE id = ?`, id).
 		Scan(&f.ID, &f.StaffNumber, &f.Step, &f.ClientAddr, timeCol{&f.CreatedAt}, timeCol{&f.ExpiresAt},
 			&f.Channel, &f.CodeHMAC, timeCol{&f.CodeExpiresAt}, timeCol{&f.CodeSentAt},
-			&f.Sends, &f.WrongCodes, &f.MessageID)
+			&f.Sends, &f.WrongCodes, &f.MessageID, &f.Language)
 	if err != nil {
 		return service.Flow{}, notFound("read flow", err)
 	}
@@ -69,11 +69,11 @@ func (t *tx) Flow(id string) (service.Flow, error) {
 func (t *tx) UpdateFlow(f service.Flow) error {
 	res, err := t.exec(`UPDATE flows SET staff_number = ?, step = ?, client_addr = ?, created_at = ?,
 			expires_at = ?, channel = ?, code_hmac = ?, code_expires_at = ?, code_sent_at = ?,
-			sends = ?, wrong_codes = ?, message_id = ?
+			sends = ?, wrong_codes = ?, message_id = ?, language = ?
 		WHERE id = ?`,
 		f.StaffNumber, string(f.Step), f.ClientAddr, dbTime(f.CreatedAt),
 		dbTime(f.ExpiresAt), string(f.Channel), f.CodeHMAC, dbTime(f.CodeExpiresAt), dbTime(f.CodeSentAt),
-		f.Sends, f.WrongCodes, f.MessageID, f.ID)
+		f.Sends, f.WrongCodes, f.MessageID, f.Language, f.ID)
 	return mustAffect("update flow", res, err)
 }
 

@@ -12,13 +12,13 @@ import (
 )
 
 const messageColumns = `id, kind, channel, recipient, params, status, attempts, next_attempt_at,
-	lease_owner, lease_until, not_after, last_error, created_at, sent_at`
+	lease_owner, lease_until, not_after, last_error, created_at, sent_at, language`
 
 func scanMessage(row interface{ Scan(...any) error }) (service.Message, error) {
 	var m service.Message
 	err := row.Scan(&m.ID, &m.Kind, &m.Channel, &m.To, paramscodec.Column{P: &m.Params}, &m.Status, &m.Attempts,
 		timeCol{&m.NextAttemptAt}, &m.LeaseOwner, timeCol{&m.LeaseUntil}, timeCol{&m.NotAfter},
-		&m.LastError, timeCol{&m.CreatedAt}, timeCol{&m.SentAt})
+		&m.LastError, timeCol{&m.CreatedAt}, timeCol{&m.SentAt}, &m.Language)
 	return m, err
 }
 
@@ -30,11 +30,11 @@ func (t *tx) InsertMessage(m service.Message) (int64, error) {
 	}
 	var id int64
 	err = t.queryRow(`INSERT INTO messages (kind, channel, recipient, params, status, attempts,
-			next_attempt_at, lease_owner, lease_until, not_after, last_error, created_at, sent_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			next_attempt_at, lease_owner, lease_until, not_after, last_error, created_at, sent_at, language)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		m.Kind, string(m.Channel), m.To, params, string(m.Status), m.Attempts,
 		dbTime(m.NextAttemptAt), m.LeaseOwner, dbTime(m.LeaseUntil), dbTime(m.NotAfter),
-		m.LastError, dbTime(m.CreatedAt), dbTime(m.SentAt)).Scan(&id)
+		m.LastError, dbTime(m.CreatedAt), dbTime(m.SentAt), m.Language).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: insert message: %w", err)
 	}
@@ -98,11 +98,11 @@ func (t *tx) UpdateMessage(m service.Message) error {
 	}
 	res, err := t.exec(`UPDATE messages SET kind = ?, channel = ?, recipient = ?, params = ?, status = ?,
 			attempts = ?, next_attempt_at = ?, lease_owner = ?, lease_until = ?, not_after = ?,
-			last_error = ?, sent_at = ?
+			last_error = ?, sent_at = ?, language = ?
 		WHERE id = ?`,
 		m.Kind, string(m.Channel), m.To, params, string(m.Status),
 		m.Attempts, dbTime(m.NextAttemptAt), m.LeaseOwner, dbTime(m.LeaseUntil), dbTime(m.NotAfter),
-		m.LastError, dbTime(m.SentAt), m.ID)
+		m.LastError, dbTime(m.SentAt), m.Language, m.ID)
 	return mustAffect("update message", res, err)
 }
 

@@ -77,6 +77,7 @@ var flow = service.Flow{
 	ClientAddr:    "2001:db8::17",
 	CreatedAt:     t0,
 	ExpiresAt:     t0.Add(30 * time.Minute),
+	Language:      "zh-HK",
 	Channel:       api.ChannelSMS,
 	CodeHMAC:      []byte{0x00, 0xff, 0x10, 0x20, 0x00},
 	CodeExpiresAt: t0.Add(11 * time.Minute),

@@ -30,9 +30,10 @@ var codeMessage = service.Message{
 var messageTests = []test{
 	{"RoundTripOfEveryField", func(t *testing.T, s service.Store) {
 		stored := service.Message{
-			Kind:    service.MessageNotice,
-			Channel: api.ChannelEmail,
-			To:      "chan.tai.man@example.edu.hk",
+			Kind:     service.MessageNotice,
+			Channel:  api.ChannelEmail,
+			To:       "chan.tai.man@example.edu.hk",
+			Language: "zh-Hans",
 			Params: map[string]string{
 				"changed_at": "2025-03-14T09:30:00Z", "client_addr": "192.0.2.7", "reference": "r-1",
 				"name": "陳大文 \"Chan\" <Tai Man>\n", "staff_number": "T1234567",
@@ -86,6 +87,7 @@ var messageTests = []test{
 			Kind:          service.MessageReminder,
 			Channel:       api.ChannelEmail,
 			To:            "chan.tai.man@example.edu.hk",
+			Language:      "zh-HK",
 			Params:        nil, // cleared once sent, so the code does not linger
 			Status:        api.DeliverySent,
 			Attempts:      2,
