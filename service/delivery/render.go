@@ -26,24 +26,27 @@ const (
 // kind or channel, a missing code); it is failed without retrying.
 var errUnrenderable = errors.New("message cannot be rendered")
 
-// Render turns a queued message into what its channel sends, in
-// org.SMSLang, the language of messages to a person whose own is not
-// known: a one-segment SMS, or an e-mail with a text and an HTML part in
-// that language first and others below (see renderIn). Times are shown in
+// Render turns a queued message into what its channel sends, in its
+// reader's language (m.Language), else in org.SMSLang, the language of
+// messages to a person whose own is not known: a one-segment SMS in that
+// language only, or an e-mail with a text and an HTML part in that
+// language first and others below (see renderIn). Times are shown in
 // org.Location.
 func Render(m service.Message, org Org) (Rendered, error) {
-	return renderIn(m, org, "")
+	return renderIn(m, org, m.Language)
 }
 
 // renderIn is Render for a person who reads the language tag ("" for
-// none known): an SMS in it, and an e-mail in it first, then in each
+// none known, and so is a tag that no language of the table fits): an SMS in it, and an e-mail in it first, then in each
 // other language of the table that is not of the same base (English and
 // Traditional Chinese for Simplified Chinese read as English and
 // Simplified Chinese).
 func renderIn(m service.Message, org Org, tag string) (Rendered, error) {
 	org = org.withDefaults()
-	if tag != "" {
-		tag = assets.Match(tag).Tag
+	if l, ok := assets.Fit(tag); ok {
+		tag = l.Tag
+	} else {
+		tag = "" // none of the table's: the organisation's language
 	}
 	v, err := messageValues(m, org)
 	if err != nil {

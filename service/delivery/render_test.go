@@ -2,6 +2,8 @@ package delivery
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -441,4 +443,63 @@ func TestEmailCarriesEachBaseLanguageOnce(t *testing.T) {
 	if got := strings.Join(emailLanguages("en"), ","); got != "en,zh-HK" {
 		t.Errorf("e-mail for an English reader in %s, want en then zh-HK", got)
 	}
+}
+
+// TestEachMessageGoesOutInItsReadersLanguage renders every message of a
+// reader of each language, with the organisation's language set to
+// another one, and finds what testdata/messages/TAG/ records for that
+// language: the SMS in it alone, the e-mail in it first.
+func TestEachMessageGoesOutInItsReadersLanguage(t *testing.T) {
+	all := assets.Languages()
+	for i, l := range all {
+		org := testOrg()
+		org.SMSLang = all[(i+1)%len(all)].Tag // not the reader's
+		for _, kind := range kinds {
+			for _, ch := range api.Channels() {
+				m := testMessage(kind, ch)
+				m.Language = l.Tag
+				r, err := Render(m, org)
+				if err != nil {
+					t.Fatalf("%s %s %s: %v", l.Tag, kind, ch, err)
+				}
+				got := r.Body + "\n"
+				if ch == api.ChannelEmail {
+					got = "Subject: " + r.Subject + "\n\n" + r.Body
+				}
+				want := readGolden(t, filepath.Join("testdata", "messages", l.Tag, kind+"."+string(ch)+".txt"))
+				if got != want {
+					t.Errorf("%s %s %s with the organisation's language %s:\n%s\nwant\n%s", l.Tag, kind, ch, org.SMSLang, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestMessagesOfUnknownLanguageGoOutInTheOrganisations renders messages
+// whose reader's language is not known, or fits no language of the
+// table, in the organisation's language (--sms-lang).
+func TestMessagesOfUnknownLanguageGoOutInTheOrganisations(t *testing.T) {
+	org := testOrg()
+	org.SMSLang = "zh-HK"
+	want := readGolden(t, filepath.Join("testdata", "messages", "zh-HK", "code.sms.txt"))
+	for _, lang := range []string{"", "fr", "not a tag"} {
+		m := testMessage(service.MessageCode, api.ChannelSMS)
+		m.Language = lang
+		r, err := Render(m, org)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Body+"\n" != want {
+			t.Errorf("SMS of a reader in %q: %s, want the organisation's language: %s", lang, r.Body, want)
+		}
+	}
+}
+
+func readGolden(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

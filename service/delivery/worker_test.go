@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"casreset/api"
+	"casreset/assets"
 	"casreset/internal/testkit/storetest"
 	"casreset/service"
 )
@@ -62,6 +64,40 @@ func TestWorkerSendsAndForgetsTheCode(t *testing.T) {
 	}
 	if n := runOnce(t, w); n != 0 {
 		t.Errorf("a second RunOnce claimed %d", n)
+	}
+}
+
+// TestWorkerSendsEachMessageInItsLanguage queues a code for a reader of
+// each language through the store and finds each SMS in the outbox in
+// that language, as testdata/messages records it.
+func TestWorkerSendsEachMessageInItsLanguage(t *testing.T) {
+	store := storetest.SQLite(t)
+	clock := service.NewManualClock(t0)
+	outbox, err := NewOutbox(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newTestWorker(t, store, clock, map[api.Channel]Sender{api.ChannelSMS: outbox})
+	want := map[string]string{} // recipient → body
+	for i, l := range assets.Languages() {
+		m := testMessage(service.MessageCode, api.ChannelSMS)
+		m.To = fmt.Sprintf("+8529123450%d", i)
+		m.Language = l.Tag
+		queue(t, store, m)
+		want[m.To] = strings.TrimSuffix(readGolden(t, filepath.Join("testdata", "messages", l.Tag, "code.sms.txt")), "\n")
+	}
+	runOnce(t, w)
+	msgs, err := ReadOutbox(outbox.Dir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msgs) != len(want) {
+		t.Fatalf("outbox holds %d messages, want %d", len(msgs), len(want))
+	}
+	for _, m := range msgs {
+		if m.Body != want[m.To] {
+			t.Errorf("SMS to %s: %q, want %q", m.To, m.Body, want[m.To])
+		}
 	}
 }
 
