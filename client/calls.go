@@ -91,14 +91,15 @@ func (c *Client) Flow(ctx context.Context, token string) (api.Flow, error) {
 	return out, err
 }
 
-// SendCode sends a validation code by ch; calling it again sends a fresh one.
-func (c *Client) SendCode(ctx context.Context, token string, ch api.Channel) (api.SendCodeResponse, error) {
+// SendCode sends a validation code by req.Channel, in req.Language when
+// given (which becomes the flow's); calling it again sends a fresh one.
+func (c *Client) SendCode(ctx context.Context, token string, req api.SendCodeRequest) (api.SendCodeResponse, error) {
 	var out api.SendCodeResponse
 	err := c.doJSON(ctx, call{
 		method: http.MethodPost,
 		path:   "/v1/resets/current/code",
 		token:  token,
-		body:   api.SendCodeRequest{Channel: ch},
+		body:   req,
 	}, &out)
 	return out, err
 }

@@ -103,6 +103,16 @@ func TestCallsSendTheContractsRequests(t *testing.T) {
 				Channels: []api.ChannelInfo{{Channel: api.ChannelSMS, Destination: "9*** **34"}}},
 		},
 		{
+			name: "Start in a language", status: 201, contentType: "application/json",
+			body: `{"reset_token":"t1","expires_at":"2025-03-01T12:30:00Z","channels":[]}`,
+			do: func(c *Client) (any, error) {
+				return c.Start(ctx, api.StartRequest{StaffNumber: "12345", CaptchaID: "c1", CaptchaAnswer: "123456", Language: "zh-HK"})
+			},
+			method: "POST", path: "/v1/resets",
+			reqBody: `{"staff_number":"12345","captcha_id":"c1","captcha_answer":"123456","language":"zh-HK"}`,
+			want:    api.StartResponse{ResetToken: "t1", ExpiresAt: time.Date(2025, 3, 1, 12, 30, 0, 0, time.UTC), Channels: []api.ChannelInfo{}},
+		},
+		{
 			name: "Flow", status: 200, contentType: "application/json",
 			body:   `{"step":"code_sent","expires_at":"2025-03-01T12:30:00Z","sends_left":4,"attempts_left":5,"delivery":"sent"}`,
 			do:     func(c *Client) (any, error) { return c.Flow(ctx, token) },
@@ -111,11 +121,23 @@ func TestCallsSendTheContractsRequests(t *testing.T) {
 		},
 		{
 			name: "SendCode", status: 202, contentType: "application/json",
-			body:   `{"channel":"email","destination":"c****@example.edu.hk","sends_left":4}`,
-			do:     func(c *Client) (any, error) { return c.SendCode(ctx, token, api.ChannelEmail) },
+			body: `{"channel":"email","destination":"c****@example.edu.hk","sends_left":4}`,
+			do: func(c *Client) (any, error) {
+				return c.SendCode(ctx, token, api.SendCodeRequest{Channel: api.ChannelEmail})
+			},
 			method: "POST", path: "/v1/resets/current/code", auth: "Bearer " + token,
 			reqBody: `{"channel":"email"}`,
 			want:    api.SendCodeResponse{Channel: api.ChannelEmail, Destination: "c****@example.edu.hk", SendsLeft: 4},
+		},
+		{
+			name: "SendCode in another language", status: 202, contentType: "application/json",
+			body: `{"channel":"sms","destination":"9*** **34","sends_left":3}`,
+			do: func(c *Client) (any, error) {
+				return c.SendCode(ctx, token, api.SendCodeRequest{Channel: api.ChannelSMS, Language: "zh-Hans"})
+			},
+			method: "POST", path: "/v1/resets/current/code", auth: "Bearer " + token,
+			reqBody: `{"channel":"sms","language":"zh-Hans"}`,
+			want:    api.SendCodeResponse{Channel: api.ChannelSMS, Destination: "9*** **34", SendsLeft: 3},
 		},
 		{
 			name: "Verify", status: 200, contentType: "application/json", body: `{"verified":true}`,
@@ -138,6 +160,14 @@ func TestCallsSendTheContractsRequests(t *testing.T) {
 			},
 			method: "POST", path: "/v1/staff-number-reminders",
 			reqBody: `{"contact":"91234567","captcha_id":"c2","captcha_answer":"000000"}`,
+		},
+		{
+			name: "RemindStaffNumber in a language", status: 202, contentType: "application/json", body: `{"accepted":true}`,
+			do: func(c *Client) (any, error) {
+				return nil, c.RemindStaffNumber(ctx, api.ReminderRequest{Contact: "91234567", CaptchaID: "c2", CaptchaAnswer: "000000", Language: "zh-HK"})
+			},
+			method: "POST", path: "/v1/staff-number-reminders",
+			reqBody: `{"contact":"91234567","captcha_id":"c2","captcha_answer":"000000","language":"zh-HK"}`,
 		},
 		{
 			name: "CaptchaImage", status: 200, contentType: "image/png", body: "\x89PNG\r\n\x1a\nrest",

@@ -213,7 +213,7 @@ func TestAConnectionResetGivesNetworkErrorAndOnlyGETsAreRetried(t *testing.T) {
 	}{
 		{"GET Flow is retried", func(c *Client) error { _, err := c.Flow(context.Background(), "tok"); return err }, 1 + maxRetries},
 		{"POST SendCode is not", func(c *Client) error {
-			_, err := c.SendCode(context.Background(), "tok", api.ChannelSMS)
+			_, err := c.SendCode(context.Background(), "tok", api.SendCodeRequest{Channel: api.ChannelSMS})
 			return err
 		}, 1},
 		{"PUT SetPassword is not", func(c *Client) error {

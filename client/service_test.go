@@ -121,7 +121,7 @@ func (rs *realService) start(staff string) api.StartResponse {
 func (rs *realService) sent(staff string) string {
 	rs.t.Helper()
 	token := rs.start(staff).ResetToken
-	if _, err := rs.c.SendCode(rs.ctx, token, api.ChannelSMS); err != nil {
+	if _, err := rs.c.SendCode(rs.ctx, token, api.SendCodeRequest{Channel: api.ChannelSMS}); err != nil {
 		rs.t.Fatalf("SendCode: %v", err)
 	}
 	return token
@@ -215,7 +215,7 @@ func TestRealServiceWholeFlow(t *testing.T) {
 		t.Fatalf("Flow = %+v, %v; want step started", flow, err)
 	}
 
-	sent, err := rs.c.SendCode(ctx, token, api.ChannelEmail)
+	sent, err := rs.c.SendCode(ctx, token, api.SendCodeRequest{Channel: api.ChannelEmail})
 	if err != nil {
 		t.Fatalf("SendCode: %v", err)
 	}
@@ -277,7 +277,7 @@ func TestRealServiceErrorCodes(t *testing.T) {
 		check   func(t *testing.T, e *api.Error)
 	}{
 		{api.CodeInvalidRequest, func(t *testing.T, rs *realService) error {
-			_, err := rs.c.SendCode(rs.ctx, rs.start(staffBoth.StaffNumber).ResetToken, "fax")
+			_, err := rs.c.SendCode(rs.ctx, rs.start(staffBoth.StaffNumber).ResetToken, api.SendCodeRequest{Channel: "fax"})
 			return err
 		}, nil},
 		{api.CodeCaptchaInvalid, func(t *testing.T, rs *realService) error {
@@ -305,7 +305,7 @@ func TestRealServiceErrorCodes(t *testing.T) {
 			return err
 		}, nil},
 		{api.CodeChannelUnavailable, func(t *testing.T, rs *realService) error {
-			_, err := rs.c.SendCode(rs.ctx, rs.start(staffSMS.StaffNumber).ResetToken, api.ChannelEmail)
+			_, err := rs.c.SendCode(rs.ctx, rs.start(staffSMS.StaffNumber).ResetToken, api.SendCodeRequest{Channel: api.ChannelEmail})
 			return err
 		}, nil},
 		{api.CodeCodeInvalid, func(t *testing.T, rs *realService) error {
@@ -350,7 +350,7 @@ func TestRealServiceErrorCodes(t *testing.T) {
 		}, nil},
 		{api.CodeRateLimited, func(t *testing.T, rs *realService) error {
 			token := rs.sent(staffBoth.StaffNumber)
-			_, err := rs.c.SendCode(rs.ctx, token, api.ChannelSMS) // "reload" within the cool-down
+			_, err := rs.c.SendCode(rs.ctx, token, api.SendCodeRequest{Channel: api.ChannelSMS}) // "reload" within the cool-down
 			return err
 		}, func(t *testing.T, e *api.Error) {
 			if e.RetryAfter < 1 || e.RetryAfter > 60 {

@@ -126,7 +126,7 @@ func (u *user) finish(ctx context.Context, i int, token string, ch api.Channel) 
 }
 
 func (u *user) sendCode(ctx context.Context, token string, ch api.Channel) error {
-	return u.timed(stepCode, func() error { _, err := u.c.SendCode(ctx, token, ch); return err })
+	return u.timed(stepCode, func() error { _, err := u.c.SendCode(ctx, token, api.SendCodeRequest{Channel: ch}); return err })
 }
 
 // readCode waits for the code in the outbox; the wait is the delivery step.

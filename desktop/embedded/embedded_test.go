@@ -141,7 +141,7 @@ func TestAFlowThroughTheService(t *testing.T) {
 	if len(resp.Channels) != 1 || resp.Channels[0].Channel != api.ChannelEmail {
 		t.Fatalf("channels %+v, want e-mail only", resp.Channels)
 	}
-	if _, err := c.SendCode(ctx, resp.ResetToken, api.ChannelEmail); err != nil {
+	if _, err := c.SendCode(ctx, resp.ResetToken, api.SendCodeRequest{Channel: api.ChannelEmail}); err != nil {
 		t.Fatal(err)
 	}
 	msgs := deliverytest.WaitForOutbox(t, d.Outbox, 1, 10*time.Second)

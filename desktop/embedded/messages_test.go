@@ -35,7 +35,7 @@ func TestTheDemoInboxReadsWhatTheServiceSent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.SendCode(context.Background(), resp.ResetToken, api.ChannelSMS); err != nil {
+	if _, err := c.SendCode(context.Background(), resp.ResetToken, api.SendCodeRequest{Channel: api.ChannelSMS}); err != nil {
 		t.Fatal(err)
 	}
 	written := deliverytest.WaitForOutbox(t, d.Outbox, 1, 10*time.Second)

@@ -143,7 +143,7 @@ func (c *cluster) code(tb testing.TB, token string) string {
 func (c *cluster) verified(tb testing.TB) string {
 	tb.Helper()
 	token := c.start(tb, 0)
-	if _, err := c.node(0).SendCode(context.Background(), token, api.ChannelSMS); err != nil {
+	if _, err := c.node(0).SendCode(context.Background(), token, api.SendCodeRequest{Channel: api.ChannelSMS}); err != nil {
 		tb.Fatalf("SendCode: %v", err)
 	}
 	if _, err := c.node(1).Verify(context.Background(), token, c.code(tb, token)); err != nil {
@@ -187,7 +187,7 @@ func TestOneFlowHopsBetweenInstancesAtEveryStep(t *testing.T) {
 	}
 	token := start.ResetToken
 
-	if _, err := c.node(1).SendCode(ctx, token, api.ChannelSMS); err != nil {
+	if _, err := c.node(1).SendCode(ctx, token, api.SendCodeRequest{Channel: api.ChannelSMS}); err != nil {
 		t.Fatalf("SendCode on instance 1: %v", err)
 	}
 	flow, err := c.node(0).Flow(ctx, token)
@@ -219,19 +219,19 @@ func TestResendCooldownHoldsAcrossInstances(t *testing.T) {
 	c := newCluster(t, pgtest.Start(t), 2, clusterConfig())
 	ctx := t.Context()
 	token := c.start(t, 0)
-	if _, err := c.node(0).SendCode(ctx, token, api.ChannelSMS); err != nil {
+	if _, err := c.node(0).SendCode(ctx, token, api.SendCodeRequest{Channel: api.ChannelSMS}); err != nil {
 		t.Fatalf("first SendCode on instance 0: %v", err)
 	}
 
 	c.clock.Advance(59 * time.Second)
-	_, err := c.node(1).SendCode(ctx, token, api.ChannelSMS)
+	_, err := c.node(1).SendCode(ctx, token, api.SendCodeRequest{Channel: api.ChannelSMS})
 	var ae *api.Error
 	if !errors.As(err, &ae) || ae.Code != api.CodeRateLimited || ae.RetryAfter != 1 {
 		t.Fatalf("reload on instance 1 after 59 s: %v, want rate_limited with retry_after 1", err)
 	}
 
 	c.clock.Advance(time.Second)
-	if _, err := c.node(1).SendCode(ctx, token, api.ChannelSMS); err != nil {
+	if _, err := c.node(1).SendCode(ctx, token, api.SendCodeRequest{Channel: api.ChannelSMS}); err != nil {
 		t.Errorf("reload on instance 1 after the 60 s cool-down: %v", err)
 	}
 }
@@ -239,7 +239,7 @@ func TestResendCooldownHoldsAcrossInstances(t *testing.T) {
 func TestSimultaneousRightCodesVerifyOnceAcrossInstances(t *testing.T) {
 	c := newCluster(t, pgtest.Start(t), 2, clusterConfig())
 	token := c.start(t, 0)
-	if _, err := c.node(1).SendCode(t.Context(), token, api.ChannelSMS); err != nil {
+	if _, err := c.node(1).SendCode(t.Context(), token, api.SendCodeRequest{Channel: api.ChannelSMS}); err != nil {
 		t.Fatal(err)
 	}
 	code := c.code(t, token)
@@ -303,7 +303,7 @@ func TestDatabaseOutageMidFlowIsUnavailableAndTheFlowContinues(t *testing.T) {
 	c := newCluster(t, srv.CreateDatabase(t), 2, clusterConfig())
 	ctx := t.Context()
 	token := c.start(t, 0)
-	if _, err := c.node(1).SendCode(ctx, token, api.ChannelSMS); err != nil {
+	if _, err := c.node(1).SendCode(ctx, token, api.SendCodeRequest{Channel: api.ChannelSMS}); err != nil {
 		t.Fatal(err)
 	}
 	code := c.code(t, token)

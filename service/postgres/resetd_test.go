@@ -70,7 +70,7 @@ func TestTwoResetdOnOneDatabase(t *testing.T) {
 		t.Fatalf("Start on instance 1: %v", err)
 	}
 	token := start.ResetToken
-	if _, err := nodes[0].SendCode(ctx, token, api.ChannelSMS); err != nil {
+	if _, err := nodes[0].SendCode(ctx, token, api.SendCodeRequest{Channel: api.ChannelSMS}); err != nil {
 		t.Fatalf("SendCode on instance 0: %v", err)
 	}
 	code := deliverytest.WaitForOutbox(t, outbox, 1, 15*time.Second)[0].Code

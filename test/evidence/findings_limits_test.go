@@ -29,7 +29,7 @@ func TestFinding2GuessesPerAccountStopAtTenAcrossFlows(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := pcs[0].SendCode(ctx, token, api.ChannelEmail); err != nil {
+			if _, err := pcs[0].SendCode(ctx, token, api.SendCodeRequest{Channel: api.ChannelEmail}); err != nil {
 				t.Fatal(err)
 			}
 			tokens[i], wrong[i] = token, wrongOf(box.mustNext(t, emailOf(0)))
@@ -63,7 +63,7 @@ func TestFinding2GuessesPerAccountStopAtTenAcrossFlows(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = pcs[0].SendCode(ctx, token, api.ChannelEmail)
+		_, err = pcs[0].SendCode(ctx, token, api.SendCodeRequest{Channel: api.ChannelEmail})
 		ae := wantProblem(t, "a fifth code", err, api.CodeRateLimited)
 		if ae.RetryAfter < int((23 * time.Hour).Seconds()) {
 			t.Errorf("retry after %d s, want the rest of the 24 hours", ae.RetryAfter)

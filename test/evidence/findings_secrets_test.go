@@ -65,7 +65,7 @@ func TestFinding9SecretsStayOffTheCommandLineAndOutOfTheDatabase(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.SendCode(ctx, token, api.ChannelSMS); err != nil {
+		if _, err := c.SendCode(ctx, token, api.SendCodeRequest{Channel: api.ChannelSMS}); err != nil {
 			t.Fatal(err)
 		}
 		sms := gateway.Wait(t, 1, 30*time.Second)[0]

@@ -81,7 +81,7 @@ func verifiedFlow(ctx context.Context, c *client.Client, box *inbox, i int) (str
 	if err != nil {
 		return "", fmt.Errorf("start %s: %w", staff(i), err)
 	}
-	if _, err := c.SendCode(ctx, token, api.ChannelEmail); err != nil {
+	if _, err := c.SendCode(ctx, token, api.SendCodeRequest{Channel: api.ChannelEmail}); err != nil {
 		return "", fmt.Errorf("send code %s: %w", staff(i), err)
 	}
 	code, err := box.next(emailOf(i))

@@ -32,7 +32,7 @@ func wrongCodesAtOnce(t *testing.T, in *instance) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.SendCode(ctx, token, api.ChannelEmail); err != nil {
+	if _, err := c.SendCode(ctx, token, api.SendCodeRequest{Channel: api.ChannelEmail}); err != nil {
 		t.Fatal(err)
 	}
 	right := box.mustNext(t, emailOf(0))

@@ -115,6 +115,7 @@ func (p *forgotPage) onSubmit() {
 		Contact:       validate.Normalize(p.contact.Text),
 		CaptchaID:     p.captcha.id,
 		CaptchaAnswer: p.captcha.value(),
+		Language:      c.shell.Lang(), // the reminder's
 	}
 	c.call(func(ctx context.Context) error {
 		return c.backend.RemindStaffNumber(ctx, req)

@@ -63,7 +63,7 @@ func showSample(c *controller, name string) {
 		c.token, c.staff, c.channels = resp.ResetToken, "12345678", resp.Channels
 	}
 	send := func() api.SendCodeResponse {
-		r, _ := b.SendCode(ctx, c.token, api.ChannelSMS)
+		r, _ := b.SendCode(ctx, c.token, api.SendCodeRequest{Channel: api.ChannelSMS})
 		return r
 	}
 	switch name {
@@ -164,13 +164,13 @@ func (b *sampleBackend) Flow(context.Context, string) (api.Flow, error) {
 	return api.Flow{Step: api.StepCodeSent, Channel: api.ChannelSMS, Delivery: api.DeliverySent, SendsLeft: 4, AttemptsLeft: 5}, nil
 }
 
-func (b *sampleBackend) SendCode(_ context.Context, _ string, ch api.Channel) (api.SendCodeResponse, error) {
+func (b *sampleBackend) SendCode(_ context.Context, _ string, req api.SendCodeRequest) (api.SendCodeResponse, error) {
 	dest := "9*** **34"
-	if ch == api.ChannelEmail {
+	if req.Channel == api.ChannelEmail {
 		dest = "c****@example.edu.hk"
 	}
 	return api.SendCodeResponse{
-		Channel: ch, Destination: dest,
+		Channel: req.Channel, Destination: dest,
 		CodeExpiresAt: SampleTime.Add(10 * time.Minute),
 		ResendAfter:   SampleTime.Add(45 * time.Second),
 		SendsLeft:     4,

@@ -205,6 +205,7 @@ func (s *step1) onSubmit() {
 		StaffNumber:   api.NormalizeStaffNumber(s.staff.Text, api.StaffNumberCaseSensitive),
 		CaptchaID:     s.captcha.id,
 		CaptchaAnswer: s.captcha.value(),
+		Language:      c.shell.Lang(), // the flow's messages go out in it
 	}
 	remember := s.remember.Checked && c.memoryOK
 	var resp api.StartResponse

@@ -136,14 +136,16 @@ func (s *step2) onSubmit() {
 	})
 }
 
-// sendCode asks the service to send a (new) code by ch. Errors that end
-// the flow show the error screen; others go to onError.
+// sendCode asks the service to send a (new) code by ch, in the current
+// language (which becomes the flow's: the person may have switched since
+// step 1). Errors that end the flow show the error screen; others go to
+// onError.
 func sendCode(c *controller, ch api.Channel, onSent func(api.SendCodeResponse), onError func(error)) {
-	token := c.token
+	token, req := c.token, api.SendCodeRequest{Channel: ch, Language: c.shell.Lang()}
 	var resp api.SendCodeResponse
 	c.call(func(ctx context.Context) error {
 		var err error
-		resp, err = c.backend.SendCode(ctx, token, ch)
+		resp, err = c.backend.SendCode(ctx, token, req)
 		return err
 	}, func(err error) {
 		switch {

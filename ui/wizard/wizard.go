@@ -32,7 +32,7 @@ type Backend interface {
 	CaptchaAudio(ctx context.Context, captchaID, lang string) ([]byte, error)
 	Start(ctx context.Context, req api.StartRequest) (api.StartResponse, error)
 	Flow(ctx context.Context, token string) (api.Flow, error)
-	SendCode(ctx context.Context, token string, ch api.Channel) (api.SendCodeResponse, error)
+	SendCode(ctx context.Context, token string, req api.SendCodeRequest) (api.SendCodeResponse, error)
 	Verify(ctx context.Context, token, code string) (api.VerifyResponse, error)
 	SetPassword(ctx context.Context, token, newPassword string) (api.PasswordResponse, error)
 	RemindStaffNumber(ctx context.Context, req api.ReminderRequest) error
