@@ -36,7 +36,7 @@ type demoEnv struct {
 	queue  *uiQueue
 }
 
-func newDemoEnv(t *testing.T) *demoEnv {
+func newDemoEnv(t *testing.T, configure ...func(*shell.Settings)) *demoEnv {
 	t.Helper()
 	a := test.NewTempApp(t)
 	log := slog.New(slog.DiscardHandler)
@@ -68,6 +68,9 @@ func newDemoEnv(t *testing.T) *demoEnv {
 	settings := shell.DefaultSettings()
 	settings.Language = langEnglish
 	settings.DemoMode = true
+	for _, f := range configure {
+		f(&settings)
+	}
 	e.win = test.NewTempWindow(t, widget.NewLabel(""))
 	e.win.Resize(fyne.NewSize(800, 1100))
 	e.c = newController(e.win, Deps{

@@ -1,0 +1,69 @@
+package wizard
+
+import (
+	"strings"
+	"testing"
+
+	"casreset/api"
+	"casreset/desktop/embedded"
+	"casreset/ui/shell"
+)
+
+// TestTheSMSIsInTheLanguageOfTheWalk walks to step 3 over the embedded
+// default, whose messages are in English unless a flow says otherwise,
+// and reads the SMS in the outbox: in the language of a walk in Chinese,
+// and in the language switched to at step 2 after a start in English.
+func TestTheSMSIsInTheLanguageOfTheWalk(t *testing.T) {
+	tests := []struct {
+		name, start, switchTo string
+		want                  string // the SMS's words in the language
+	}{
+		{"walk in Traditional Chinese", langChinese, "", "重設密碼驗證碼"},
+		{"switch to Traditional Chinese", langEnglish, langChinese, "重設密碼驗證碼"},
+		{"switch to Simplified Chinese", langEnglish, "zh-Hans", "密码重置验证码"},
+		{"walk in English", langEnglish, "", "Your password reset code is"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newDemoEnv(t, func(s *shell.Settings) { s.Language = tt.start })
+			s1 := current[*step1](e)
+			e.typeIn(s1.staff, embedded.Accounts[0].StaffNumber)
+			e.typeIn(s1.captcha.answer, testCaptcha)
+			e.enter()
+			current[*step2](e)
+			if tt.switchTo != "" {
+				e.chooseLanguage(tt.switchTo)
+			}
+			s2 := current[*step2](e)
+			e.tap(s2.options[0]) // SMS
+			e.tap(s2.send)
+			current[*step3](e)
+			e.waitForMessages(1)
+
+			msgs, err := e.demo.Messages()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(msgs) != 1 || msgs[0].Channel != api.ChannelSMS {
+				t.Fatalf("the outbox holds %+v, want one SMS", msgs)
+			}
+			if body := msgs[0].Body; !strings.Contains(body, tt.want) {
+				t.Errorf("the SMS reads %q, want it in %s (%q)", body, e.c.shell.Lang(), tt.want)
+			}
+		})
+	}
+}
+
+// chooseLanguage switches the wizard to tag as a person does, through the
+// header's language switch.
+func (e *demoEnv) chooseLanguage(tag string) {
+	e.t.Helper()
+	sh := e.c.shell
+	e.tap(sh.LanguageButton())
+	if sh.LanguageMenu() {
+		e.tap(sh.LanguageItem(tag))
+	}
+	if sh.Lang() != tag {
+		e.t.Fatalf("the language switch went to %s, not %s", sh.Lang(), tag)
+	}
+}
