@@ -201,14 +201,17 @@ func TestEveryKeyInTheCodeIsTranslated(t *testing.T) {
 	for n := 1; n <= 4; n++ {
 		used["chrome.step"+string(rune('0'+n))] = true
 	}
-	// Every rule of the contract has its line; every rule a refusal names
-	// has its words (the history's refusal is err.password_reused).
+	// Every rule of the contract has its line and its problem; every rule
+	// a refusal names has its words (the history's refusal is
+	// err.password_reused).
 	for _, rule := range api.RuleIDs() {
 		used[ruleKey(rule)] = true
+		used[failKey(rule)] = true
 		if rule != api.RuleReused {
 			used[refusedKey(rule)] = true
 		}
 	}
+	used[failKey(api.RuleMismatch)], used[failKey("other")] = true, true
 	for _, f := range []string{"staff", "captcha", "code", "contact"} {
 		for _, kind := range []string{"empty", "digits", "length"} {
 			if _, ok := en["field."+f+"."+kind]; ok {

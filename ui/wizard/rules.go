@@ -12,12 +12,16 @@ import (
 // The password rules are the service's data: step 4's checklist and the
 // help page show whatever rules the policy lists, in its order, each by
 // its own text "rule.<id>" filled from the rule's parameters ({{.Min}},
-// {{.Max}}, {{.Count}}, {{.Chars}}; plural forms by Count). A refusal of
-// the rule reads "refused.<id>". A rule that no translation names, from a
-// newer service, reads as "rule.other", once however many there are. So a
-// new rule needs its texts in the translations and nothing here.
+// {{.Max}}, {{.Count}}, {{.Chars}}; plural forms by Count). A line whose
+// rule the password breaks says the problem instead, "fail.<id>" with the
+// same parameters ("The two passwords do not match", not a crossed "Both
+// passwords are the same"). A refusal of the rule reads "refused.<id>". A
+// rule that no translation names, from a newer service, reads as
+// "rule.other" ("fail.other"), once however many there are. So a new rule
+// needs its texts in the translations and nothing here.
 
 func ruleKey(id api.RuleID) string    { return "rule." + string(id) }
+func failKey(id api.RuleID) string    { return "fail." + string(id) }
 func refusedKey(id api.RuleID) string { return "refused." + string(id) }
 
 // ruleLine is r in the current language, or false when no translation
@@ -28,6 +32,16 @@ func ruleLine(t *translator, r api.Rule) (string, bool) {
 		return "", false
 	}
 	return t.N(key, r.Count, "Min", r.Min, "Max", r.Max, "Chars", spaced(r.Chars)), true
+}
+
+// failLine is the problem of a password that breaks r, in the current
+// language; r's own line when no translation words it as a problem.
+func failLine(t *translator, r api.Rule) string {
+	if key := failKey(r.ID); t.Has(key) {
+		return t.N(key, r.Count, "Min", r.Min, "Max", r.Max, "Chars", spaced(r.Chars))
+	}
+	line, _ := ruleLine(t, r)
+	return line
 }
 
 // ruleLines are the rules of p as the help page lists them.

@@ -106,8 +106,12 @@ func TestANewRuleNeedsOnlyItsTranslations(t *testing.T) {
 		t.Errorf("refused for it: state %v, message %q", item.State(), s4.serverErr.Text)
 	}
 
+	if want := "The password contains your account name, or a part of your name of 3 or more characters"; item.Text() != want {
+		t.Errorf("refused: %q, want the problem %q", item.Text(), want)
+	}
+
 	e.chooseLanguage(langChinese)
-	if want := "不可包含你的帳戶名稱，或你姓名中任何3個字或以上的部分（按「更新」時檢查）"; item.Text() != want {
+	if want := "密碼包含你的帳戶名稱，或你姓名中3個字或以上的部分"; item.Text() != want {
 		t.Errorf("in Chinese: %q, want %q", item.Text(), want)
 	}
 	if !strings.HasPrefix(s4.serverErr.Text, "密碼不可包含你的帳戶名稱") {

@@ -28,6 +28,7 @@ type step4 struct {
 	rules       []*checkItem // one per rule of the policy, in its order
 	advice      *checkItem
 	strength    *widget.ProgressBar
+	strengthBox *fyne.Container // lays the bar out again when it shows
 	moreInfo    *widget.Hyperlink
 	retypeLabel *widget.Label
 	retype      *secretEntry
@@ -80,6 +81,9 @@ func newStep4(c *controller) *step4 {
 	s.moreInfo.OnTapped = c.showHelp
 	s.casNote.TextStyle.Bold = true
 	s.update = newPrimaryButton(s.onSubmit)
+	// A grid cell keeps its size while the bar is hidden, so that the
+	// first character typed moves nothing below it.
+	s.strengthBox = container.NewGridWrap(fyne.NewSize(320, s.strength.MinSize().Height), s.strength)
 
 	s.box = container.NewVBox(
 		s.title,
@@ -88,7 +92,7 @@ func newStep4(c *controller) *step4 {
 		// The recommendation ends the list, as on the seed's page, where
 		// it is one of the numbered lines.
 		compactList(slices.Concat(s.rules, []*checkItem{s.advice})...),
-		container.NewHBox(container.NewGridWrap(fyne.NewSize(320, s.strength.MinSize().Height), s.strength)),
+		container.NewHBox(s.strengthBox),
 		s.retypeLabel, s.retype,
 		compactList(s.match),
 		s.casNote,
@@ -130,6 +134,31 @@ func (s *step4) onShow(on bool) {
 	}
 }
 
+// strengthCap is the highest strength a password that breaks a required
+// rule is shown with: "weak". Strength measures how hard a password is to
+// guess, but one the service will refuse is no good however long it is.
+const strengthCap = 1
+
+// refreshStrength shows the strength of pw: nothing before anything is
+// typed (an empty field is not "very weak", it is empty), and never more
+// than strengthCap while a rule of the policy fails here or was refused
+// by the service.
+func (s *step4) refreshStrength(pw string) {
+	if pw == "" {
+		s.strength.Hide()
+		return
+	}
+	score := validate.Strength(pw, s.c.staff)
+	if validate.Password(s.policy)(pw) != nil || len(s.refused) > 0 {
+		score = min(score, strengthCap)
+	}
+	s.strength.SetValue(float64(score))
+	if !s.strength.Visible() {
+		s.strength.Show()
+		s.strengthBox.Refresh()
+	}
+}
+
 func strengthKey(score int) string {
 	return []string{"strength.0", "strength.1", "strength.2", "strength.3", "strength.4"}[max(0, min(score, 4))]
 }
@@ -162,7 +191,7 @@ func (s *step4) refresh() {
 		}
 	}
 	showItem(s.advice, adviceOn, adviceState, t("rule.advice", "Min", a.MinLength))
-	s.strength.SetValue(float64(validate.Strength(pw, c.staff)))
+	s.refreshStrength(pw)
 	s.moreInfo.SetText(t("step4.more_info"))
 
 	s.retypeLabel.SetText(t("step4.retype.label"))
@@ -176,7 +205,11 @@ func (s *step4) refresh() {
 	default:
 		matchState = checkFailed
 	}
-	s.match.Set(matchState, t("rule.match"))
+	matchLine := t("rule.match")
+	if matchState == checkFailed {
+		matchLine = t(failKey(api.RuleMismatch))
+	}
+	s.match.Set(matchState, matchLine)
 	s.show.Text = t("step4.show")
 	s.show.Refresh()
 	s.casNote.SetText(t("step4.cas_note", "Org", c.orgName()))
@@ -219,14 +252,21 @@ func (s *step4) refreshRules(pw string) {
 				otherState = checkFailed
 			}
 			continue
+		case state == checkFailed:
+			line = failLine(tr, ch.Rule)
+			if ch.Found != "" {
+				line += " " + foundText(tr, ch.Found)
+			}
 		case !ch.Checked:
 			line = tr.T("rule.on_update", "Rule", line)
-		case state == checkFailed && ch.Found != "":
-			line += " " + foundText(tr, ch.Found)
 		}
 		showItem(item, true, state, line)
 	}
-	if other != nil {
+	switch {
+	case other == nil:
+	case otherState == checkFailed:
+		other.Set(otherState, tr.T(failKey("other")))
+	default:
 		other.Set(otherState, tr.T("rule.on_update", "Rule", tr.T("rule.other")))
 	}
 }
