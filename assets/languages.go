@@ -1,6 +1,7 @@
 package assets
 
 import (
+	"fmt"
 	"io/fs"
 	"path"
 	"strconv"
@@ -26,6 +27,7 @@ var languages = []Language{
 			SMSDateTime: "2 Jan 15:04 MST",
 			Zones:       map[string]string{"HKT": "Hong Kong time"},
 			Group:       ",",
+			MinSec:      "%d:%02d",
 		},
 	},
 	{
@@ -49,6 +51,9 @@ var languages = []Language{
 			Weekdays:    chineseWeekdays,
 			Zones:       map[string]string{"HKT": "香港時間"},
 			Group:       ",",
+			MinSec:      "%d分%02d秒",
+			Sec:         "%d秒",
+			Numerals:    chineseNumerals,
 		},
 	},
 	{
@@ -70,9 +75,15 @@ var languages = []Language{
 			Weekdays:    chineseWeekdays,
 			Zones:       map[string]string{"HKT": "香港时间"},
 			Group:       ",",
+			MinSec:      "%d分%02d秒",
+			Sec:         "%d秒",
+			Numerals:    chineseNumerals,
 		},
 	},
 }
+
+// chineseNumerals are the same in both scripts.
+var chineseNumerals = []string{"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"}
 
 // chineseWeekdays are the same in both scripts.
 var chineseWeekdays = &[7]string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}
@@ -121,6 +132,14 @@ type Formats struct {
 	Zones map[string]string
 	// Group separates groups of three digits in numbers ("12,345").
 	Group string
+	// MinSec writes a time left of a minute or more from its minutes
+	// and seconds ("9:58", "9分58秒"); Sec one under a minute from its
+	// seconds ("58秒"), or, when empty, MinSec does with 0 minutes.
+	// fmt layouts.
+	MinSec, Sec string
+	// Numerals are the small counts in words, from 0 ("〇", "一", "二"),
+	// as a counter writes them ("第四步"); nil: digits.
+	Numerals []string
 }
 
 // Languages returns the table, the default language first.
@@ -291,6 +310,25 @@ func (f Formats) format(layout string, t time.Time) string {
 		layout = layout[end+1:]
 	}
 	return b.String()
+}
+
+// Countdown writes the time d that is left, rounded up to the second and
+// never below zero: "9:58" in English, "9分58秒" and "58秒" in Chinese.
+func (l Language) Countdown(d time.Duration) string {
+	secs := max(0, int((d+time.Second-1)/time.Second))
+	if secs < 60 && l.Formats.Sec != "" {
+		return fmt.Sprintf(l.Formats.Sec, secs)
+	}
+	return fmt.Sprintf(l.Formats.MinSec, secs/60, secs%60)
+}
+
+// Count writes a small count as the language counts steps: in words
+// where it has them ("四" in 第四步), else in digits.
+func (l Language) Count(n int) string {
+	if n >= 0 && n < len(l.Formats.Numerals) {
+		return l.Formats.Numerals[n]
+	}
+	return l.Number(int64(n))
 }
 
 // Number writes n with its digits grouped in threes.

@@ -154,6 +154,12 @@ func TestTimesAndNumbersInEachLanguage(t *testing.T) {
 		{en.Number(0), "0"}, {en.Number(999), "999"}, {en.Number(1000), "1,000"},
 		{en.Number(1234567), "1,234,567"}, {en.Number(-12345), "-12,345"},
 		{Language{}.Number(12345), "12345"},
+		{en.Countdown(9*time.Minute + 57*time.Second + time.Millisecond), "9:58"},
+		{en.Countdown(58 * time.Second), "0:58"}, {en.Countdown(-time.Second), "0:00"},
+		{zh.Countdown(9*time.Minute + 58*time.Second), "9分58秒"},
+		{zh.Countdown(10*time.Minute + 5*time.Second), "10分05秒"},
+		{zh.Countdown(58 * time.Second), "58秒"}, {zh.Countdown(0), "0秒"},
+		{en.Count(4), "4"}, {zh.Count(1), "一"}, {zh.Count(4), "四"}, {zh.Count(10), "十"}, {zh.Count(11), "11"},
 		{Formats{}.format("{unknown} 15:04 {weekday}", at), "{unknown} 15:42 Friday"},
 	}
 	for _, tt := range tests {
@@ -162,6 +168,9 @@ func TestTimesAndNumbersInEachLanguage(t *testing.T) {
 		}
 	}
 	for _, l := range Languages() {
+		if l.Formats.MinSec == "" || strings.Contains(l.Countdown(time.Minute), "%!") {
+			t.Errorf("%s writes a minute left as %q", l.Tag, l.Countdown(time.Minute))
+		}
 		for _, s := range []string{l.DateTime(at), l.SMSTime(at), l.SMSDateTime(at)} {
 			if !strings.Contains(s, "15:42") || strings.ContainsAny(s, "{}") {
 				t.Errorf("%s writes %q", l.Tag, s)

@@ -2,7 +2,6 @@ package wizard
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -10,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"casreset/api"
+	"casreset/assets"
 	"casreset/ui/validate"
 )
 
@@ -181,10 +181,10 @@ func (s *step3) render(now time.Time) {
 		s.countdown.SetText(t("step3.expired"))
 		s.countdown.Importance = widget.DangerImportance
 	case s.sendsLeft <= 0:
-		s.countdown.SetText(t("step3.countdown", "Time", clockText(s.expiresAt.Sub(now))) + " " + t("step3.no_sends"))
+		s.countdown.SetText(t("step3.countdown", "Time", assets.Match(c.shell.Lang()).Countdown(s.expiresAt.Sub(now))) + " " + t("step3.no_sends"))
 		s.countdown.Importance = widget.MediumImportance
 	default:
-		s.countdown.SetText(t("step3.countdown", "Time", clockText(s.expiresAt.Sub(now))))
+		s.countdown.SetText(t("step3.countdown", "Time", assets.Match(c.shell.Lang()).Countdown(s.expiresAt.Sub(now))))
 		s.countdown.Importance = widget.MediumImportance
 	}
 	s.countdown.Refresh()
@@ -225,12 +225,6 @@ func (s *step3) render(now time.Time) {
 	}
 	s.verify.SetText(t("button.next"))
 	enable(s.verify, !c.busy && !s.expired)
-}
-
-// clockText formats d as m:ss, never below zero.
-func clockText(d time.Duration) string {
-	secs := max(0, int((d+time.Second-1)/time.Second))
-	return fmt.Sprintf("%d:%02d", secs/60, secs%60)
 }
 
 func enable(w fyne.Disableable, on bool) {

@@ -5,6 +5,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"casreset/assets"
 )
 
 // stepIndicator is the wizard's header under the demo banner: "Step N of
@@ -40,7 +42,10 @@ func (h *stepIndicator) refresh() {
 	}
 	switch {
 	case step >= 1 && step <= 4:
-		h.stepOf.SetText(c.t("chrome.step_of", "N", step, "Total", 4))
+		// In words where the language counts steps in words, as the step
+		// titles do (第四步（共四步）).
+		lang := assets.Match(c.shell.Lang())
+		h.stepOf.SetText(c.t("chrome.step_of", "N", lang.Count(step), "Total", lang.Count(4)))
 	case step == stepDone:
 		h.stepOf.SetText(c.t("chrome.done"))
 	}
