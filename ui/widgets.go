@@ -84,21 +84,14 @@ func (e *secretEntry) Wipe() {
 	e.SetText("")
 }
 
-// NewWrapLabel is a label that wraps at word boundaries.
-func NewWrapLabel() *widget.Label {
-	l := widget.NewLabel("")
-	l.Wrapping = fyne.TextWrapWord
-	return l
-}
-
-func NewHeading() *widget.Label {
+func NewHeading() *WrapLabel {
 	l := NewWrapLabel()
 	l.TextStyle.Bold = true
 	l.SizeName = theme.SizeNameSubHeadingText
 	return l
 }
 
-func NewErrorLabel() *widget.Label {
+func NewErrorLabel() *WrapLabel {
 	l := NewWrapLabel()
 	l.Importance = widget.DangerImportance
 	return l
@@ -106,7 +99,11 @@ func NewErrorLabel() *widget.Label {
 
 // SetText sets a label's text and hides it when there is none, so that an
 // empty message takes no room.
-func SetText(l *widget.Label, s string) {
+func SetText(l interface {
+	SetText(string)
+	Show()
+	Hide()
+}, s string) {
 	l.SetText(s)
 	if s == "" {
 		l.Hide()
@@ -119,7 +116,7 @@ func SetText(l *widget.Label, s string) {
 // label that wraps (the channel sentences are long) and Enter to submit.
 type choice struct {
 	widget.BaseWidget
-	label    *widget.Label
+	label    *WrapLabel
 	selected bool
 	focused  bool
 	hovered  bool
@@ -274,7 +271,7 @@ const (
 // CheckItem is a line of the checklist: an icon and a wrapping label.
 type CheckItem struct {
 	icon  *widget.Icon
-	label *widget.Label
+	label *WrapLabel
 	state CheckState
 	row   *fyne.Container
 }
@@ -385,7 +382,7 @@ func CompactList(items ...*CheckItem) fyne.CanvasObject {
 
 // NewNotice is a label with a warning icon: orange text on white is too
 // faint to read, so the icon carries the colour and the text stays dark.
-func NewNotice() (*widget.Label, *fyne.Container) {
+func NewNotice() (*WrapLabel, *fyne.Container) {
 	l := NewWrapLabel()
 	icon := widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon()))
 	top := max(0, theme.InnerPadding()+(theme.TextSize()*1.35-theme.IconInlineSize())/2)

@@ -26,13 +26,13 @@ type chrome struct {
 	title     *widget.Label
 	langs     *languageSwitch
 	demo      fyne.CanvasObject
-	demoText  *widget.Label
+	demoText  *ui.WrapLabel
 	inboxBtn  *widget.Button // opens Deps.DemoInbox; nil without one
 	body      *fyne.Container
 	scroll    *container.Scroll
 	activity  *widget.Activity
 	busyText  *widget.Label
-	copyright *widget.Label
+	copyright *ui.WrapLabel
 	root      fyne.CanvasObject
 }
 
@@ -125,7 +125,7 @@ func (h *chrome) setBusy(b bool) {
 type ContactCard struct {
 	c     *Shell
 	title *widget.Label
-	lines *widget.Label
+	lines *ui.WrapLabel
 	bg    *canvas.Rectangle
 	box   *fyne.Container
 }

@@ -49,9 +49,9 @@ type DemoInbox struct {
 	ticker Ticker
 	now    func() time.Time
 
-	intro    *widget.Label
-	empty    *widget.Label
-	problem  *widget.Label
+	intro    *ui.WrapLabel
+	empty    *ui.WrapLabel
+	problem  *ui.WrapLabel
 	list     *fyne.Container // the cards, newest first
 	cards    []*inboxCard    // in the order written
 	shown    bool
@@ -240,11 +240,11 @@ type inboxCard struct {
 
 	heading  *widget.Label
 	when     *widget.Label
-	subject  *widget.Label
+	subject  *ui.WrapLabel
 	codeName *widget.Label
 	code     *widget.Label
 	copyBtn  *widget.Button
-	body     *widget.Label
+	body     *ui.WrapLabel
 	bodyItem *widget.AccordionItem
 	bodyBox  *widget.Accordion
 	box      *fyne.Container

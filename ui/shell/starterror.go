@@ -41,7 +41,7 @@ func ShowStartError(a fyne.App, w fyne.Window, language string, problem StartPro
 // startDialog is what ShowStartError shows, kept for tests.
 type startDialog struct {
 	dialog  dialog.Dialog
-	what    *widget.Label
+	what    *ui.WrapLabel
 	details *widget.Label
 }
 
@@ -59,8 +59,10 @@ func showStartDialog(a fyne.App, w fyne.Window, language string, problem StartPr
 	what.SetText(tr.T(key))
 	forIT := widget.NewLabel(tr.T("start.details"))
 	forIT.TextStyle.Bold = true
-	// Selectable, so that IT can copy the details into a ticket.
-	detail := ui.NewWrapLabel()
+	// Selectable, so that IT can copy the details into a ticket: a plain
+	// Label, whose lines have no breaks of a WrapLabel's in them.
+	detail := widget.NewLabel("")
+	detail.Wrapping = fyne.TextWrapWord
 	detail.SetText(details)
 	detail.Selectable = true
 	body := container.NewVBox(what, forIT, detail)

@@ -40,9 +40,9 @@ type captchaPanel struct {
 	audioLang *widget.RadioGroup // which language the audio speaks, when there is a choice
 	refresh   *actionButton
 	answer    *widget.Entry
-	hint      *widget.Label
-	status    *widget.Label
-	errLbl    *widget.Label
+	hint      *wrapLabel
+	status    *wrapLabel
+	errLbl    *wrapLabel
 
 	spoken string // the audio language chosen
 

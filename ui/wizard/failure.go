@@ -15,11 +15,11 @@ type failure struct {
 	at        int // the step where the flow stood
 	reason    text
 	ref       string
-	title     *widget.Label
+	title     *wrapLabel
 	icon      *widget.Icon
-	body      *widget.Label
-	reasonLbl *widget.Label
-	again     *widget.Label
+	body      *wrapLabel
+	reasonLbl *wrapLabel
+	again     *wrapLabel
 	refLbl    *widget.Label
 	refValue  *widget.Label
 	refRow    *fyne.Container

@@ -17,13 +17,13 @@ import (
 type forgotPage struct {
 	c        *controller
 	from     screen
-	title    *widget.Label
-	intro    *widget.Label
+	title    *wrapLabel
+	intro    *wrapLabel
 	label    *widget.Label
 	contact  *widget.Entry
-	fieldErr *widget.Label
+	fieldErr *wrapLabel
 	captcha  *captchaPanel
-	result   *widget.Label
+	result   *wrapLabel
 	back     *actionButton
 	send     *actionButton
 	box      *fyne.Container

@@ -14,6 +14,7 @@ type (
 	secretEntry  = ui.SecretEntry
 	choice       = ui.Choice
 	checkItem    = ui.CheckItem
+	wrapLabel    = ui.WrapLabel
 	checkState   = ui.CheckState
 )
 

@@ -15,22 +15,22 @@ import (
 type step1 struct {
 	c          *controller
 	notice     text // why the flow started again (idle timeout)
-	intro      *widget.Label
+	intro      *wrapLabel
 	helpLink   *widget.Hyperlink
-	noticeLbl  *widget.Label
+	noticeLbl  *wrapLabel
 	noticeRow  *fyne.Container
-	title      *widget.Label
+	title      *wrapLabel
 	staffLabel *widget.Label
 	staff      *widget.Entry
-	staffErr   *widget.Label
-	staffHint  *widget.Label
+	staffErr   *wrapLabel
+	staffHint  *wrapLabel
 	remember   *widget.Check
 	forget     *widget.Button
-	memoryLbl  *widget.Label
+	memoryLbl  *wrapLabel
 	forgotLink *widget.Hyperlink
-	reminder   *widget.Label
+	reminder   *wrapLabel
 	captcha    *captchaPanel
-	formErr    *widget.Label
+	formErr    *wrapLabel
 	next       *actionButton
 	box        *fyne.Container
 

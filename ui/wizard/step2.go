@@ -5,7 +5,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/widget"
 
 	"casreset/api"
 )
@@ -13,16 +12,16 @@ import (
 // step2 offers the channels the account has, masked, and sends the code.
 type step2 struct {
 	c        *controller
-	title    *widget.Label
-	intro    *widget.Label
+	title    *wrapLabel
+	intro    *wrapLabel
 	options  []*choice
 	channels []api.ChannelInfo
 	selected int // index into channels; -1 for none
-	sim      *widget.Label
+	sim      *wrapLabel
 	simRow   *fyne.Container
-	notYours *widget.Label
+	notYours *wrapLabel
 	contact  *contactCard
-	errLbl   *widget.Label
+	errLbl   *wrapLabel
 	send     *actionButton
 	box      *fyne.Container
 

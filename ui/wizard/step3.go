@@ -34,14 +34,14 @@ type step3 struct {
 	lastPoll    time.Time
 	polling     bool
 
-	title      *widget.Label
-	sent       *widget.Label
-	reloadHint *widget.Label
-	deliveryLb *widget.Label
+	title      *wrapLabel
+	sent       *wrapLabel
+	reloadHint *wrapLabel
+	deliveryLb *wrapLabel
 	codeLabel  *widget.Label
 	code       *secretEntry
-	codeErr    *widget.Label
-	countdown  *widget.Label
+	codeErr    *wrapLabel
+	countdown  *wrapLabel
 	switchBtn  *actionButton
 	reload     *actionButton
 	restart    *actionButton

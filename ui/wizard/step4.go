@@ -21,10 +21,10 @@ type step4 struct {
 	c      *controller
 	policy api.Policy
 
-	title       *widget.Label
+	title       *wrapLabel
 	newLabel    *widget.Label
 	pw          *secretEntry
-	serverErr   *widget.Label
+	serverErr   *wrapLabel
 	rules       []*checkItem // one per rule of the policy, in its order
 	advice      *checkItem
 	strength    *widget.ProgressBar
@@ -34,7 +34,7 @@ type step4 struct {
 	retype      *secretEntry
 	match       *checkItem
 	show        *widget.Check
-	casNote     *widget.Label
+	casNote     *wrapLabel
 	update      *actionButton
 	box         *fyne.Container
 

@@ -12,11 +12,11 @@ import (
 type success struct {
 	c           *controller
 	stillLocked bool
-	title       *widget.Label
+	title       *wrapLabel
 	icon        *widget.Icon
-	done        *widget.Label
-	locked      *widget.Label
-	casNote     *widget.Label
+	done        *wrapLabel
+	locked      *wrapLabel
+	casNote     *wrapLabel
 	finish      *actionButton
 	box         *fyne.Container
 }
