@@ -123,7 +123,7 @@ func wizardSettings(c config.Config) shell.Settings {
 		s.IdleTimeout = c.IdleTimeout
 	}
 	if o := c.Org; o != nil {
-		s.Organisation, s.OrganisationNames, s.Copyright = o.Name, o.Names, o.Copyright
+		s.Organisation, s.OrganisationNames, s.Copyright, s.Copyrights = o.Name, o.Names, o.Copyright, o.Copyrights
 	}
 	if h := c.Help; h != nil {
 		s.HelpEmail, s.HelpPhone, s.HelpHours = h.Email, h.Phone, h.Hours

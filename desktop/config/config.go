@@ -65,9 +65,12 @@ type Organisation struct {
 	// Name is its name in the default language (English), shown in every
 	// language that has none in Names, which holds the names by language
 	// tag (assets.NameIn says which name a language takes).
-	Name      string
-	Names     map[string]string
-	Copyright string // the footer line
+	Name  string
+	Names map[string]string
+	// Copyright is the footer line in every language that has none in
+	// Copyrights, which holds the lines by language tag.
+	Copyright  string
+	Copyrights map[string]string
 }
 
 // ITHelp is how staff reach IT Help; any may be empty, not all.

@@ -117,6 +117,10 @@ func TestEachKeyAlone(t *testing.T) {
 		{"organisation names inline", "[organisation]\nname = { en = \"X College\", \"zh-HK\" = \"X 學院\" }\ncopyright = \"©\"\n", func(c Config) bool {
 			return reflect.DeepEqual(*c.Org, Organisation{Name: "X College", Names: map[string]string{"en": "X College", "zh-HK": "X 學院"}, Copyright: "©"})
 		}},
+		{"copyright lines per language", "[organisation]\nname = \"X College\"\n[organisation.copyright]\nen = \"© 2026 X College\"\n\"zh-HK\" = \"版權所有 © 2026 X 學院\"\n", func(c Config) bool {
+			return reflect.DeepEqual(*c.Org, Organisation{Name: "X College", Copyright: "© 2026 X College",
+				Copyrights: map[string]string{"en": "© 2026 X College", "zh-HK": "版權所有 © 2026 X 學院"}})
+		}},
 		{"byte order mark and CRLF", "\ufefflanguage = \"zh-HK\"\r\n", func(c Config) bool { return c.Language == "zh-HK" }},
 		{"comments only", "# nothing set yet\n", func(c Config) bool { return reflect.DeepEqual(c, Config{File: c.File}) }},
 	}
@@ -179,6 +183,7 @@ func TestBadFilesNameTheLineAndKey(t *testing.T) {
 		{"bad language", "language = \"fr\"\n", 1, "language", "use one of " + languageList()},
 		{"language in the wrong case", "language = \"zh-hk\"\n", 1, "language", "use one of " + languageList()},
 		{"a name in an unknown language", "[organisation.name]\nen = \"X\"\nfr = \"Y\"\n", 1, "organisation.name", `has a name in "fr" is not a language`},
+		{"a copyright line in an unknown language", "[organisation]\nname = \"X\"\n[organisation.copyright]\nfr = \"Y\"\n", 3, "organisation.copyright", `has a line in "fr" is not a language`},
 		{"names without the default language's", "[organisation.name]\n\"zh-HK\" = \"X 學院\"\n", 0, "organisation", "needs name"},
 		{"a name per language that is not text", "[organisation.name]\nen = 3\n", 1, "organisation.name", `"en" must be text`},
 		{"bad e-mail", "[it_help]\nemail = \"IT Help\"\n", 2, "it_help.email", "not an e-mail address"},
@@ -299,7 +304,7 @@ func TestTheExamplesAreValid(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Server == "" || c.CAFile == "" || c.Language == "" || c.IdleTimeout == 0 ||
-		c.Org == nil || c.Org.Name == "" || len(c.Org.Names) == 0 || c.Org.Copyright == "" ||
+		c.Org == nil || c.Org.Name == "" || len(c.Org.Names) == 0 || c.Org.Copyright == "" || len(c.Org.Copyrights) == 0 ||
 		c.Help == nil || c.Help.Email == "" || c.Help.Phone == "" || c.Help.Hours == "" {
 		t.Errorf("the example leaves keys unset: %+v", c)
 	}

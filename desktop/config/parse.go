@@ -70,10 +70,12 @@ var tables = map[string]struct {
 		create:  func(c *Config) { c.Org = &Organisation{} },
 		present: func(c *Config) bool { return c.Org != nil },
 		keys: map[string]setter{
-			"name": orgName,
+			"name": perLanguage("name", "names", func(o *Organisation, tag, s string) { o.setName(tag, s) }),
 			// name_zh is what name."zh-HK" was before names per language.
-			"name_zh":   text(checkText, func(c *Config, s string) { c.Org.setName(legacyChinese(), s) }),
-			"copyright": text(checkText, func(c *Config, s string) { c.Org.Copyright = s }),
+			"name_zh": text(checkText, func(c *Config, s string) { c.Org.setName(legacyChinese(), s) }),
+			// The footer line: one for every language, or a table of lines
+			// by language tag, as name.
+			"copyright": perLanguage("copyright", "lines", func(o *Organisation, tag, s string) { o.setCopyright(tag, s) }),
 		},
 		check: func(c *Config, key func(string) string) error {
 			if c.Org.Name == "" {
@@ -100,39 +102,64 @@ var tables = map[string]struct {
 	},
 }
 
-// orgName reads organisation.name: one name for every language, or a
-// table of names by language tag ([organisation.name] with en = "…",
-// "zh-HK" = "…"), the default language's also being Name.
-func orgName(c *Config, v any, _ string) error {
-	switch v := v.(type) {
-	case string:
-		s, err := checkText(v)
-		if err != nil {
-			return err
-		}
-		c.Org.Name = s
-		return nil
-	case map[string]any:
-		for _, tag := range slices.Sorted(maps.Keys(v)) {
-			if _, err := checkLanguage(tag); err != nil {
-				return fmt.Errorf("has a name in %v", err)
-			}
-			s, err := asString(v[tag])
-			if err == nil {
-				s, err = checkText(s)
-			}
+// perLanguage reads a text of the organisation given for every language,
+// or as a table by language tag ([organisation.name] with en = "…",
+// "zh-HK" = "…"): organisation.name and organisation.copyright. set
+// stores the text of one language, or of every language when tag is "".
+// key names the key in messages, what its texts (names, lines).
+func perLanguage(key, what string, set func(o *Organisation, tag, s string)) setter {
+	return func(c *Config, v any, _ string) error {
+		switch v := v.(type) {
+		case string:
+			s, err := checkText(v)
 			if err != nil {
-				return fmt.Errorf("%s %v", strconv.Quote(tag), err)
+				return err
 			}
-			c.Org.setName(tag, s)
+			set(c.Org, "", s)
+			return nil
+		case map[string]any:
+			for _, tag := range slices.Sorted(maps.Keys(v)) {
+				if _, err := checkLanguage(tag); err != nil {
+					return fmt.Errorf("has a %s in %v", strings.TrimSuffix(what, "s"), err)
+				}
+				s, err := asString(v[tag])
+				if err == nil {
+					s, err = checkText(s)
+				}
+				if err != nil {
+					return fmt.Errorf("%s %v", strconv.Quote(tag), err)
+				}
+				set(c.Org, tag, s)
+			}
+			return nil
 		}
-		return nil
+		return fmt.Errorf("must be text in double quotes, not %s (or a table of %s by language, [organisation.%s])", typeName(v), what, key)
 	}
-	return fmt.Errorf("must be text in double quotes, not %s (or a table of names by language, [organisation.name])", typeName(v))
 }
 
-// setName sets the name in the language tag.
+// setCopyright sets the footer line in the language tag, or of every
+// language without its own when tag is "".
+func (o *Organisation) setCopyright(tag, line string) {
+	if tag == "" {
+		o.Copyright = line
+		return
+	}
+	if o.Copyrights == nil {
+		o.Copyrights = map[string]string{}
+	}
+	o.Copyrights[tag] = line
+	if tag == assets.Default().Tag {
+		o.Copyright = line
+	}
+}
+
+// setName sets the name in the language tag, or of every language without
+// its own when tag is "".
 func (o *Organisation) setName(tag, name string) {
+	if tag == "" {
+		o.Name = name
+		return
+	}
 	if o.Names == nil {
 		o.Names = map[string]string{}
 	}

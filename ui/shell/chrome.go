@@ -106,7 +106,7 @@ func (h *chrome) refresh() {
 		}
 	}
 	h.busyText.SetText(c.t("chrome.busy"))
-	ui.SetText(h.copyright, s.Copyright)
+	ui.SetText(h.copyright, assets.NameIn(s.Copyrights, c.lang, s.Copyright))
 }
 
 func (h *chrome) setBusy(b bool) {

@@ -46,7 +46,10 @@ type Settings struct {
 	HelpPhone         string
 	HelpHours         string
 	Copyright         string // the footer line
-	Language          string // a tag of the language table; empty follows the system
+	// Copyrights are the footer line by language tag; a language without
+	// one shows Copyright.
+	Copyrights map[string]string
+	Language   string // a tag of the language table; empty follows the system
 	// IdleTimeout ends the flow and clears every field after this long
 	// without typing or tapping; zero means DefaultIdleTimeout.
 	IdleTimeout time.Duration
@@ -66,7 +69,11 @@ func DefaultSettings() Settings {
 		OrganisationNames: map[string]string{"zh-HK": "香港大學專業進修學院"},
 		HelpEmail:         "ithelp@example.edu.hk",
 		Copyright:         "Copyright © 2018 HKU SPACE. All rights reserved.",
-		IdleTimeout:       DefaultIdleTimeout,
+		Copyrights: map[string]string{
+			"zh-HK":   "版權所有 © 2018 香港大學專業進修學院",
+			"zh-Hans": "版权所有 © 2018 HKU SPACE",
+		},
+		IdleTimeout: DefaultIdleTimeout,
 	}
 }
 
@@ -339,6 +346,9 @@ func (c *Shell) BusyShown() bool { return c.chrome.activity.Visible() }
 func (c *Shell) DemoBanner() (shown bool, text string) {
 	return c.chrome.demo.Visible(), c.chrome.demoText.Text
 }
+
+// Copyright is the footer's copyright line as shown.
+func (c *Shell) Copyright() string { return c.chrome.copyright.Text }
 
 // InboxButton is the demo banner's button that opens the Demo inbox; nil
 // without one.

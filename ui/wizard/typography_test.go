@@ -47,6 +47,33 @@ func TestChineseCountsAndTimesInTheChineseStyle(t *testing.T) {
 	}
 }
 
+// TestTheCopyrightLineIsInTheScreensLanguage: the footer shows the line
+// of the language on screen, and the line of every language where one
+// has none of its own.
+func TestTheCopyrightLineIsInTheScreensLanguage(t *testing.T) {
+	e := newEnv(t, withSettings(func() shell.Settings {
+		s := shell.DefaultSettings()
+		s.Copyright = "Copyright © 2026 X College."
+		s.Copyrights = map[string]string{"zh-HK": "版權所有 © 2026 X 學院"}
+		return s
+	}()))
+	for _, tt := range []struct{ lang, want string }{
+		{langEnglish, "Copyright © 2026 X College."},
+		{langChinese, "版權所有 © 2026 X 學院"},
+		{"zh-Hans", "Copyright © 2026 X College."},
+	} {
+		e.chooseLanguage(tt.lang)
+		if got := e.c.shell.Copyright(); got != tt.want {
+			t.Errorf("%s: the footer reads %q, want %q", tt.lang, got, tt.want)
+		}
+	}
+	for _, l := range assets.Languages() {
+		if l.Tag != assets.Default().Tag && shell.DefaultSettings().Copyrights[l.Tag] == "" {
+			t.Errorf("the built-in settings have no copyright line in %s", l.Tag)
+		}
+	}
+}
+
 // chineseTexts are every text of the translations written in Han
 // characters, filled with sample data, by language.
 func chineseTexts(t *testing.T) map[string][]string {
