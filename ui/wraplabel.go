@@ -57,6 +57,18 @@ type wrapRenderer struct {
 	l     *WrapLabel
 	shown *widget.Label
 	width float32 // 0 until laid out: one line a paragraph
+
+	// What the last breaking was done for, so that a refresh that
+	// changes neither the text, the width nor the style measures nothing.
+	brokeFor broken
+}
+
+// broken is a text broken into lines for a width in a style.
+type broken struct {
+	text, lines string
+	width       float32
+	size        float32
+	style       fyne.TextStyle
 }
 
 func (r *wrapRenderer) Layout(size fyne.Size) {
@@ -95,9 +107,15 @@ func (r *wrapRenderer) sync() bool {
 		// The Label draws its text inside its inner padding on each side;
 		// a pixel more is left for rounding.
 		width := r.width - 2*theme.SizeForWidget(theme.SizeNameInnerPadding, r.l) - 1
-		text = breakLines(text, width, func(s string) float32 {
-			return fyne.MeasureText(s, textSize, l.TextStyle).Width
-		})
+		b := r.brokeFor
+		if b.text != text || b.width != width || b.size != textSize || b.style != l.TextStyle {
+			b = broken{text: text, width: width, size: textSize, style: l.TextStyle}
+			b.lines = breakLines(text, width, func(s string) float32 {
+				return fyne.MeasureText(s, textSize, l.TextStyle).Width
+			})
+			r.brokeFor = b
+		}
+		text = b.lines
 	}
 	changed := s.Text != text
 	s.Text = text
