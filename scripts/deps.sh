@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 #   gcc pkg-config libgl1-mesa-dev xorg-dev libasound2-dev  cgo builds of Fyne and oto
 #   xvfb xauth imagemagick x11-utils                         a real window, screenshots
 #   fonts-noto-cjk                                           Traditional Chinese glyphs
+#   fonttools                                                the embedded font subsets (scripts/cjkfont.sh)
 #   dbus dbus-x11 gnome-keyring                              the keyring tests' private session
 #   postgresql                                               the PostgreSQL store tests
 #   slapd ldap-utils                                         the LDAP directory tests
@@ -23,7 +24,7 @@ cd "$(dirname "$0")/.."
 packages=(
   ca-certificates curl git make gcc libc6-dev pkg-config
   libgl1-mesa-dev xorg-dev libasound2-dev
-  xvfb xauth imagemagick x11-utils fonts-noto-cjk
+  xvfb xauth imagemagick x11-utils fonts-noto-cjk fonttools
   dbus dbus-x11 gnome-keyring
   postgresql
   slapd ldap-utils
