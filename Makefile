@@ -10,13 +10,13 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
 # Packages that build without cgo: they run under the race detector.
-PURE_PKGS = $(shell GOTOOLCHAIN=$(GOTOOLCHAIN) $(GO) list ./... | grep -v -e '^casreset$$' -e '^casreset/ui' -e '^casreset/test/windows$$')
-GUI_PKGS = $(shell GOTOOLCHAIN=$(GOTOOLCHAIN) $(GO) list ./... | grep -e '^casreset$$' -e '^casreset/ui')
+PURE_PKGS = $(shell GOTOOLCHAIN=$(GOTOOLCHAIN) $(GO) list ./... | grep -v -e '^casreset$$' -e '^casreset/ui' -e '^casreset/cmd/hello-window$$' -e '^casreset/test/windows$$')
+GUI_PKGS = $(shell GOTOOLCHAIN=$(GOTOOLCHAIN) $(GO) list ./... | grep -e '^casreset$$' -e '^casreset/ui' -e '^casreset/cmd/hello-window$$')
 # The Windows build under Wine: last, as it cross-compiles Fyne for Windows
 # (minutes, the first time) and packages, installs and runs the MSI.
 WINE_PKGS = casreset/test/windows
 
-.PHONY: deps run build resetd test test-short bench lint screenshots clean load package windows
+.PHONY: deps run build resetd test test-short bench lint screenshots measure-ui clean load package windows
 
 deps:
 	@scripts/deps.sh
@@ -52,6 +52,11 @@ load: deps
 
 screenshots: deps
 	scripts/screenshots.sh
+
+# The wizard's time to its first window and its memory beside Fyne's hello
+# world (cmd/hello-window), under Xvfb: RUNS=5 for more runs.
+measure-ui: deps
+	scripts/measure-ui.sh
 
 # Release files in dist/ with SHA-256 sums (scripts/package.sh): the Windows
 # wizard and its MSI, the Linux wizard, static resetd for linux/amd64,
