@@ -10,6 +10,7 @@
 package fonts
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -17,6 +18,10 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/go-text/typesetting/font"
 
 	"casreset/assets"
 )
@@ -30,25 +35,53 @@ var (
 	scRegular []byte
 	//go:embed NotoSansCJKsc-Bold.subset.otf
 	scBold []byte
+	//go:embed NotoSansMonoCJKhk-Regular.subset.otf
+	hkMonoRegular []byte
+	//go:embed NotoSansMonoCJKhk-Bold.subset.otf
+	hkMonoBold []byte
+	//go:embed NotoSansMonoCJKsc-Regular.subset.otf
+	scMonoRegular []byte
+	//go:embed NotoSansMonoCJKsc-Bold.subset.otf
+	scMonoBold []byte
 )
 
-// Subset is one embedded family: its regular and bold faces, each a
-// standalone OpenType (CFF) file.
+// Subset is one embedded family: its regular and bold faces, and those of
+// its monospaced sibling, each a standalone OpenType (CFF) file.
 type Subset struct {
 	// Family is the name of the font it was cut from ("Noto Sans CJK HK"),
-	// as assets.Language.Fonts names it.
-	Family string
-	// File is the start of the faces' file names, for scripts/cjkfont.sh.
-	File          string
-	Regular, Bold []byte
+	// as assets.Language.Fonts names it; MonoFamily its monospaced
+	// sibling's, whose Latin letters and digits all have one width (the
+	// wizard's code and password fields, whose hints are in the language).
+	Family, MonoFamily string
+	// File and MonoFile are the start of the faces' file names, for
+	// scripts/cjkfont.sh.
+	File, MonoFile        string
+	Regular, Bold         []byte
+	MonoRegular, MonoBold []byte
+
+	cmap *coverage // shared by the copies of the subset
+}
+
+// coverage is the set of characters a subset draws, read once.
+type coverage struct {
+	once  sync.Once
+	runes map[rune]bool
 }
 
 // subsets are the embedded families. Hong Kong and mainland forms differ
 // in about a third of the characters the wizard shows (and in where the
 // full stop and comma sit), so each script has its own.
 var subsets = []Subset{
-	{Family: "Noto Sans CJK HK", File: "NotoSansCJKhk", Regular: hkRegular, Bold: hkBold},
-	{Family: "Noto Sans CJK SC", File: "NotoSansCJKsc", Regular: scRegular, Bold: scBold},
+	{
+		Family: "Noto Sans CJK HK", File: "NotoSansCJKhk", Regular: hkRegular, Bold: hkBold,
+		MonoFamily: "Noto Sans Mono CJK HK", MonoFile: "NotoSansMonoCJKhk", MonoRegular: hkMonoRegular, MonoBold: hkMonoBold,
+		cmap: &coverage{},
+	},
+	{
+		Family: "Noto Sans CJK SC", File: "NotoSansCJKsc", Regular: scRegular, Bold: scBold,
+		MonoFamily: "Noto Sans Mono CJK SC", MonoFile: "NotoSansMonoCJKsc", MonoRegular: scMonoRegular, MonoBold: scMonoBold,
+		cmap: &coverage{},
+	},
 }
 
 // Subsets returns the embedded families.
@@ -66,6 +99,46 @@ func For(l assets.Language) (Subset, bool) {
 		}
 	}
 	return Subset{}, false
+}
+
+// Faces are the subset's faces by name ("regular", "bold", "mono
+// regular", "mono bold"), for tests.
+func (s Subset) Faces() map[string][]byte {
+	return map[string][]byte{"regular": s.Regular, "bold": s.Bold, "mono regular": s.MonoRegular, "mono bold": s.MonoBold}
+}
+
+// Lacks returns the characters of text, other than controls and spaces,
+// that one of s's faces does not draw, in the order they come.
+func (s Subset) Lacks(text string) []rune {
+	s.cmap.once.Do(func() {
+		s.cmap.runes = map[rune]bool{}
+		var faces []*font.Face
+		for _, data := range s.Faces() {
+			f, err := font.ParseTTF(bytes.NewReader(data))
+			if err != nil {
+				return // draws nothing: every character is lacking
+			}
+			faces = append(faces, f)
+		}
+		iter := faces[0].Cmap.Iter()
+	chars:
+		for iter.Next() {
+			r, _ := iter.Char()
+			for _, f := range faces[1:] {
+				if _, ok := f.NominalGlyph(r); !ok {
+					continue chars
+				}
+			}
+			s.cmap.runes[r] = true
+		}
+	})
+	var lacking []rune
+	for _, r := range text {
+		if !s.cmap.runes[r] && !unicode.IsControl(r) && !unicode.IsSpace(r) && !slices.Contains(lacking, r) {
+			lacking = append(lacking, r)
+		}
+	}
+	return lacking
 }
 
 // Needed returns the characters, sorted, that l's font must draw: those

@@ -29,13 +29,17 @@ func TestEveryLanguageIsDrawnByAnEmbeddedFont(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for weight, data := range map[string][]byte{"regular": s.Regular, "bold": s.Bold} {
+		for weight, data := range s.Faces() {
 			face, err := font.ParseTTF(bytes.NewReader(data))
 			if err != nil {
 				t.Errorf("%s %s does not parse: %v", s.Family, weight, err)
 				continue
 			}
-			if got := face.Describe(); font.NormalizeFamily(got.Family) != font.NormalizeFamily(s.Family) {
+			family := s.Family
+			if strings.HasPrefix(weight, "mono") {
+				family = s.MonoFamily
+			}
+			if got := face.Describe(); font.NormalizeFamily(got.Family) != font.NormalizeFamily(family) {
 				t.Errorf("the %s face of %s is of %q", weight, s.Family, got.Family)
 			}
 			var missing []string
@@ -56,7 +60,7 @@ func TestEveryLanguageIsDrawnByAnEmbeddedFont(t *testing.T) {
 // to the program and to its memory.
 func TestTheSubsetsAreSmall(t *testing.T) {
 	for _, s := range Subsets() {
-		for weight, data := range map[string][]byte{"regular": s.Regular, "bold": s.Bold} {
+		for weight, data := range s.Faces() {
 			if len(data) > 400<<10 {
 				t.Errorf("the %s %s face is %d KiB, more than 400 KiB", weight, s.Family, len(data)>>10)
 			}
@@ -96,5 +100,18 @@ func TestTranslationStrings(t *testing.T) {
 	}
 	if _, err := TranslationStrings([]byte(`{"a": 1}`)); err == nil {
 		t.Error("a number was taken for a text")
+	}
+}
+
+func TestLacksNamesWhatASubsetCannotDraw(t *testing.T) {
+	hk, ok := For(assets.Language{Fonts: []string{"Noto Sans CJK HK"}})
+	if !ok {
+		t.Fatal("no Hong Kong subset")
+	}
+	if got := hk.Lacks("密碼 Password\n123"); len(got) != 0 {
+		t.Errorf("lacks %q of its own texts", string(got))
+	}
+	if got := string(hk.Lacks("密龘碼龘鬱")); got != "龘鬱" {
+		t.Errorf("lacks %q, want 龘鬱", got)
 	}
 }

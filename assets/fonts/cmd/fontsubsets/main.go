@@ -1,8 +1,10 @@
 // Command fontsubsets tells scripts/cjkfont.sh what to cut out of the
 // Noto Sans CJK collections in a directory: for each embedded family
-// (casreset/assets/fonts) and weight, a line of the collection's path,
-// the index of the family's face in it, the output file's name and the
-// characters to keep (pyftsubset --unicodes), separated by tabs.
+// (casreset/assets/fonts), its monospaced sibling, and each weight, a
+// line of the collection's path, the index of the family's face in it,
+// the output file's name and the characters to keep (pyftsubset
+// --unicodes), separated by tabs. The characters are those of the texts
+// of every language drawn with the family (fonts.Needed).
 package main
 
 import (
@@ -53,13 +55,15 @@ func run(dir string) error {
 		for i, r := range needed {
 			codes[i] = fmt.Sprintf("U+%04X", r)
 		}
-		for _, weight := range []string{"Regular", "Bold"} {
-			ttc := filepath.Join(dir, "NotoSansCJK-"+weight+".ttc")
-			index, err := faceIndex(ttc, s.Family)
-			if err != nil {
-				return err
+		for _, face := range []struct{ family, file string }{{s.Family, s.File}, {s.MonoFamily, s.MonoFile}} {
+			for _, weight := range []string{"Regular", "Bold"} {
+				ttc := filepath.Join(dir, "NotoSansCJK-"+weight+".ttc")
+				index, err := faceIndex(ttc, face.family)
+				if err != nil {
+					return err
+				}
+				fmt.Printf("%s\t%d\t%s-%s.subset.otf\t%s\n", ttc, index, face.file, weight, strings.Join(codes, ","))
 			}
-			fmt.Printf("%s\t%d\t%s-%s.subset.otf\t%s\n", ttc, index, s.File, weight, strings.Join(codes, ","))
 		}
 	}
 	return nil
