@@ -12,8 +12,10 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -99,8 +101,23 @@ func main() {
 	} else {
 		stop = launch(a, w, flags, config.DefaultLocations(), config.SystemPolicy(), launchOptions{})
 	}
+	go releaseStartupMemory()
 	w.ShowAndRun()
 	stop()
+}
+
+// startupSettled is how long after the start the first screen has been
+// built, drawn and filled (its CAPTCHA fetched).
+const startupSettled = 3 * time.Second
+
+// releaseStartupMemory gives the start-up's garbage back to the system
+// once the first screen has settled: the fonts parsed to measure it, the
+// system font index Fyne's fallback reads. The collector would otherwise
+// keep those pages for the heap to grow into, about as much again as what
+// the wizard holds.
+func releaseStartupMemory() {
+	time.Sleep(startupSettled)
+	debug.FreeOSMemory()
 }
 
 // parseFlags reads the command line: --config, and the settings that
