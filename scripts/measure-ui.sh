@@ -54,16 +54,13 @@ for _ in $(seq 100); do
 done
 [ -n "$server" ] || { echo "measure-ui: resetd did not start" >&2; cat "$tmp/resetd.log" >&2; exit 1; }
 
-# A display nobody uses.
-display=""
-for n in $(seq 90 130); do
-  if [ ! -e "/tmp/.X11-unix/X$n" ] && [ ! -e "/tmp/.X$n-lock" ]; then display=":$n"; break; fi
-done
-[ -n "$display" ] || { echo "measure-ui: no free X display" >&2; exit 1; }
-Xvfb "$display" -screen 0 1280x1024x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
+# A display of our own: Xvfb picks a free number and writes it (other
+# scripts on the machine may be choosing one at the same moment).
+Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$tmp/display" >"$tmp/xvfb.log" 2>&1 &
 xvfb_pid=$!
-export DISPLAY=$display
-for _ in $(seq 50); do xwininfo -root >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 100); do [ -s "$tmp/display" ] && break; sleep 0.1; done
+[ -s "$tmp/display" ] || { echo "measure-ui: Xvfb did not start" >&2; cat "$tmp/xvfb.log" >&2; exit 1; }
+export DISPLAY=:$(tr -d '[:space:]' <"$tmp/display")
 xwininfo -root >/dev/null 2>&1 || { echo "measure-ui: Xvfb did not start" >&2; cat "$tmp/xvfb.log" >&2; exit 1; }
 
 # The programs measured: name, window title, command.
