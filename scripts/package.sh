@@ -11,7 +11,8 @@
 #                                         with wixl
 #   casreset-VERSION-linux-amd64.tar.xz   the wizard for Linux: the program, a
 #                                         .desktop file, the icon, the example
-#                                         configuration, INSTALL.txt
+#                                         configuration, INSTALL.txt, the
+#                                         licence of the fonts it embeds
 #   resetd-VERSION-linux-amd64            the service, static (no cgo)
 #   resetd-VERSION-linux-arm64
 #   resetd-VERSION-windows-amd64.exe
@@ -158,6 +159,7 @@ linux() {
   cp assets/icon.png "$tmp/$dir/$app_id.png"
   cp packaging/casreset.example.toml "$tmp/$dir/casreset.example.toml"
   cp packaging/INSTALL-linux.txt "$tmp/$dir/INSTALL.txt"
+  cp assets/fonts/OFL.txt "$tmp/$dir/FONTS-OFL.txt"
   tar -C "$tmp" --sort=name --owner=0 --group=0 --numeric-owner \
     --mtime="@$(git log -1 --format=%ct 2>/dev/null || date +%s)" \
     -cJf "$dist/$dir.tar.xz" "$dir"
