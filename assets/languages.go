@@ -104,8 +104,10 @@ type Language struct {
 	// the best fit, e.g. "zh-CN" for Simplified Chinese; see Match.
 	Also []string
 	// Fonts are font families with the glyph forms its readers expect,
-	// best first; the wizard draws the language with the first one the
-	// computer has. Empty: the wizard's own font (Latin).
+	// best first; the wizard draws the language with the first one it
+	// carries (assets/fonts), or, when what IT configured needs a
+	// character that one lacks, the first one the computer has. Empty:
+	// the wizard's own font (Latin).
 	Fonts []string
 	// Audio are the languages of the audio CAPTCHA that suit its
 	// readers, best first (GET /v1/captchas/{id}/audio.wav?lang=).
