@@ -15,6 +15,7 @@ package shell
 
 import (
 	"log/slog"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -56,6 +57,23 @@ type Settings struct {
 	// DemoMode shows a banner on every screen: the service is the
 	// built-in demonstration, not the college's.
 	DemoMode bool
+}
+
+// ConfiguredTexts are the texts of s that the shell shows in the
+// language tag: the organisation's name, IT Help's contacts and hours,
+// the copyright line. The embedded fonts draw those of DefaultSettings
+// (scripts/cjkfont.sh reads them); a language whose configured texts
+// have a character they lack is drawn in a system font.
+func ConfiguredTexts(s Settings, tag string) string {
+	return strings.Join([]string{
+		assets.NameIn(s.OrganisationNames, tag, s.Organisation),
+		s.HelpEmail, s.HelpPhone, s.HelpHours, s.Copyright,
+	}, "\n")
+}
+
+// configuredTexts is ConfiguredTexts of s for every language.
+func configuredTexts(s Settings) func(tag string) string {
+	return func(tag string) string { return ConfiguredTexts(s, tag) }
 }
 
 // DefaultIdleTimeout is the idle timeout when Settings leave it zero.
@@ -159,27 +177,41 @@ func New(w fyne.Window, d Deps, mode Mode) *Shell {
 	if s.deps.Settings.IdleTimeout <= 0 {
 		s.deps.Settings.IdleTimeout = DefaultIdleTimeout
 	}
-	s.lang = s.deps.Settings.Language
-	if s.lang == "" {
-		s.lang = lang.SystemLocale().String()
-	}
-	s.lang = SupportedLang(s.lang)
+	s.lang = startLang(s.deps.Settings)
 	s.tr = NewTranslator(s.lang, s.log)
 	s.chrome = newChrome(s)
 	s.root = s.chrome.root
 	return s
 }
 
+// startLang is the language a shell starts in: the settings', or the
+// system's when they name none.
+func startLang(s Settings) string {
+	if s.Language != "" {
+		return SupportedLang(s.Language)
+	}
+	return SupportedLang(lang.SystemLocale().String())
+}
+
 type systemClock struct{}
 
 func (systemClock) Now() time.Time { return time.Now() }
 
-// Install sets the app's theme (with a Chinese font when the system has
-// one) and keeps it in the shell's language. The fonts are found in the
-// background, or first when fontsFirst (for screenshots, which must show
-// them).
+// UseTheme sets a's theme to the shell's, in the language the settings
+// start in, before the shell and its mode are built: Fyne keeps the faces
+// of the first theme it measures text with until the app runs, and with
+// its own, the Chinese texts would bring in a system font of tens of
+// megabytes. Install then keeps it in the shell's language.
+func UseTheme(a fyne.App, s Settings) {
+	a.Settings().SetTheme(newAppTheme(startLang(s), configuredTexts(s)))
+}
+
+// Install sets the app's theme (with the embedded Chinese fonts, or the
+// system's when what IT configured needs it) and keeps it in the shell's
+// language. A system font is found in the background, or first when
+// fontsFirst (for screenshots, which must show it).
 func (c *Shell) Install(a fyne.App, fontsFirst bool) {
-	th := newAppTheme(c.lang)
+	th := newAppTheme(c.lang, configuredTexts(c.deps.Settings))
 	a.Settings().SetTheme(th)
 	reapply := func() { fyne.Do(func() { a.Settings().SetTheme(th.forLang(c.lang)) }) }
 	c.onLanguage = func(lang string) {
@@ -188,13 +220,17 @@ func (c *Shell) Install(a fyne.App, fontsFirst bool) {
 	}
 	c.chrome.langs.themeFor = func(tag string) fyne.Theme { return th.forLang(tag) }
 	// The bold faces of the other languages only for the menu, when it
-	// opens: each is tens of megabytes.
+	// opens: a system font's are tens of megabytes each.
 	c.chrome.langs.onOpen = func() { go th.loadAllFonts(c.lang, true, reapply) }
-	// Set again once the app runs: Fyne keeps the faces it measured
-	// with before then, and the fonts may have loaded by then.
+	// Set again once the app runs if a system font loaded by then: Fyne
+	// keeps the faces it measured with before. (Not otherwise: Fyne would
+	// parse every face again.)
+	measured := th.fontsLoaded()
 	c.untilStarted = true
 	a.Lifecycle().SetOnStarted(func() {
-		a.Settings().SetTheme(th.forLang(c.lang))
+		if th.fontsLoaded() != measured {
+			a.Settings().SetTheme(th.forLang(c.lang))
+		}
 		c.started()
 	})
 	if fontsFirst {

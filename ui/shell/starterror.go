@@ -78,7 +78,7 @@ func showStartDialog(a fyne.App, w fyne.Window, language string, problem StartPr
 // wizard, with the language's font once found, or found first when
 // fontsFirst (for screenshots).
 func useAppTheme(a fyne.App, language string, fontsFirst bool) {
-	th := newAppTheme(language)
+	th := newAppTheme(language, nil)
 	a.Settings().SetTheme(th)
 	// Set again once the app runs: Fyne keeps the faces it measured
 	// with before then, and the fonts may have loaded by then.

@@ -12,7 +12,7 @@ import (
 var contrast = wcag.Contrast
 
 func TestDisabledTextStaysReadable(t *testing.T) {
-	th := newAppTheme("en")
+	th := newAppTheme("en", nil)
 	for _, v := range []struct {
 		name    string
 		variant fyne.ThemeVariant

@@ -74,16 +74,18 @@ type Deps struct {
 }
 
 // New builds the wizard as w's content and returns it. It sets the app's
-// theme (with a Chinese font when the system has one), clears everything
-// when w closes, and starts at step 1.
+// theme (with the embedded Chinese fonts, or the system's when what IT
+// configured needs it), clears everything when w closes, and starts at
+// step 1.
 func New(a fyne.App, w fyne.Window, d Deps) fyne.CanvasObject {
 	return install(a, w, d, false).shell.Root()
 }
 
-// install is New, returning the controller. The fonts are found in the
-// background, or first when fontsFirst (for screenshots, which must show
-// them).
+// install is New, returning the controller. A system font is found in
+// the background, or first when fontsFirst (for screenshots, which must
+// show it).
 func install(a fyne.App, w fyne.Window, d Deps, fontsFirst bool) *controller {
+	shell.UseTheme(a, d.Settings) // before anything is measured
 	c := newController(w, d)
 	c.shell.Install(a, fontsFirst)
 	c.mount()

@@ -4,7 +4,9 @@
 // line of the collection's path, the index of the family's face in it,
 // the output file's name and the characters to keep (pyftsubset
 // --unicodes), separated by tabs. The characters are those of the texts
-// of every language drawn with the family (fonts.Needed).
+// of every language drawn with the family (fonts.Needed) and of the
+// wizard's default settings (the seed college's names), so that a wizard
+// IT has not configured otherwise never needs a system font.
 package main
 
 import (
@@ -19,6 +21,7 @@ import (
 
 	"casreset/assets"
 	"casreset/assets/fonts"
+	"casreset/ui/shell"
 )
 
 func main() {
@@ -45,6 +48,11 @@ func run(dir string) error {
 				return err
 			}
 			needed = append(needed, runes...)
+			for _, r := range shell.ConfiguredTexts(shell.DefaultSettings(), l.Tag) {
+				if r >= ' ' {
+					needed = append(needed, r)
+				}
+			}
 		}
 		slices.Sort(needed)
 		needed = slices.Compact(needed)
