@@ -54,14 +54,25 @@ for _ in $(seq 100); do
 done
 [ -n "$server" ] || { echo "measure-ui: resetd did not start" >&2; cat "$tmp/resetd.log" >&2; exit 1; }
 
-# A display of our own: Xvfb picks a free number and writes it (other
-# scripts on the machine may be choosing one at the same moment).
-Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$tmp/display" >"$tmp/xvfb.log" 2>&1 &
-xvfb_pid=$!
-for _ in $(seq 100); do [ -s "$tmp/display" ] && break; sleep 0.1; done
-[ -s "$tmp/display" ] || { echo "measure-ui: Xvfb did not start" >&2; cat "$tmp/xvfb.log" >&2; exit 1; }
-export DISPLAY=:$(tr -d '[:space:]' <"$tmp/display")
-xwininfo -root >/dev/null 2>&1 || { echo "measure-ui: Xvfb did not start" >&2; cat "$tmp/xvfb.log" >&2; exit 1; }
+# A display of our own, at a number other scripts on the machine do not
+# start from; Xvfb refuses a number another holds, and then the next is
+# tried.
+display=""
+for n in $(shuf -i 300-399); do
+  [ -e "/tmp/.X$n-lock" ] && continue
+  Xvfb ":$n" -screen 0 1280x1024x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
+  xvfb_pid=$!
+  for _ in $(seq 50); do
+    DISPLAY=":$n" xwininfo -root >/dev/null 2>&1 && { display=":$n"; break; }
+    kill -0 "$xvfb_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  [ -n "$display" ] && break
+  kill "$xvfb_pid" 2>/dev/null || true
+  xvfb_pid=""
+done
+[ -n "$display" ] || { echo "measure-ui: Xvfb did not start" >&2; cat "$tmp/xvfb.log" >&2; exit 1; }
+export DISPLAY=$display
 
 # The programs measured: name, window title, command.
 names=(hello wizard-en wizard-zh-HK wizard-demo-en)
@@ -94,7 +105,12 @@ measure() {
     kill -0 "$app_pid" 2>/dev/null || break
     sleep 0.01
   done
-  [ -n "$shown" ] || { echo "measure-ui: ${names[$i]} showed no window" >&2; cat "$tmp/app.log" >&2; exit 1; }
+  if [ -z "$shown" ]; then
+    echo "measure-ui: ${names[$i]} showed no window" >&2
+    kill -0 "$xvfb_pid" 2>/dev/null || echo "measure-ui: Xvfb on $DISPLAY is gone (stopped by something else)" >&2
+    cat "$tmp/app.log" >&2
+    exit 1
+  fi
   sleep "$settle"
   rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$app_pid/status")
   kill "$app_pid"

@@ -140,16 +140,3 @@ func anyHasGlyph(faces []*font.Face, r rune) bool {
 	}
 	return false
 }
-
-func parseFaces(t *testing.T, resources ...fyne.Resource) []*font.Face {
-	t.Helper()
-	var faces []*font.Face
-	for _, res := range resources {
-		face, err := font.ParseTTF(bytes.NewReader(res.Content()))
-		if err != nil {
-			t.Fatalf("%s does not parse: %v", res.Name(), err)
-		}
-		faces = append(faces, face)
-	}
-	return faces
-}
