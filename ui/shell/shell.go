@@ -67,7 +67,8 @@ type Settings struct {
 func ConfiguredTexts(s Settings, tag string) string {
 	return strings.Join([]string{
 		assets.NameIn(s.OrganisationNames, tag, s.Organisation),
-		s.HelpEmail, s.HelpPhone, s.HelpHours, s.Copyright,
+		s.HelpEmail, s.HelpPhone, s.HelpHours,
+		assets.NameIn(s.Copyrights, tag, s.Copyright),
 	}, "\n")
 }
 
