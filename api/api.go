@@ -143,6 +143,9 @@ type VerifyResponse struct {
 // PasswordRequest is the body of PUT /v1/resets/current/password.
 type PasswordRequest struct {
 	NewPassword string `json:"new_password"`
+	// Language, when given, becomes the flow's language (the person
+	// switched after the code was sent), for the notice of the change.
+	Language string `json:"language,omitempty"`
 }
 
 // PasswordResponse is the answer to PUT /v1/resets/current/password.

@@ -116,14 +116,16 @@ func (c *Client) Verify(ctx context.Context, token, code string) (api.VerifyResp
 	return out, err
 }
 
-// SetPassword sets the new password; the token is spent afterwards.
-func (c *Client) SetPassword(ctx context.Context, token, newPassword string) (api.PasswordResponse, error) {
+// SetPassword sets req.NewPassword, in req.Language when given (which
+// becomes the flow's, for the notice of the change); the token is spent
+// afterwards.
+func (c *Client) SetPassword(ctx context.Context, token string, req api.PasswordRequest) (api.PasswordResponse, error) {
 	var out api.PasswordResponse
 	err := c.doJSON(ctx, call{
 		method: http.MethodPut,
 		path:   "/v1/resets/current/password",
 		token:  token,
-		body:   api.PasswordRequest{NewPassword: newPassword},
+		body:   req,
 	}, &out)
 	return out, err
 }

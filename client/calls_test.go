@@ -148,9 +148,20 @@ func TestCallsSendTheContractsRequests(t *testing.T) {
 		},
 		{
 			name: "SetPassword", status: 200, contentType: "application/json", body: `{"changed_at":"2025-03-01T12:10:00Z"}`,
-			do:     func(c *Client) (any, error) { return c.SetPassword(ctx, token, "Correct horse 9") },
+			do: func(c *Client) (any, error) {
+				return c.SetPassword(ctx, token, api.PasswordRequest{NewPassword: "Correct horse 9"})
+			},
 			method: "PUT", path: "/v1/resets/current/password", auth: "Bearer " + token,
 			reqBody: `{"new_password":"Correct horse 9"}`,
+			want:    api.PasswordResponse{ChangedAt: time.Date(2025, 3, 1, 12, 10, 0, 0, time.UTC)},
+		},
+		{
+			name: "SetPassword in another language", status: 200, contentType: "application/json", body: `{"changed_at":"2025-03-01T12:10:00Z"}`,
+			do: func(c *Client) (any, error) {
+				return c.SetPassword(ctx, token, api.PasswordRequest{NewPassword: "Correct horse 9", Language: "zh-HK"})
+			},
+			method: "PUT", path: "/v1/resets/current/password", auth: "Bearer " + token,
+			reqBody: `{"new_password":"Correct horse 9","language":"zh-HK"}`,
 			want:    api.PasswordResponse{ChangedAt: time.Date(2025, 3, 1, 12, 10, 0, 0, time.UTC)},
 		},
 		{

@@ -217,7 +217,7 @@ func TestAConnectionResetGivesNetworkErrorAndOnlyGETsAreRetried(t *testing.T) {
 			return err
 		}, 1},
 		{"PUT SetPassword is not", func(c *Client) error {
-			_, err := c.SetPassword(context.Background(), "tok", "Secret12345")
+			_, err := c.SetPassword(context.Background(), "tok", api.PasswordRequest{NewPassword: "Secret12345"})
 			return err
 		}, 1},
 	}

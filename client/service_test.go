@@ -231,7 +231,7 @@ func TestRealServiceWholeFlow(t *testing.T) {
 		t.Fatalf("Verify = %+v, %v", verified, err)
 	}
 
-	changed, err := rs.c.SetPassword(ctx, token, "Harbour9Lights")
+	changed, err := rs.c.SetPassword(ctx, token, api.PasswordRequest{NewPassword: "Harbour9Lights"})
 	if err != nil {
 		t.Fatalf("SetPassword: %v", err)
 	}
@@ -301,7 +301,7 @@ func TestRealServiceErrorCodes(t *testing.T) {
 			return err
 		}, nil},
 		{api.CodeWrongStep, func(t *testing.T, rs *realService) error {
-			_, err := rs.c.SetPassword(rs.ctx, rs.start(staffBoth.StaffNumber).ResetToken, "Harbour9Lights")
+			_, err := rs.c.SetPassword(rs.ctx, rs.start(staffBoth.StaffNumber).ResetToken, api.PasswordRequest{NewPassword: "Harbour9Lights"})
 			return err
 		}, nil},
 		{api.CodeChannelUnavailable, func(t *testing.T, rs *realService) error {
@@ -334,7 +334,7 @@ func TestRealServiceErrorCodes(t *testing.T) {
 			return err
 		}, nil},
 		{api.CodePasswordPolicy, func(t *testing.T, rs *realService) error {
-			_, err := rs.c.SetPassword(rs.ctx, rs.verified(staffBoth.StaffNumber), "short")
+			_, err := rs.c.SetPassword(rs.ctx, rs.verified(staffBoth.StaffNumber), api.PasswordRequest{NewPassword: "short"})
 			return err
 		}, func(t *testing.T, e *api.Error) {
 			if !slices.Contains(e.Violations, api.RuleTooShort) || !slices.Contains(e.Violations, api.RuleNeedsDigit) {
@@ -342,10 +342,10 @@ func TestRealServiceErrorCodes(t *testing.T) {
 			}
 		}},
 		{api.CodePasswordReused, func(t *testing.T, rs *realService) error {
-			if _, err := rs.c.SetPassword(rs.ctx, rs.verified(staffBoth.StaffNumber), "Harbour9Lights"); err != nil {
+			if _, err := rs.c.SetPassword(rs.ctx, rs.verified(staffBoth.StaffNumber), api.PasswordRequest{NewPassword: "Harbour9Lights"}); err != nil {
 				t.Fatalf("first change: %v", err)
 			}
-			_, err := rs.c.SetPassword(rs.ctx, rs.verified(staffBoth.StaffNumber), "Harbour9Lights")
+			_, err := rs.c.SetPassword(rs.ctx, rs.verified(staffBoth.StaffNumber), api.PasswordRequest{NewPassword: "Harbour9Lights"})
 			return err
 		}, nil},
 		{api.CodeRateLimited, func(t *testing.T, rs *realService) error {

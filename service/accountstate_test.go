@@ -133,7 +133,7 @@ func TestAnAccountDisabledMidFlowGetsNoCodeNorPassword(t *testing.T) {
 
 	_, err := h.svc.SendCode(context.Background(), h.client, started, api.SendCodeRequest{Channel: api.ChannelSMS})
 	wantCode(t, err, api.CodeAccountDisabled)
-	_, err = h.svc.SetPassword(context.Background(), h.client, verified, "Kx7pQ2mZr9vT")
+	_, err = h.svc.SetPassword(context.Background(), h.client, verified, api.PasswordRequest{NewPassword: "Kx7pQ2mZr9vT"})
 	wantCode(t, err, api.CodeAccountDisabled)
 	if d.sets != 0 {
 		t.Errorf("the directory was asked to set %d passwords", d.sets)
@@ -230,7 +230,7 @@ func TestTheDirectorysPolicyIsTheFlowsAndCheckedFirst(t *testing.T) {
 		"Xyz-TMWONG-12": api.RuleContainsAccountName,
 		"Kx7pQ2mZr9v":   api.RuleTooShort,
 	} {
-		_, err := h.svc.SetPassword(ctx, h.client, token, pw)
+		_, err := h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: pw})
 		e := wantCode(t, err, api.CodePasswordPolicy)
 		if !slices.Equal(e.Violations, []api.RuleID{want}) {
 			t.Errorf("%q: violations %v, want %s", pw, e.Violations, want)
@@ -239,7 +239,7 @@ func TestTheDirectorysPolicyIsTheFlowsAndCheckedFirst(t *testing.T) {
 	if d.sets != 0 {
 		t.Errorf("the directory was asked %d times for passwords its policy refuses", d.sets)
 	}
-	if _, err := h.svc.SetPassword(ctx, h.client, token, "Kx7pQ2mZr9vT"); err != nil {
+	if _, err := h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: "Kx7pQ2mZr9vT"}); err != nil {
 		t.Fatalf("a password that meets both policies: %v", err)
 	}
 }
@@ -252,7 +252,7 @@ func TestAPasswordSetTooRecentlyIsRefusedAsTooSoon(t *testing.T) {
 	d.with(acctBoth.StaffNumber, func(a *service.Account) { a.PasswordSetAt = setAt })
 
 	token := h.verified(acctBoth.StaffNumber)
-	_, err := h.svc.SetPassword(context.Background(), h.client, token, "Kx7pQ2mZr9vT")
+	_, err := h.svc.SetPassword(context.Background(), h.client, token, api.PasswordRequest{NewPassword: "Kx7pQ2mZr9vT"})
 	e := wantCode(t, err, api.CodePasswordPolicy)
 	if !slices.Equal(e.Violations, []api.RuleID{api.RuleTooSoon}) || d.sets != 0 {
 		t.Errorf("violations %v, directory asked %d times; want too_soon before the directory", e.Violations, d.sets)
@@ -269,7 +269,7 @@ func TestAPasswordSetTooRecentlyIsRefusedAsTooSoon(t *testing.T) {
 	}
 
 	h.clock.Advance(5 * time.Minute)
-	if _, err := h.svc.SetPassword(context.Background(), h.client, token, "Kx7pQ2mZr9vT"); err != nil {
+	if _, err := h.svc.SetPassword(context.Background(), h.client, token, api.PasswordRequest{NewPassword: "Kx7pQ2mZr9vT"}); err != nil {
 		t.Errorf("once the minimum age has passed: %v", err)
 	}
 }
@@ -293,7 +293,7 @@ func TestALockedOutAccountIsUnlockedByItsChange(t *testing.T) {
 			d.unlockErr = tt.unlockErr
 			d.with(acctBoth.StaffNumber, locked)
 			token := h.verified(acctBoth.StaffNumber)
-			res, err := h.svc.SetPassword(context.Background(), h.client, token, "Kx7pQ2mZr9vT")
+			res, err := h.svc.SetPassword(context.Background(), h.client, token, api.PasswordRequest{NewPassword: "Kx7pQ2mZr9vT"})
 			if err != nil {
 				t.Fatalf("SetPassword: %v", err)
 			}
@@ -305,7 +305,7 @@ func TestALockedOutAccountIsUnlockedByItsChange(t *testing.T) {
 	t.Run("an account that is not locked is left alone", func(t *testing.T) {
 		h := newHarness(t)
 		d := newStateDirectory(h)
-		res, err := h.svc.SetPassword(context.Background(), h.client, h.verified(acctBoth.StaffNumber), "Kx7pQ2mZr9vT")
+		res, err := h.svc.SetPassword(context.Background(), h.client, h.verified(acctBoth.StaffNumber), api.PasswordRequest{NewPassword: "Kx7pQ2mZr9vT"})
 		if err != nil || res.StillLocked || len(d.unlocked) != 0 {
 			t.Errorf("SetPassword = %+v, %v after %d unlocks", res, err, len(d.unlocked))
 		}
@@ -319,7 +319,7 @@ func TestALockedOutAccountIsUnlockedByItsChange(t *testing.T) {
 			t.Fatal(err)
 		}
 		h.svc = svc
-		res, err := h.svc.SetPassword(context.Background(), h.client, h.verified(acctBoth.StaffNumber), "Kx7pQ2mZr9vT")
+		res, err := h.svc.SetPassword(context.Background(), h.client, h.verified(acctBoth.StaffNumber), api.PasswordRequest{NewPassword: "Kx7pQ2mZr9vT"})
 		if err != nil || !res.StillLocked {
 			t.Errorf("SetPassword = %+v, %v; want still_locked", res, err)
 		}

@@ -30,8 +30,8 @@ func TestAuditNamesEachOutcomeAndHoldsNoSecrets(t *testing.T) {
 	if err := h.svc.Verify(ctx, h.client, token, code); err != nil {
 		t.Fatal(err)
 	}
-	h.svc.SetPassword(ctx, h.client, token, "password12")
-	if _, err := h.svc.SetPassword(ctx, h.client, token, password); err != nil {
+	h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: "password12"})
+	if _, err := h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: password}); err != nil {
 		t.Fatal(err)
 	}
 

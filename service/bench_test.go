@@ -90,7 +90,7 @@ func BenchmarkSetPassword(b *testing.B) {
 		token := h.verified(acctBoth.StaffNumber)
 		i++
 		b.StartTimer()
-		if _, err := h.svc.SetPassword(ctx, h.client, token, fmt.Sprintf("Kx7pQ2mZr9vT%d", i)); err != nil {
+		if _, err := h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: fmt.Sprintf("Kx7pQ2mZr9vT%d", i)}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -183,7 +183,7 @@ func (h *harness) verified(staff string) string {
 func (h *harness) changePassword(staff, password string) error {
 	h.tb.Helper()
 	token := h.verified(staff)
-	_, err := h.svc.SetPassword(context.Background(), h.client, token, password)
+	_, err := h.svc.SetPassword(context.Background(), h.client, token, api.PasswordRequest{NewPassword: password})
 	return err
 }
 

@@ -202,7 +202,7 @@ func TestHostileTokensAreRefusedBeforeTheStore(t *testing.T) {
 			_, err = svc.SendCode(ctx, h.client, tc.id, api.SendCodeRequest{Channel: api.ChannelSMS})
 			wantCode(t, err, api.CodeTokenInvalid)
 			wantCode(t, svc.Verify(ctx, h.client, tc.id, "123456"), api.CodeTokenInvalid)
-			_, err = svc.SetPassword(ctx, h.client, tc.id, "Correct7Horse9")
+			_, err = svc.SetPassword(ctx, h.client, tc.id, api.PasswordRequest{NewPassword: "Correct7Horse9"})
 			wantCode(t, err, api.CodeTokenInvalid)
 		})
 	}

@@ -30,12 +30,20 @@ func (h *harness) sendIn(token, lang string) service.Message {
 // used before, and returns the notices of the change.
 func (h *harness) finish(token string) []service.Message {
 	h.tb.Helper()
+	return h.finishIn(token, "")
+}
+
+// finishIn is finish with a password request that names the language
+// lang ("" names none).
+func (h *harness) finishIn(token, lang string) []service.Message {
+	h.tb.Helper()
 	ctx := context.Background()
 	if err := h.svc.Verify(ctx, h.client, token, h.code(token)); err != nil {
 		h.tb.Fatalf("Verify: %v", err)
 	}
-	if _, err := h.svc.SetPassword(ctx, h.client, token, "Kx7pQ2mZr9vT"+token[:6]); err != nil {
-		h.tb.Fatalf("SetPassword: %v", err)
+	req := api.PasswordRequest{NewPassword: "Kx7pQ2mZr9vT" + token[:6], Language: lang}
+	if _, err := h.svc.SetPassword(ctx, h.client, token, req); err != nil {
+		h.tb.Fatalf("SetPassword in %q: %v", lang, err)
 	}
 	return h.queued(service.MessageNotice)
 }
@@ -116,6 +124,44 @@ func TestSwitchingLanguageMidFlow(t *testing.T) {
 	})
 }
 
+// TestSwitchingLanguageAfterTheCode: the person switched at step 3 or 4,
+// after the code was sent, and the notice of the change goes out in the
+// language the password request names (the table's nearest, or the
+// default for a language the service lacks); one that names none keeps
+// the flow's.
+func TestSwitchingLanguageAfterTheCode(t *testing.T) {
+	onEachEngine(t, func(t *testing.T, h *harness) {
+		for _, tt := range []struct{ start, switchTo, want string }{
+			{"en", "zh-HK", "zh-HK"},
+			{"zh-HK", "en", "en"},
+			{"en", "zh-CN", "zh-Hans"},
+			{"zh-HK", "fr", ""},
+			{"zh-Hans", "", "zh-Hans"},
+		} {
+			token, err := h.startIn(acctBoth.StaffNumber, tt.start)
+			if err != nil {
+				t.Fatalf("Start in %s: %v", tt.start, err)
+			}
+			if m := h.sendIn(token, ""); m.Language != tt.start {
+				t.Fatalf("code of a flow in %s is in %q", tt.start, m.Language)
+			}
+			notices := h.finishIn(token, tt.switchTo)
+			if len(notices) != 2 {
+				t.Fatalf("%d notices, want one by SMS and one by e-mail", len(notices))
+			}
+			for _, m := range notices {
+				if m.Language != tt.want {
+					t.Errorf("%s notice of a flow in %s switched to %q at the password is in %q, want %q",
+						m.Channel, tt.start, tt.switchTo, m.Language, tt.want)
+				}
+			}
+			if got := h.flow(token).Language; got != tt.want {
+				t.Errorf("flow in %s switched to %q at the password has the language %q, want %q", tt.start, tt.switchTo, got, tt.want)
+			}
+		}
+	})
+}
+
 func TestAReminderGoesOutInItsLanguage(t *testing.T) {
 	h := newHarness(t)
 	for _, l := range assets.Languages() {
@@ -158,6 +204,34 @@ func TestAMalformedLanguageIsRefusedAndUsesNothingUp(t *testing.T) {
 		wantCode(t, err, api.CodeInvalidRequest)
 		if f := h.flow(token); f.Sends != 0 || f.Step != api.StepStarted {
 			t.Errorf("a send in %q changed the flow: %+v", bad, f)
+		}
+	}
+}
+
+// TestAMalformedLanguageUsesNoPasswordAttempt: a password request whose
+// language is no language tag is invalid_request before the attempt is
+// counted: with one attempt per flow, the next request still changes the
+// password.
+func TestAMalformedLanguageUsesNoPasswordAttempt(t *testing.T) {
+	h := newHarness(t, func(c *service.Config) { c.MaxPasswordAttempts = 1 })
+	ctx := context.Background()
+	token := h.verified(acctBoth.StaffNumber)
+	for _, bad := range []string{"zh_HK", "繁體中文", "en-"} {
+		_, err := h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: "Kx7pQ2mZr9vT", Language: bad})
+		wantCode(t, err, api.CodeInvalidRequest)
+	}
+	if f := h.flow(token); f.Step != api.StepVerified || f.Language != "" {
+		t.Errorf("password requests in malformed languages changed the flow: %+v", f)
+	}
+	if n := len(h.queued(service.MessageNotice)); n != 0 {
+		t.Errorf("%d notices queued after refused requests", n)
+	}
+	if _, err := h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: "Kx7pQ2mZr9vT", Language: "zh-HK"}); err != nil {
+		t.Fatalf("the password after refused languages: %v", err)
+	}
+	for _, m := range h.queued(service.MessageNotice) {
+		if m.Language != "zh-HK" {
+			t.Errorf("%s notice is in %q, want zh-HK", m.Channel, m.Language)
 		}
 	}
 }

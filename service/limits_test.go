@@ -313,16 +313,16 @@ func TestPasswordAttemptsPerFlow(t *testing.T) {
 		token := h.verified(acctBoth.StaffNumber)
 		for i := range 10 {
 			if i%2 == 0 {
-				_, err := h.svc.SetPassword(ctx, h.client, token, recent)
+				_, err := h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: recent})
 				wantCode(t, err, api.CodePasswordReused)
 			} else {
-				_, err := h.svc.SetPassword(ctx, h.client, token, "short1")
+				_, err := h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: "short1"})
 				wantCode(t, err, api.CodePasswordPolicy)
 			}
 		}
-		_, err := h.svc.SetPassword(ctx, h.client, token, good)
+		_, err := h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: good})
 		wantCode(t, err, api.CodeAttemptsExhausted)
-		_, err = h.svc.SetPassword(ctx, h.client, token, good)
+		_, err = h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: good})
 		wantCode(t, err, api.CodeTokenInvalid)
 		// A new flow starts afresh.
 		if err := h.changePassword(acctBoth.StaffNumber, good); err != nil {
@@ -336,10 +336,10 @@ func TestPasswordAttemptsAreConfigurable(t *testing.T) {
 	ctx := context.Background()
 	token := h.verified(acctBoth.StaffNumber)
 	for range 2 {
-		_, err := h.svc.SetPassword(ctx, h.client, token, "short1")
+		_, err := h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: "short1"})
 		wantCode(t, err, api.CodePasswordPolicy)
 	}
-	_, err := h.svc.SetPassword(ctx, h.client, token, "Kowloon7pQ2mZr")
+	_, err := h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: "Kowloon7pQ2mZr"})
 	wantCode(t, err, api.CodeAttemptsExhausted)
 }
 

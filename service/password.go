@@ -16,7 +16,10 @@ type passwordHashSetter interface {
 	SetPasswordHash(ctx context.Context, staffNumber, hash string, at time.Time) error
 }
 
-// SetPassword changes the password and spends the token.
+// SetPassword changes the password to req.NewPassword and spends the
+// token. A request that names a language makes it the flow's
+// (requestLanguage), as a code request does: the notice of the change goes
+// out in it; without one the flow keeps its language.
 //
 // The password is normalised to NFC (NormalizePassword) for every check
 // and the hash. Each call counts against the flow's
@@ -28,10 +31,15 @@ type passwordHashSetter interface {
 // history, marks the flow changed and queues a notice to every contact of
 // the account. If the directory refuses, the flow goes back to verified so
 // that the user can try another password.
-func (s *Service) SetPassword(ctx context.Context, c Client, token, password string) (api.PasswordResponse, error) {
+func (s *Service) SetPassword(ctx context.Context, c Client, token string, req api.PasswordRequest) (api.PasswordResponse, error) {
 	const op = "set password"
+	password := req.NewPassword
 	if !utf8.ValidString(password) {
 		no := refuseWhy(api.CodeInvalidRequest, "The new password contains bytes that are not text.", "password encoding")
+		return api.PasswordResponse{}, s.refused(ctx, c, op, "", no.err, no.why)
+	}
+	lang, no := requestLanguage(req.Language)
+	if no != nil {
 		return api.PasswordResponse{}, s.refused(ctx, c, op, "", no.err, no.why)
 	}
 	typed := password
@@ -43,6 +51,7 @@ func (s *Service) SetPassword(ctx context.Context, c Client, token, password str
 	if no != nil {
 		return api.PasswordResponse{}, s.refused(ctx, c, op, change.flow.StaffNumber, no.err, no.why)
 	}
+	change.newLanguage, change.language = req.Language != "", lang
 	f, no, err := s.takeFlowForChange(ctx, token)
 	if err != nil {
 		return api.PasswordResponse{}, s.public(c, op, err)
@@ -77,11 +86,13 @@ func (s *Service) SetPassword(ctx context.Context, c Client, token, password str
 
 // passwordChange is what SetPassword reads and computes before it takes
 // the flow: the flow as it was read, its account and the new password's
-// hash.
+// hash, and the flow's new language if the request gave one.
 type passwordChange struct {
-	flow    Flow
-	account Account
-	hash    string
+	flow        Flow
+	account     Account
+	hash        string
+	newLanguage bool
+	language    string
 }
 
 // preparePassword does the slow part outside any write transaction: it
@@ -216,7 +227,8 @@ func (s *Service) takeFlowForChange(ctx context.Context, token string) (Flow, *r
 
 // commitChange records a change the directory has made, in one
 // transaction: the new hash in the history, the flow changed (its token
-// spent), a notice to every contact of the account, and ev.
+// spent, in the request's language if it named one), a notice to every
+// contact of the account, and ev.
 func (s *Service) commitChange(ctx context.Context, c Client, flowID string, change passwordChange, changedAt time.Time, ev AuditEvent) error {
 	a := change.account
 	return s.store.Update(ctx, func(tx Tx) error {
@@ -230,6 +242,9 @@ func (s *Service) commitChange(ctx context.Context, c Client, flowID string, cha
 			}
 		}
 		cur.Step = api.StepChanged
+		if change.newLanguage {
+			cur.Language = change.language
+		}
 		if err := tx.UpdateFlow(cur); err != nil {
 			return err
 		}

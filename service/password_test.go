@@ -21,7 +21,7 @@ func TestSetPasswordChangesItAndSpendsTheToken(t *testing.T) {
 	ctx := context.Background()
 	token := h.verified(acctBoth.StaffNumber)
 	h.clock.Advance(time.Minute)
-	res, err := h.svc.SetPassword(ctx, h.client, token, "Kx7pQ2mZr9vT")
+	res, err := h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: "Kx7pQ2mZr9vT"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestSetPasswordChangesItAndSpendsTheToken(t *testing.T) {
 	}
 
 	// The token is spent.
-	_, err = h.svc.SetPassword(ctx, h.client, token, "Other7pQ2mZr9")
+	_, err = h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: "Other7pQ2mZr9"})
 	wantCode(t, err, api.CodeTokenInvalid)
 	_, err = h.svc.Flow(ctx, h.client, token)
 	wantCode(t, err, api.CodeTokenInvalid)
@@ -98,16 +98,16 @@ func TestSetPasswordReportsPolicyViolations(t *testing.T) {
 		{"no digits here", []api.RuleID{api.RuleNeedsDigit, api.RuleHasWhitespace}},
 	}
 	for _, tt := range tests {
-		_, err := h.svc.SetPassword(ctx, h.client, token, tt.password)
+		_, err := h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: tt.password})
 		e := wantCode(t, err, api.CodePasswordPolicy)
 		if !slices.Equal(e.Violations, tt.want) {
 			t.Errorf("SetPassword(%q) violations %v, want %v", tt.password, e.Violations, tt.want)
 		}
 	}
-	_, err := h.svc.SetPassword(ctx, h.client, token, "bad\xffbytes1")
+	_, err := h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: "bad\xffbytes1"})
 	wantCode(t, err, api.CodeInvalidRequest)
 	// Refusals leave the flow verified: the user tries again.
-	if _, err := h.svc.SetPassword(ctx, h.client, token, "Kx7pQ2mZr9vT"); err != nil {
+	if _, err := h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: "Kx7pQ2mZr9vT"}); err != nil {
 		t.Fatalf("a good password after refusals: %v", err)
 	}
 }
@@ -144,15 +144,15 @@ func TestSetPasswordOutOfOrder(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
 	started := h.start(acctBoth.StaffNumber)
-	_, err := h.svc.SetPassword(ctx, h.client, started, "Kx7pQ2mZr9vT")
+	_, err := h.svc.SetPassword(ctx, h.client, started, api.PasswordRequest{NewPassword: "Kx7pQ2mZr9vT"})
 	wantCode(t, err, api.CodeWrongStep)
 	h.send(started, api.ChannelSMS)
-	_, err = h.svc.SetPassword(ctx, h.client, started, "Kx7pQ2mZr9vT")
+	_, err = h.svc.SetPassword(ctx, h.client, started, api.PasswordRequest{NewPassword: "Kx7pQ2mZr9vT"})
 	wantCode(t, err, api.CodeWrongStep)
 
 	verified := h.verified(acctBoth.StaffNumber)
 	h.clock.Advance(30 * time.Minute)
-	_, err = h.svc.SetPassword(ctx, h.client, verified, "Kx7pQ2mZr9vT")
+	_, err = h.svc.SetPassword(ctx, h.client, verified, api.PasswordRequest{NewPassword: "Kx7pQ2mZr9vT"})
 	wantCode(t, err, api.CodeTokenInvalid)
 }
 
@@ -167,7 +167,7 @@ func TestConcurrentPasswordChanges(t *testing.T) {
 		for i, p := range passwords {
 			wg.Go(func() {
 				<-start
-				_, errs[i] = h.svc.SetPassword(context.Background(), h.client, token, p)
+				_, errs[i] = h.svc.SetPassword(context.Background(), h.client, token, api.PasswordRequest{NewPassword: p})
 			})
 		}
 		close(start)
@@ -224,7 +224,7 @@ func TestDirectoryFailureLeavesTheFlowVerified(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir.fail.Store(&tt.cause)
-			_, err := h.svc.SetPassword(ctx, h.client, token, "Kx7pQ2mZr9vT")
+			_, err := h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: "Kx7pQ2mZr9vT"})
 			e := wantCode(t, err, tt.want)
 			if strings.Contains(e.Detail, "secret-detail") || strings.Contains(e.Detail, "ldap") {
 				t.Errorf("the cause leaked to the user: %q", e.Detail)
@@ -235,7 +235,7 @@ func TestDirectoryFailureLeavesTheFlowVerified(t *testing.T) {
 		})
 	}
 	dir.fail.Store(nil)
-	if _, err := h.svc.SetPassword(ctx, h.client, token, "Kx7pQ2mZr9vT"); err != nil {
+	if _, err := h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: "Kx7pQ2mZr9vT"}); err != nil {
 		t.Fatalf("after the directory recovered: %v", err)
 	}
 	// The directory was given the password itself (it keeps no hashes of ours).
@@ -301,7 +301,7 @@ func TestInvisibleCharactersAreRefused(t *testing.T) {
 	h := newHarness(t)
 	token := h.verified(acctBoth.StaffNumber)
 	for _, pw := range []string{"Kx7pQ2\u200dmZr9vT", "\ufeffKx7pQ2mZr9vT", "Kx7pQ2mZr9vT\u202e", "Kx7pQ2mZr9vT\ue000"} {
-		_, err := h.svc.SetPassword(context.Background(), h.client, token, pw)
+		_, err := h.svc.SetPassword(context.Background(), h.client, token, api.PasswordRequest{NewPassword: pw})
 		e := wantCode(t, err, api.CodePasswordPolicy)
 		if !slices.Equal(e.Violations, []api.RuleID{api.RuleInvisibleChar}) {
 			t.Errorf("%+q: violations %v, want invisible_char", pw, e.Violations)

@@ -153,7 +153,7 @@ func (u *user) verify(ctx context.Context, token, code string) error {
 func (u *user) setPassword(ctx context.Context, i int, token string) error {
 	pw := newPassword()
 	return u.timed(stepPassword, func() error {
-		_, err := u.c.SetPassword(ctx, token, pw)
+		_, err := u.c.SetPassword(ctx, token, api.PasswordRequest{NewPassword: pw})
 		u.book.record(staffNumber(i), pw, err)
 		return err
 	})

@@ -151,7 +151,7 @@ func TestAFlowThroughTheService(t *testing.T) {
 	if _, err := c.Verify(ctx, resp.ResetToken, msgs[0].Code); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.SetPassword(ctx, resp.ResetToken, "Kx7pQ2mZr9vTw4"); err != nil {
+	if _, err := c.SetPassword(ctx, resp.ResetToken, api.PasswordRequest{NewPassword: "Kx7pQ2mZr9vTw4"}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -112,7 +112,7 @@ func (h *handler) setPassword(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	out, err := h.svc.SetPassword(r.Context(), infoOf(r).client, token, req.NewPassword)
+	out, err := h.svc.SetPassword(r.Context(), infoOf(r).client, token, req)
 	if err != nil {
 		return err
 	}

@@ -86,8 +86,8 @@ func (h *handler) routes() {
 	// --staff-number-case), for the wizard to remember.
 	//
 	// The person's language: POST /v1/resets, POST
-	// /v1/resets/current/code and POST /v1/staff-number-reminders take an
-	// optional "language", a BCP 47 tag. It is read as the language of
+	// /v1/resets/current/code, PUT /v1/resets/current/password and POST
+	// /v1/staff-number-reminders take an optional "language", a BCP 47 tag. It is read as the language of
 	// the table (assets/languages.go) that fits it best ("zh-TW" as
 	// zh-HK, "en-GB" as en); a tag that none fits ("fr") is read as no
 	// language, so that a newer wizard's language never stops a reset:
@@ -95,12 +95,13 @@ func (h *handler) routes() {
 	// language tag at all (letters and digits in subtags of 1 to 8 joined
 	// by "-", the first of 2 to 8 letters, 35 characters at most: "zh_HK"
 	// and "繁體中文" are not) is 400 invalid_request, checked before the
-	// CAPTCHA is used. The flow keeps the language of its start; a code
-	// request that names one makes it the flow's (the person switched
-	// mid-flow), one that names none keeps it. SMS go out in the flow's
-	// language only, e-mails in it first and the other languages below,
-	// and the notice of the password change in the language the flow had
-	// then.
+	// CAPTCHA is used (and before a new password is counted). The flow
+	// keeps the language of its start; a code or password request that
+	// names one makes it the flow's (the person switched mid-flow, before
+	// or after the code was sent), one that names none keeps it. SMS go
+	// out in the flow's language only, e-mails in it first and the other
+	// languages below, and the notice of the password change in the
+	// language the flow had then.
 	h.handle("POST /v1/resets", h.start)
 	h.handle("GET /v1/resets/current", h.flow)           // Bearer
 	h.handle("POST /v1/resets/current/code", h.sendCode) // Bearer

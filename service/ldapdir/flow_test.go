@@ -122,7 +122,7 @@ func TestWholeFlowAgainstTheDirectory(t *testing.T) {
 
 	token := h.verified(chan_.StaffNumber, "+85291234567")
 	const newPassword = "Brand-New-Passw0rd-9"
-	if _, err := h.svc.SetPassword(ctx, h.client, token, newPassword); err != nil {
+	if _, err := h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: newPassword}); err != nil {
 		t.Fatalf("SetPassword: %v", err)
 	}
 	if err := bind(t, s, chan_.DN(), newPassword); err != nil {
@@ -136,11 +136,11 @@ func TestWholeFlowAgainstTheDirectory(t *testing.T) {
 		token := h.verified(chan_.StaffNumber, "+85291234567")
 		// Set before the service knew the account: only the directory's
 		// history has it.
-		_, err := h.svc.SetPassword(ctx, h.client, token, chan_.Password)
+		_, err := h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: chan_.Password})
 		if api.ErrorCode(err) != api.CodePasswordReused {
 			t.Fatalf("SetPassword(an old directory password) = %v, want password_reused", err)
 		}
-		if _, err := h.svc.SetPassword(ctx, h.client, token, "Another-Passw0rd-8"); err != nil {
+		if _, err := h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: "Another-Passw0rd-8"}); err != nil {
 			t.Fatalf("SetPassword after the refusal: %v", err)
 		}
 		if err := bind(t, s, chan_.DN(), "Another-Passw0rd-8"); err != nil {
@@ -182,12 +182,12 @@ func TestWholeFlowAgainstTheDirectory(t *testing.T) {
 	t.Run("a flow verified before the directory stopped can finish once it is back", func(t *testing.T) {
 		token := h.verified("T7003", "+85261234567")
 		s.Stop()
-		_, err := h.svc.SetPassword(ctx, h.client, token, "Harbour-Lights-77")
+		_, err := h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: "Harbour-Lights-77"})
 		if api.ErrorCode(err) != api.CodeUnavailable {
 			t.Fatalf("SetPassword with the directory stopped = %v, want unavailable", err)
 		}
 		s.Restart()
-		if _, err := h.svc.SetPassword(ctx, h.client, token, "Harbour-Lights-77"); err != nil {
+		if _, err := h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: "Harbour-Lights-77"}); err != nil {
 			t.Fatalf("SetPassword after the restart: %v", err)
 		}
 		if err := bind(t, s, "uid=staying,"+slapdtest.PeopleDN, "Harbour-Lights-77"); err != nil {
@@ -216,7 +216,7 @@ func TestAccountStateInTheFlow(t *testing.T) {
 
 	token := h.verified(locked.StaffNumber, "+85291234571")
 	const newPassword = "Unlocked-Passw0rd-7"
-	res, err := h.svc.SetPassword(t.Context(), h.client, token, newPassword)
+	res, err := h.svc.SetPassword(t.Context(), h.client, token, api.PasswordRequest{NewPassword: newPassword})
 	if err != nil {
 		t.Fatalf("SetPassword: %v", err)
 	}

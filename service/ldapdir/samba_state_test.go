@@ -113,7 +113,7 @@ func TestSambaAccountStateDecidesTheFlow(t *testing.T) {
 		dc.LockOut(t, p)
 		token := h.verified(p.StaffNumber, "+85291234026")
 		const newPassword = "Harbour-Lights-2033"
-		res, err := h.svc.SetPassword(ctx, h.client, token, newPassword)
+		res, err := h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: newPassword})
 		if err != nil {
 			t.Fatalf("SetPassword: %v", err)
 		}
@@ -165,7 +165,7 @@ func TestSambaDomainPolicyIsCheckedBeforeTheDirectory(t *testing.T) {
 		{p.Account + "-Harbour-9", api.RuleContainsAccountName}, // the sAMAccountName, in another case
 		{"Chan-Harbour-2031", api.RuleContainsAccountName},      // a part of the display name
 	} {
-		_, err := h.svc.SetPassword(ctx, h.client, token, tc.password)
+		_, err := h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: tc.password})
 		var ae *api.Error
 		if api.ErrorCode(err) != api.CodePasswordPolicy || !errors.As(err, &ae) || !slices.Contains(ae.Violations, tc.rule) {
 			t.Errorf("SetPassword(%q) = %v, want password_policy naming %s", tc.password, err, tc.rule)
@@ -175,7 +175,7 @@ func TestSambaDomainPolicyIsCheckedBeforeTheDirectory(t *testing.T) {
 		t.Errorf("the directory was asked %d times for passwords the policy refuses", n)
 	}
 
-	if _, err := h.svc.SetPassword(ctx, h.client, token, "Harbour-Lights-2034"); err != nil {
+	if _, err := h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: "Harbour-Lights-2034"}); err != nil {
 		t.Fatalf("SetPassword with a good password: %v", err)
 	}
 	if err := dc.Bind(p.DN(), "Harbour-Lights-2034"); err != nil {
@@ -191,7 +191,7 @@ func TestSambaALockedAccountStaysLockedWhenTheServiceAccountMayNotUnlock(t *test
 	h := newFlowHarnessOn(t, open(t, cfg))
 
 	token := h.verified(p.StaffNumber, "+85291234041")
-	res, err := h.svc.SetPassword(t.Context(), h.client, token, "Harbour-Lights-2035")
+	res, err := h.svc.SetPassword(t.Context(), h.client, token, api.PasswordRequest{NewPassword: "Harbour-Lights-2035"})
 	if err != nil {
 		t.Fatalf("SetPassword: %v", err)
 	}

@@ -70,7 +70,7 @@ func TestSambaWholeFlowWithTheLeastPrivilegedAccount(t *testing.T) {
 
 	token := h.verified(p.StaffNumber, "+85291234011")
 	const newPassword = "Harbour-Lights-2031"
-	if _, err := h.svc.SetPassword(ctx, h.client, token, newPassword); err != nil {
+	if _, err := h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: newPassword}); err != nil {
 		t.Fatalf("SetPassword: %v", err)
 	}
 	if err := dc.Bind(p.DN(), newPassword); err != nil {
@@ -89,7 +89,7 @@ func TestSambaWholeFlowWithTheLeastPrivilegedAccount(t *testing.T) {
 	t.Run("Chinese and 128-character passwords", func(t *testing.T) {
 		for _, pw := range []string{"海港城-Passw0rd-密碼", strings.Repeat("Aa1-", 32)} {
 			token := h.verified(p.StaffNumber, "+85291234011")
-			if _, err := h.svc.SetPassword(ctx, h.client, token, pw); err != nil {
+			if _, err := h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: pw}); err != nil {
 				t.Fatalf("SetPassword(%d characters): %v", len([]rune(pw)), err)
 			}
 			if err := dc.Bind(p.DN(), pw); err != nil {
@@ -139,7 +139,7 @@ func TestSambaServiceAccountWithoutTheRight(t *testing.T) {
 		}
 
 		token := h.verified(p.StaffNumber, "+85291234012")
-		_, err = h.svc.SetPassword(ctx, h.client, token, "Harbour-Lights-2032")
+		_, err = h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: "Harbour-Lights-2032"})
 		if code := api.ErrorCode(err); code != api.CodeUnavailable || code.Status() != 503 {
 			t.Fatalf("SetPassword = %v, want unavailable (503)", err)
 		}

@@ -119,7 +119,7 @@ func completeFlow(svcs []*service.Service, reader service.Store, staff, password
 	if err := on(3).Verify(ctx, c, start.ResetToken, code); err != nil {
 		return fmt.Errorf("verify: %w", err)
 	}
-	if _, err := on(4).SetPassword(ctx, c, start.ResetToken, password); err != nil {
+	if _, err := on(4).SetPassword(ctx, c, start.ResetToken, api.PasswordRequest{NewPassword: password}); err != nil {
 		return fmt.Errorf("set password: %w", err)
 	}
 	return nil

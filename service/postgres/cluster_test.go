@@ -201,7 +201,7 @@ func TestOneFlowHopsBetweenInstancesAtEveryStep(t *testing.T) {
 	if err != nil || flow.Step != api.StepVerified {
 		t.Fatalf("Flow on instance 0: step %q, %v; want verified", flow.Step, err)
 	}
-	if _, err := c.node(1).SetPassword(ctx, token, "Harbour-view-2025"); err != nil {
+	if _, err := c.node(1).SetPassword(ctx, token, api.PasswordRequest{NewPassword: "Harbour-view-2025"}); err != nil {
 		t.Fatalf("SetPassword on instance 1: %v", err)
 	}
 	if _, err := c.node(0).Flow(ctx, token); apiCode(err) != api.CodeTokenInvalid {
@@ -272,7 +272,7 @@ func TestSimultaneousPasswordChangesSucceedOnceAcrossInstances(t *testing.T) {
 
 	errs := make([]error, len(passwords))
 	together(t, len(passwords), func(i int) error {
-		_, errs[i] = c.node(i).SetPassword(t.Context(), token, passwords[i])
+		_, errs[i] = c.node(i).SetPassword(t.Context(), token, api.PasswordRequest{NewPassword: passwords[i]})
 		return nil
 	})
 	successes := 0
@@ -336,7 +336,7 @@ func TestDatabaseOutageMidFlowIsUnavailableAndTheFlowContinues(t *testing.T) {
 	if _, err := c.node(0).Verify(ctx, token, code); err != nil {
 		t.Fatalf("Verify of the same flow once the database is back: %v", err)
 	}
-	if _, err := c.node(1).SetPassword(ctx, token, "Harbour-view-2025"); err != nil {
+	if _, err := c.node(1).SetPassword(ctx, token, api.PasswordRequest{NewPassword: "Harbour-view-2025"}); err != nil {
 		t.Fatalf("SetPassword once the database is back: %v", err)
 	}
 }

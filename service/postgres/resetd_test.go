@@ -77,7 +77,7 @@ func TestTwoResetdOnOneDatabase(t *testing.T) {
 	if _, err := nodes[1].Verify(ctx, token, code); err != nil {
 		t.Fatalf("Verify on instance 1 of the code instance 0 queued: %v", err)
 	}
-	if _, err := nodes[0].SetPassword(ctx, token, "Harbour-view-2025"); err != nil {
+	if _, err := nodes[0].SetPassword(ctx, token, api.PasswordRequest{NewPassword: "Harbour-view-2025"}); err != nil {
 		t.Fatalf("SetPassword on instance 0: %v", err)
 	}
 

@@ -54,7 +54,7 @@ func TestKillDuringPasswordChanges(t *testing.T) {
 	var mu sync.Mutex
 	ok := 0
 	parallel(t, accounts, func(i int) error {
-		if _, err := pcs[i].SetPassword(ctx, tokens[i], newPw[i]); err != nil {
+		if _, err := pcs[i].SetPassword(ctx, tokens[i], api.PasswordRequest{NewPassword: newPw[i]}); err != nil {
 			return nil // cut off by the kill
 		}
 		mu.Lock()

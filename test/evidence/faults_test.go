@@ -30,7 +30,10 @@ func unavailableWhileBroken(t *testing.T, in *instance, c *client.Client, verifi
 		call func() error
 	}{
 		{"new CAPTCHA", func() error { _, err := c.NewCaptcha(ctx); return err }},
-		{"new password", func() error { _, err := c.SetPassword(ctx, verifiedToken, "While7Broken9xy"); return err }},
+		{"new password", func() error {
+			_, err := c.SetPassword(ctx, verifiedToken, api.PasswordRequest{NewPassword: "While7Broken9xy"})
+			return err
+		}},
 	}
 	for _, w := range writes {
 		err := w.call()
@@ -82,7 +85,7 @@ func TestReadOnlyDatabase(t *testing.T) {
 	unavailableWhileBroken(t, in, c, token)
 
 	setImmutable(false)
-	if _, err := c.SetPassword(ctx, token, "After7ReadOnly9"); err != nil {
+	if _, err := c.SetPassword(ctx, token, api.PasswordRequest{NewPassword: "After7ReadOnly9"}); err != nil {
 		t.Fatalf("once writable again, without a restart: %v", err)
 	}
 	if err := in.stop(); err != nil {
@@ -124,7 +127,7 @@ func TestDiskFull(t *testing.T) {
 	if err := os.Remove(filler); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.SetPassword(ctx, token, "After7DiskFull9"); err != nil {
+	if _, err := c.SetPassword(ctx, token, api.PasswordRequest{NewPassword: "After7DiskFull9"}); err != nil {
 		t.Fatalf("once there is room again, without a restart: %v", err)
 	}
 	if err := in.stop(); err != nil {

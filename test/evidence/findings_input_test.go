@@ -22,10 +22,10 @@ func TestFinding6PasswordsAreNormalised(t *testing.T) {
 		box := newInbox(in.outbox)
 		mustChangePassword(t, ctx, c, box, 0, "Caf\u00e9-Harbour-2025")
 		token := mustVerifiedFlow(t, ctx, c, box, 0)
-		_, err := c.SetPassword(ctx, token, "Cafe\u0301-Harbour-2025")
+		_, err := c.SetPassword(ctx, token, api.PasswordRequest{NewPassword: "Cafe\u0301-Harbour-2025"})
 		wantProblem(t, "the NFD form of the last password", err, api.CodePasswordReused)
 		for _, pw := range []string{"Kowloon\u200d7pQ2mZr", "Kowloon7pQ2mZr\u202e", "\ufeffKowloon7pQ2mZr"} {
-			_, err := c.SetPassword(ctx, token, pw)
+			_, err := c.SetPassword(ctx, token, api.PasswordRequest{NewPassword: pw})
 			ae := wantProblem(t, fmt.Sprintf("%+q", pw), err, api.CodePasswordPolicy)
 			if !slices.Equal(ae.Violations, []api.RuleID{api.RuleInvisibleChar}) {
 				t.Errorf("%+q: violations %v, want invisible_char", pw, ae.Violations)

@@ -168,16 +168,16 @@ func TestFinding7PasswordSubmissionsPerFlowAreLimited(t *testing.T) {
 		token := mustVerifiedFlow(t, ctx, c, box, 0)
 		for i := range 10 {
 			if i%2 == 0 {
-				_, err := c.SetPassword(ctx, token, recent)
+				_, err := c.SetPassword(ctx, token, api.PasswordRequest{NewPassword: recent})
 				wantProblem(t, "a recent password", err, api.CodePasswordReused)
 			} else {
-				_, err := c.SetPassword(ctx, token, "short1")
+				_, err := c.SetPassword(ctx, token, api.PasswordRequest{NewPassword: "short1"})
 				wantProblem(t, "a short password", err, api.CodePasswordPolicy)
 			}
 		}
-		_, err := c.SetPassword(ctx, token, recent)
+		_, err := c.SetPassword(ctx, token, api.PasswordRequest{NewPassword: recent})
 		wantProblem(t, "the eleventh password", err, api.CodeAttemptsExhausted)
-		_, err = c.SetPassword(ctx, token, "Kowloon7pQ2mZr")
+		_, err = c.SetPassword(ctx, token, api.PasswordRequest{NewPassword: "Kowloon7pQ2mZr"})
 		wantProblem(t, "a password after the flow ended", err, api.CodeTokenInvalid)
 	})
 }

@@ -109,7 +109,7 @@ func changePassword(ctx context.Context, c *client.Client, box *inbox, i int, pa
 	if err != nil {
 		return err
 	}
-	if _, err := c.SetPassword(ctx, token, password); err != nil {
+	if _, err := c.SetPassword(ctx, token, api.PasswordRequest{NewPassword: password}); err != nil {
 		return fmt.Errorf("set password %s: %w", staff(i), err)
 	}
 	return nil

@@ -181,7 +181,7 @@ func (b *sampleBackend) Verify(context.Context, string, string) (api.VerifyRespo
 	return api.VerifyResponse{}, errSample
 }
 
-func (b *sampleBackend) SetPassword(context.Context, string, string) (api.PasswordResponse, error) {
+func (b *sampleBackend) SetPassword(context.Context, string, api.PasswordRequest) (api.PasswordResponse, error) {
 	return api.PasswordResponse{}, errSample
 }
 

@@ -59,11 +59,11 @@ func (b *policyBackend) Flow(ctx context.Context, token string) (api.Flow, error
 	return f, nil
 }
 
-func (b *policyBackend) SetPassword(ctx context.Context, token, pw string) (api.PasswordResponse, error) {
+func (b *policyBackend) SetPassword(ctx context.Context, token string, req api.PasswordRequest) (api.PasswordResponse, error) {
 	if len(b.refuse) > 0 {
 		return api.PasswordResponse{}, api.Errorf(api.CodePasswordPolicy, "refused").WithViolations(b.refuse...)
 	}
-	return b.Backend.SetPassword(ctx, token, pw)
+	return b.Backend.SetPassword(ctx, token, req)
 }
 
 // insertAfter puts r into p after the rule after.

@@ -285,11 +285,11 @@ func (s *step4) onSubmit() {
 	if c.busy || !s.ready() {
 		return
 	}
-	token, pw := c.token, s.pw.Text
+	token, req := c.token, api.PasswordRequest{NewPassword: s.pw.Text, Language: c.shell.Lang()}
 	var changed api.PasswordResponse
 	c.call(func(ctx context.Context) error {
 		var err error
-		changed, err = c.backend.SetPassword(ctx, token, pw)
+		changed, err = c.backend.SetPassword(ctx, token, req)
 		return err
 	}, func(err error) {
 		if err == nil {

@@ -12,8 +12,8 @@ import (
 // a directory that keeps the account locked out would.
 type stillLockedBackend struct{ Backend }
 
-func (b stillLockedBackend) SetPassword(ctx context.Context, token, pw string) (api.PasswordResponse, error) {
-	res, err := b.Backend.SetPassword(ctx, token, pw)
+func (b stillLockedBackend) SetPassword(ctx context.Context, token string, req api.PasswordRequest) (api.PasswordResponse, error) {
+	res, err := b.Backend.SetPassword(ctx, token, req)
 	res.StillLocked = err == nil
 	return res, err
 }

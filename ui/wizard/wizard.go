@@ -34,7 +34,7 @@ type Backend interface {
 	Flow(ctx context.Context, token string) (api.Flow, error)
 	SendCode(ctx context.Context, token string, req api.SendCodeRequest) (api.SendCodeResponse, error)
 	Verify(ctx context.Context, token, code string) (api.VerifyResponse, error)
-	SetPassword(ctx context.Context, token, newPassword string) (api.PasswordResponse, error)
+	SetPassword(ctx context.Context, token string, req api.PasswordRequest) (api.PasswordResponse, error)
 	RemindStaffNumber(ctx context.Context, req api.ReminderRequest) error
 }
 
