@@ -138,7 +138,7 @@ func demoOrganisation(s shell.Settings) embedded.Organisation {
 	return embedded.Organisation{
 		Name: s.Organisation, Names: s.OrganisationNames,
 		HelpEmail: s.HelpEmail, HelpPhone: s.HelpPhone, HelpHours: s.HelpHours,
-		Copyright: s.Copyright,
+		Copyright: s.Copyright, Copyrights: s.Copyrights,
 	}
 }
 

@@ -227,7 +227,8 @@ func TestWizardSettingsFromConfiguration(t *testing.T) {
 	if !s.DemoMode || s.Organisation == "" || s.HelpEmail == "" || s.IdleTimeout == 0 {
 		t.Errorf("settings without configuration %+v: want the defaults in demo mode", s)
 	}
-	if o := embedded.DemoOrg(demoOrganisation(s), startLanguage(s)); o.Validate() != nil || o.Name != s.Organisation {
+	if o := embedded.DemoOrg(demoOrganisation(s), startLanguage(s)); o.Validate() != nil || o.Name != s.Organisation ||
+		o.Copyrights["zh-HK"] == "" || o.Copyrights["zh-HK"] != s.Copyrights["zh-HK"] {
 		t.Errorf("the demonstration's organisation %+v: %v", o, o.Validate())
 	}
 	s.Language = "zh-HK"

@@ -87,3 +87,39 @@ func TestOrganisationNamesPerLanguage(t *testing.T) {
 		t.Errorf("an unknown SMS language: %v", err)
 	}
 }
+
+// TestCopyrightLinesPerLanguage: --copyright is given as the names are,
+// one line for every language and one per language.
+func TestCopyrightLinesPerLanguage(t *testing.T) {
+	tests := []struct {
+		name      string
+		env       env
+		args      []string
+		wantLine  string
+		wantLines map[string]string
+	}{
+		{name: "one line, as before", args: []string{"--copyright", "Copyright © 2025 Example College. All rights reserved."},
+			wantLine: "Copyright © 2025 Example College. All rights reserved."},
+		{name: "a line per language", args: []string{"--copyright", "© 2025 Example College", "--copyright", "zh-HK=版權所有 © 2025 示例學院", "--copyright", "zh-hans = 版权所有 © 2025 示例学院"},
+			wantLine: "© 2025 Example College", wantLines: map[string]string{"zh-HK": "版權所有 © 2025 示例學院", "zh-Hans": "版权所有 © 2025 示例学院"}},
+		{name: "a line per language in the environment", env: env{"RESETD_COPYRIGHT": "© 2025 Example College\nzh-HK=版權所有 © 2025 示例學院"},
+			wantLine: "© 2025 Example College", wantLines: map[string]string{"zh-HK": "版權所有 © 2025 示例學院"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := parseServe(t, tt.env, append([]string{"--org-name", "Example College", "--help-email", "ithelp@example.edu.hk"}, tt.args...)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o := cfg.Org; o.Copyright != tt.wantLine || !maps.Equal(o.Copyrights, tt.wantLines) {
+				t.Errorf("copyright = %q %v", o.Copyright, o.Copyrights)
+			}
+			if err := cfg.Org.Validate(); err != nil {
+				t.Errorf("Validate: %v", err)
+			}
+		})
+	}
+	if _, err := parseServe(t, nil, "--copyright", "fr=© Collège"); err == nil || !strings.Contains(err.Error(), "fr") {
+		t.Errorf("a copyright line in an unknown language: %v", err)
+	}
+}

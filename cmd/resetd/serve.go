@@ -134,7 +134,7 @@ func defineServeFlags(c *command, cfg *server.Config, sf *serveFlags) {
 	fs.StringVar(&cfg.Org.HelpEmail, "help-email", "", "IT Help's e-mail `address` (this or --help-phone is required)")
 	fs.StringVar(&cfg.Org.HelpPhone, "help-phone", "", "IT Help's phone `number`")
 	fs.StringVar(&cfg.Org.HelpHours, "help-hours", "", "IT Help's opening `hours`, e.g. \"Mon-Fri 09:00-18:00\"")
-	fs.StringVar(&cfg.Org.Copyright, "copyright", "", "copyright `line` of e-mail footers")
+	fs.Var(namesValue{&cfg.Org.Copyright, &cfg.Org.Copyrights}, "copyright", "copyright `line` of e-mail footers; repeat as LANGUAGE=LINE for its line in one language ("+strings.Join(assets.Tags(), ", ")+"; one per line in the environment)")
 	fs.StringVar(&cfg.Org.SMSLang, "sms-lang", assets.Default().Tag, "`language` of messages whose reader's language is not known (a request without one): "+strings.Join(assets.Tags(), ", ")+"; SMS go out in it, e-mails carry it first, then one language of each other base (English, Chinese)")
 	fs.StringVar(&sf.timeZone, "time-zone", "Asia/Hong_Kong", "the organisation's time `zone`, for eligibility and the times in messages")
 

@@ -11,14 +11,16 @@ import (
 )
 
 // Organisation is the college as the wizard's settings describe it: its
-// name (Names holds it by language tag) and how to reach IT Help.
+// name (Names holds it by language tag), how to reach IT Help and its
+// copyright line (Copyrights holds it by language tag).
 type Organisation struct {
-	Name      string
-	Names     map[string]string
-	HelpEmail string
-	HelpPhone string
-	HelpHours string
-	Copyright string
+	Name       string
+	Names      map[string]string
+	HelpEmail  string
+	HelpPhone  string
+	HelpHours  string
+	Copyright  string
+	Copyrights map[string]string
 }
 
 // DemoOrg is the organisation as the demonstration's messages present it:
@@ -28,7 +30,7 @@ func DemoOrg(o Organisation, language string) delivery.Org {
 	return delivery.Org{
 		Name: o.Name, Names: o.Names,
 		HelpEmail: o.HelpEmail, HelpPhone: o.HelpPhone, HelpHours: o.HelpHours,
-		Copyright: o.Copyright, SMSLang: assets.Match(language).Tag,
+		Copyright: o.Copyright, Copyrights: o.Copyrights, SMSLang: assets.Match(language).Tag,
 	}
 }
 

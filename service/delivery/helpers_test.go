@@ -21,6 +21,10 @@ func testOrg() Org {
 		HelpPhone: "2975 5600",
 		HelpHours: "Mon-Fri 09:00-18:00",
 		Copyright: "Copyright © 2025 HKU SPACE. All rights reserved.",
+		Copyrights: map[string]string{
+			"zh-HK":   "版權所有 © 2025 香港大學專業進修學院",
+			"zh-Hans": "版权所有 © 2025 HKU SPACE",
+		},
 	}
 }
 

@@ -31,9 +31,12 @@ type Org struct {
 	HelpEmail string
 	HelpPhone string
 	HelpHours string
-	Copyright string
-	Location  *time.Location
-	SMSLang   string
+	// Copyright is the e-mails' copyright line in every language that has
+	// none in Copyrights, which holds it by language tag.
+	Copyright  string
+	Copyrights map[string]string
+	Location   *time.Location
+	SMSLang    string
 }
 
 // Validate reports a configuration that would produce messages without a
@@ -49,7 +52,7 @@ func (o Org) Validate() error {
 	if _, ok := assets.Lookup(o.SMSLang); o.SMSLang != "" && !ok {
 		errs = append(errs, fmt.Errorf("SMS language %q is not one of %s", o.SMSLang, strings.Join(assets.Tags(), ", ")))
 	}
-	for what, names := range map[string]map[string]string{"organisation name": o.Names, "SMS name": o.SMSNames} {
+	for what, names := range map[string]map[string]string{"organisation name": o.Names, "SMS name": o.SMSNames, "copyright line": o.Copyrights} {
 		for _, tag := range slices.Sorted(maps.Keys(names)) {
 			if _, ok := assets.Lookup(tag); !ok {
 				errs = append(errs, fmt.Errorf("%s in %q: not one of the languages %s", what, tag, strings.Join(assets.Tags(), ", ")))
@@ -87,6 +90,12 @@ func (o Org) nameIn(tag string) string { return assets.NameIn(o.Names, tag, o.de
 // name, else its name, else the SMS name or name of every language.
 func (o Org) smsNameIn(tag string) string {
 	return assets.NameIn(o.SMSNames, tag, assets.NameIn(o.Names, tag, cmp.Or(o.SMSName, o.defaultName())))
+}
+
+// copyrightIn is the e-mails' copyright line in the language tag: its own,
+// else Copyright, else the default language's; empty when none is set.
+func (o Org) copyrightIn(tag string) string {
+	return assets.NameIn(o.Copyrights, tag, cmp.Or(o.Copyright, o.Copyrights[assets.Default().Tag]))
 }
 
 func hongKong() *time.Location {

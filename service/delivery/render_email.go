@@ -16,7 +16,7 @@ import (
 var emailTemplates embed.FS
 
 // The e-mail's layout, the same in every language: the organisation's
-// name, each language's part, their footers and the copyright line.
+// name, each language's part, their footers and the copyright lines.
 var (
 	emailText = texttemplate.Must(texttemplate.ParseFS(emailTemplates, "templates/email.txt.tmpl"))
 	emailHTML = htmltemplate.Must(htmltemplate.ParseFS(emailTemplates, "templates/email.html.tmpl"))
@@ -24,10 +24,16 @@ var (
 
 // emailData feeds both layouts; the HTML one escapes every value.
 type emailData struct {
-	Orgs      []string // the organisation's names in the parts' languages, each once
-	Subject   string
-	Sections  []section
-	Copyright string
+	Orgs       []string // the organisation's names in the parts' languages, each once
+	Subject    string
+	Sections   []section
+	Copyrights []copyrightLine // the copyright lines of the parts' languages, each once
+}
+
+// copyrightLine is a copyright line and the language of the first part
+// that has it.
+type copyrightLine struct {
+	Lang, Text string
 }
 
 // section is one language's part of an e-mail.
@@ -46,7 +52,7 @@ type section struct {
 // renderEmail writes the e-mail in the language tag first, then in each
 // other language of the table whose base is not there yet.
 func renderEmail(kind string, v values, org Org, tag string) (subject, text, html string, err error) {
-	d := emailData{Copyright: org.Copyright}
+	var d emailData
 	var subjects []string
 	for _, lang := range emailLanguages(tag) {
 		s, err := emailSection(kind, v, org, lang)
@@ -57,6 +63,9 @@ func renderEmail(kind string, v values, org Org, tag string) (subject, text, htm
 		subjects = append(subjects, s.subject)
 		if name := org.nameIn(lang); name != "" && !slices.Contains(d.Orgs, name) {
 			d.Orgs = append(d.Orgs, name)
+		}
+		if text := org.copyrightIn(lang); text != "" && !slices.ContainsFunc(d.Copyrights, func(c copyrightLine) bool { return c.Text == text }) {
+			d.Copyrights = append(d.Copyrights, copyrightLine{Lang: lang, Text: text})
 		}
 	}
 	d.Subject = strings.Join(subjects, " / ")

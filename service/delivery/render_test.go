@@ -359,6 +359,7 @@ func TestOrgValidate(t *testing.T) {
 		{"a name in a known language", func(o *Org) { o.Names = map[string]string{"zh-HK": "香港大學專業進修學院"} }, false},
 		{"a name in an unknown language", func(o *Org) { o.Names = map[string]string{"fr": "Collège"} }, true},
 		{"an SMS name in an unknown language", func(o *Org) { o.SMSNames = map[string]string{"xx": "X"} }, true},
+		{"a copyright line in an unknown language", func(o *Org) { o.Copyrights = map[string]string{"fr": "© Collège"} }, true},
 	}
 	for _, tt := range tests {
 		org := testOrg()
@@ -417,6 +418,57 @@ func TestMessagesNameTheOrganisationInTheirLanguage(t *testing.T) {
 	}
 	if byDefault.Subject != zh.Subject || byDefault.Body != zh.Body {
 		t.Errorf("an e-mail of an organisation speaking zh-HK is not as for a zh-HK reader:\n%s", byDefault.Body)
+	}
+}
+
+// TestEmailCarriesTheCopyrightInItsLanguages: an e-mail ends with the
+// copyright line of each of its languages, in their order, each once; a
+// language without a line of its own has the line of every language.
+func TestEmailCarriesTheCopyrightInItsLanguages(t *testing.T) {
+	const (
+		en     = "Copyright © 2025 HKU SPACE. All rights reserved."
+		zhHK   = "版權所有 © 2025 香港大學專業進修學院"
+		zhHans = "版权所有 © 2025 HKU SPACE"
+	)
+	tests := []struct {
+		name       string
+		copyright  string
+		copyrights map[string]string
+		reader     string
+		want       []string
+		wantLangs  []string // of the HTML's lines
+	}{
+		{"English reader", en, map[string]string{"zh-HK": zhHK, "zh-Hans": zhHans}, "en", []string{en, zhHK}, []string{"en", "zh-HK"}},
+		{"Traditional Chinese reader", en, map[string]string{"zh-HK": zhHK, "zh-Hans": zhHans}, "zh-HK", []string{zhHK, en}, []string{"zh-HK", "en"}},
+		{"Simplified Chinese reader", en, map[string]string{"zh-HK": zhHK, "zh-Hans": zhHans}, "zh-Hans", []string{zhHans, en}, []string{"zh-Hans", "en"}},
+		{"no line of its own", en, map[string]string{"zh-Hans": zhHans}, "zh-HK", []string{en}, []string{"zh-HK"}},
+		{"the default language's line for every language", "", map[string]string{"en": en}, "zh-HK", []string{en}, []string{"zh-HK"}},
+		{"one line for every language", en, nil, "zh-Hans", []string{en}, []string{"zh-Hans"}},
+		{"none", "", nil, "zh-HK", nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			org := testOrg()
+			org.Copyright, org.Copyrights = tt.copyright, tt.copyrights
+			r, err := renderIn(testMessage(service.MessageNotice, api.ChannelEmail), org, tt.reader)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var footer string
+			for _, line := range tt.want {
+				footer += line + "\n"
+			}
+			if !strings.HasSuffix(r.Body, "\n"+footer) || (footer == "" && strings.Contains(r.Body, "©")) {
+				t.Errorf("text ends\n%s\nwant the copyright lines %q", r.Body[max(0, len(r.Body)-300):], tt.want)
+			}
+			var html string
+			for i, line := range tt.want {
+				html += `<br><span lang="` + tt.wantLangs[i] + `">` + htmlEscape(line) + "</span>"
+			}
+			if !strings.Contains(r.HTML, "</span>"+html+"</p>") {
+				t.Errorf("HTML footer lacks the copyright lines %q:\n%s", tt.want, r.HTML)
+			}
+		})
 	}
 }
 
