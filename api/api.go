@@ -130,9 +130,12 @@ type SendCodeResponse struct {
 	SendsLeft     int       `json:"sends_left"`
 }
 
-// VerifyRequest is the body of POST /v1/resets/current/verify.
+// VerifyRequest is the body of POST /v1/resets/current/verify: the
+// validation code, or in its place a help-desk pass (see NormalizePass),
+// never both.
 type VerifyRequest struct {
-	Code string `json:"code"`
+	Code string `json:"code,omitempty"`
+	Pass string `json:"pass,omitempty"`
 }
 
 // VerifyResponse is the answer to POST /v1/resets/current/verify.

@@ -98,6 +98,8 @@ type Tx interface {
 	// callers pass a now at least the longest limit window in the past
 	// (Service.Purge does).
 	Purge(now, messagesBefore, auditBefore time.Time) (int64, error)
+
+	HelpdeskTx
 }
 
 // Account is a member of staff who may reset a password.

@@ -31,6 +31,7 @@ func Run(t *testing.T, open func(t *testing.T) service.Store) {
 		{"Purge", purgeTests},
 		{"Transactions", transactionTests},
 		{"HelpdeskAuth", helpdeskAuthTests},
+		{"Helpdesk", helpdeskTests},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {
