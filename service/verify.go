@@ -79,6 +79,15 @@ const detailAccountWrongCodes = "Too many wrong validation codes were entered fo
 // flow. When the account had used up its wrong codes already (in other
 // flows), the flow ends without the code being compared.
 func (s *Service) checkCode(tx Tx, f Flow, key []byte, code string, now time.Time) (*refusal, error) {
+	return s.checkAnswer(tx, f, now, func() bool { return codeMatches(key, f.ID, code, f.CodeHMAC) },
+		"The validation code is wrong. Please check it and try again.")
+}
+
+// checkAnswer is checkCode for any answer that stands in for the code (a
+// help-desk pass too): matches compares it, and wrongDetail tells a person
+// whose answer is wrong. Both count alike against the flow and the
+// account.
+func (s *Service) checkAnswer(tx Tx, f Flow, now time.Time, matches func() bool, wrongDetail string) (*refusal, error) {
 	accountLeft, _, err := s.wrongCodesLeft(tx, f.StaffNumber, now)
 	if err != nil {
 		return nil, err
@@ -87,7 +96,7 @@ func (s *Service) checkCode(tx Tx, f Flow, key []byte, code string, now time.Tim
 	switch {
 	case accountLeft == 0:
 		no = refuseWhy(api.CodeAttemptsExhausted, detailAccountWrongCodes, "flow ended, code not checked: wrong codes per account used up")
-	case codeMatches(key, f.ID, code, f.CodeHMAC):
+	case matches():
 		f.Step = api.StepVerified
 		f.CodeHMAC = nil
 		return nil, tx.UpdateFlow(f)
@@ -101,7 +110,7 @@ func (s *Service) checkCode(tx Tx, f Flow, key []byte, code string, now time.Tim
 		case min(flowLeft, accountLeft) > 0:
 			left := min(flowLeft, accountLeft)
 			no = &refusal{
-				err: refuse(api.CodeCodeInvalid, "The validation code is wrong. Please check it and try again.").WithAttemptsLeft(left),
+				err: refuse(api.CodeCodeInvalid, wrongDetail).WithAttemptsLeft(left),
 				why: fmt.Sprintf("%d attempts left", left),
 			}
 			return no, tx.UpdateFlow(f)

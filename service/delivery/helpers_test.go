@@ -52,6 +52,15 @@ func testMessage(kind string, ch api.Channel) service.Message {
 	case service.MessageNotice:
 		m.Params[paramChangedAt] = t0.Format(time.RFC3339)
 		m.Params[paramClientAddr] = "203.0.113.7"
+	case service.MessageCallerCode:
+		m.NotAfter = t0.Add(10 * time.Minute)
+		m.Params[paramCode] = "493027"
+		m.Params[paramExpiresAt] = m.NotAfter.Format(time.RFC3339)
+	case service.MessageUnlockNotice:
+		m.Params[paramChangedAt] = t0.Format(time.RFC3339)
+	case service.MessagePassNotice:
+		m.Params[paramChangedAt] = t0.Format(time.RFC3339)
+		m.Params[paramExpiresAt] = t0.Add(15 * time.Minute).Format(time.RFC3339)
 	}
 	return m
 }

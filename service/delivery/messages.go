@@ -15,7 +15,8 @@ import (
 // The texts of the messages are Go templates in assets/messages/TAG/, one
 // file per message, for every language of the table (assets.Languages):
 //
-//	KIND.sms.tmpl    the SMS of KIND (code, reminder, notice): one line,
+//	KIND.sms.tmpl    the SMS of KIND (code, reminder, notice and the help
+//	                 desk's caller_code, unlock_notice, pass_notice): one line,
 //	                 given smsValues
 //	KIND.email.tmpl  that language's part of the e-mail of KIND, given
 //	                 emailValues; it defines "subject", "intro", "body"
@@ -28,7 +29,8 @@ import (
 // smsDateTime, in the formats of their language.
 
 // kinds are the kinds of message, each with its files.
-var kinds = []string{service.MessageCode, service.MessageReminder, service.MessageNotice}
+var kinds = []string{service.MessageCode, service.MessageReminder, service.MessageNotice,
+	service.MessageCallerCode, service.MessageUnlockNotice, service.MessagePassNotice}
 
 // emailParts are the templates an e-mail's part must define.
 var emailParts = []string{"subject", "intro", "body", "greeting", "help", "footer"}

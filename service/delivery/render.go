@@ -19,7 +19,7 @@ const (
 	paramName        = "name"
 	paramClientAddr  = "client_addr"
 	paramReference   = "reference"
-	paramChangedAt   = "changed_at" // RFC 3339
+	paramChangedAt   = "changed_at" // RFC 3339: of the change, or of IT Help's unlock or pass
 )
 
 // errUnrenderable marks a message that can never be rendered (an unknown
@@ -113,6 +113,18 @@ func messageValues(m service.Message, org Org) (values, error) {
 	case service.MessageNotice:
 		if v.ChangedAt.IsZero() {
 			return values{}, fmt.Errorf("%w: a notice without the time of the change", errUnrenderable)
+		}
+	case service.MessageCallerCode:
+		if v.Code == "" || v.ExpiresAt.IsZero() {
+			return values{}, fmt.Errorf("%w: a caller-verification code without its code or expiry", errUnrenderable)
+		}
+	case service.MessageUnlockNotice:
+		if v.ChangedAt.IsZero() {
+			return values{}, fmt.Errorf("%w: an unlock notice without its time", errUnrenderable)
+		}
+	case service.MessagePassNotice:
+		if v.ChangedAt.IsZero() || v.ExpiresAt.IsZero() {
+			return values{}, fmt.Errorf("%w: a pass notice without its time or the pass's expiry", errUnrenderable)
 		}
 	default:
 		return values{}, fmt.Errorf("%w: unknown kind %q", errUnrenderable, m.Kind)

@@ -89,7 +89,7 @@ func TestEmailCodeOnlyForCodeMessages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if wantCode := kind == service.MessageCode; (r.Code != "") != wantCode {
+		if wantCode := kind == service.MessageCode || kind == service.MessageCallerCode; (r.Code != "") != wantCode {
 			t.Errorf("%s: Code = %q", kind, r.Code)
 		}
 	}
@@ -198,6 +198,8 @@ func TestSMSFitsOneSegment(t *testing.T) {
 						must = append(must, longestStaff)
 					case service.MessageNotice:
 						must = append(must, longestReference)
+					case service.MessageCallerCode:
+						must = append(must, "493027")
 					}
 					if !strings.Contains(r.Body, name) && strings.Contains(r.Body, strings.Fields(name)[0]+" ") {
 						t.Errorf("SMS holds a cut name: %s", r.Body)

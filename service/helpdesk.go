@@ -1,0 +1,439 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"casreset/api"
+	"casreset/service/internal/textsafe"
+)
+
+// The help desk (DESIGN.md, "The help desk"): what a signed-in IT Help
+// operator reads of an account and does for its owner. Every method takes
+// the operator from its context (WithOperator; the HTTP adapter puts the
+// session's operator there) and records an audit event naming them, for a
+// look-up, an action or a refusal alike. The operator never sees, chooses
+// or types the owner's password.
+//
+// Actions (a caller verification, an unlock, a pass) are refused with
+// operator_forbidden on the operator's own account, on another operator's
+// and on a privileged one; an unlock or a pass also needs the caller
+// verified by this operator within CallerVerifiedFor, or an in-person
+// note, else caller_not_verified.
+
+// Times and counts of the help desk.
+const (
+	// VerificationCodeTTL is how long a caller-verification code can be
+	// read back.
+	VerificationCodeTTL = 10 * time.Minute
+	// CallerVerifiedFor is how long a caller stays verified for the
+	// operator who checked the code.
+	CallerVerifiedFor = 15 * time.Minute
+	// MaxWrongVerificationCodes ends a caller verification.
+	MaxWrongVerificationCodes = 5
+	// PassTTL is how long a help-desk pass can be used (once).
+	PassTTL = 15 * time.Minute
+	// HelpdeskEventsShown is how many of an account's latest events a
+	// look-up shows.
+	HelpdeskEventsShown = 20
+	// maxEventsByReference bounds the events a reference look-up returns:
+	// one request writes one event, but a reference is only as unique as
+	// its caller made it.
+	maxEventsByReference = 100
+)
+
+// EventHelpdesk is the audit event of every help-desk look-up and action
+// (OWASP authz_admin: an action of a privileged user); its detail says
+// which, and by whom. Refusals are audited as the flow's are (authz_fail,
+// input_validation_fail, …) with the operator in the detail.
+const EventHelpdesk = "authz_admin"
+
+// Message kinds of the help desk.
+const (
+	MessageCallerCode   = "caller_code"   // a caller-verification code, to read back to IT Help
+	MessageUnlockNotice = "unlock_notice" // IT Help unlocked the account
+	MessagePassNotice   = "pass_notice"   // IT Help issued a pass for the account
+)
+
+// OperatorAccounts tells whether a staff number is an IT Help operator's
+// account: a local operator whose name is the staff number, or a
+// directory user in the help-desk group. The operator store and the
+// directory answer it (SetOperatorAccounts; a Directory that implements
+// it is asked too); operators may not act on each other's accounts.
+type OperatorAccounts interface {
+	IsOperatorAccount(ctx context.Context, staffNumber string) (bool, error)
+}
+
+// SetOperatorAccounts adds a source of operators' accounts that actions
+// are refused on (see OperatorAccounts); nil removes it.
+func (s *Service) SetOperatorAccounts(o OperatorAccounts) { s.operatorAccounts.Store(&o) }
+
+// HelpdeskOperatorKey names op in the store: kind and name, so that a
+// local operator and a directory user of one name stay apart.
+func HelpdeskOperatorKey(op Operator) string { return string(op.Kind) + ":" + op.Name }
+
+// maxOperatorName bounds what the audit keeps of an operator's name.
+const maxOperatorName = 128
+
+// operatorLabel is how the audit names op: "by NAME (KIND operator)".
+func operatorLabel(op Operator) string {
+	return fmt.Sprintf("by %s (%s operator)", textsafe.Printable(op.Name, maxOperatorName), op.Kind)
+}
+
+const detailSignIn = "Please sign in to the help desk."
+
+// helpdeskCall is one help-desk request: who asks and for what account.
+type helpdeskCall struct {
+	s     *Service
+	c     Client
+	op    Operator
+	name  string // of the operation, for the log
+	staff string // the account's staff number, once parsed
+}
+
+// beginHelpdesk reads the operator from ctx and the staff number typed.
+func (s *Service) beginHelpdesk(ctx context.Context, c Client, name, staffNumber string) (*helpdeskCall, error) {
+	op, ok := OperatorFrom(ctx)
+	if !ok || op.Name == "" {
+		return nil, s.public(c, name, refuse(api.CodeOperatorAuthFailed, detailSignIn))
+	}
+	h := &helpdeskCall{s: s, c: c, op: op, name: name}
+	if staffNumber == "" {
+		return h, nil
+	}
+	staff, err := api.ParseStaffNumber(staffNumber, s.cfg.StaffNumberCase)
+	if err != nil {
+		return nil, h.refused(ctx, refuseWhy(api.CodeInvalidRequest, "This is not a staff / teacher number.", "staff number format"))
+	}
+	h.staff = staff
+	return h, nil
+}
+
+// refused records refusal no with the operator named, and returns it as
+// the operator sees it.
+func (h *helpdeskCall) refused(ctx context.Context, no *refusal) error {
+	why := operatorLabel(h.op)
+	if no.why != "" {
+		why = no.why + ", " + why
+	}
+	return h.s.refused(ctx, h.c, h.name, h.staff, no.err, why)
+}
+
+// fail returns err as the operator sees it.
+func (h *helpdeskCall) fail(err error) error { return h.s.public(h.c, h.name, err) }
+
+// event is the audit event of the operation, what saying what was done.
+func (h *helpdeskCall) event(what string) AuditEvent {
+	return h.s.event(h.c, EventHelpdesk, h.staff, "helpdesk "+what+" "+operatorLabel(h.op))
+}
+
+// account looks the account up in the directory (account_not_found).
+func (h *helpdeskCall) account(ctx context.Context) (Account, error) {
+	a, no, err := h.s.account(ctx, h.staff)
+	if err != nil {
+		return Account{}, h.fail(err)
+	}
+	if no != nil {
+		return Account{}, h.refused(ctx, no)
+	}
+	return a, nil
+}
+
+// actionable looks the account up and refuses it when the operator may
+// not act on it.
+func (h *helpdeskCall) actionable(ctx context.Context) (Account, error) {
+	a, err := h.account(ctx)
+	if err != nil {
+		return Account{}, err
+	}
+	why, err := h.s.protection(ctx, h.op, a)
+	if err != nil {
+		return Account{}, h.fail(err)
+	}
+	if why != "" {
+		return Account{}, h.refused(ctx, refuseWhy(api.CodeOperatorForbidden, protectedDetail[why], "protected: "+why))
+	}
+	return a, nil
+}
+
+var protectedDetail = map[string]string{
+	api.ProtectedOwnAccount: "You may not act on your own account. Please ask a colleague.",
+	api.ProtectedOperator:   "This is an IT Help operator's account. Please ask the directory's administrators.",
+	api.ProtectedPrivileged: "This is a privileged account. Please ask the directory's administrators.",
+}
+
+// protection says why op may not act on a (an api.Protected… value), or
+// "" when they may.
+func (s *Service) protection(ctx context.Context, op Operator, a Account) (string, error) {
+	if own := api.NormalizeStaffNumber(op.StaffNumber, s.cfg.StaffNumberCase); own != "" && own == a.StaffNumber {
+		return api.ProtectedOwnAccount, nil
+	}
+	if a.Privileged {
+		return api.ProtectedPrivileged, nil
+	}
+	var sources []OperatorAccounts
+	if o := s.operatorAccounts.Load(); o != nil && *o != nil {
+		sources = append(sources, *o)
+	}
+	if o, ok := s.dir.(OperatorAccounts); ok {
+		sources = append(sources, o)
+	}
+	for _, o := range sources {
+		is, err := o.IsOperatorAccount(ctx, a.StaffNumber)
+		if err != nil {
+			return "", err
+		}
+		if is {
+			return api.ProtectedOperator, nil
+		}
+	}
+	return "", nil
+}
+
+// HelpdeskAccount is GET /v1/helpdesk/accounts/{staff_number}: the
+// account as IT Help needs to see it, with its last HelpdeskEventsShown
+// events. The look-up itself is audited.
+func (s *Service) HelpdeskAccount(ctx context.Context, c Client, staffNumber string) (api.HelpdeskAccount, error) {
+	h, err := s.beginHelpdesk(ctx, c, "helpdesk account", staffNumber)
+	if err != nil {
+		return api.HelpdeskAccount{}, err
+	}
+	a, err := h.account(ctx)
+	if err != nil {
+		return api.HelpdeskAccount{}, err
+	}
+	out, err := s.accountView(ctx, h.op, a)
+	if err != nil {
+		return api.HelpdeskAccount{}, h.fail(err)
+	}
+	ev := h.event("look-up")
+	err = s.store.Update(ctx, func(tx Tx) error {
+		if err := s.fillFromStore(tx, h.op, &out); err != nil {
+			return err
+		}
+		return tx.InsertAudit(ev)
+	})
+	if err != nil {
+		return api.HelpdeskAccount{}, h.fail(err)
+	}
+	s.notify(ev)
+	return out, nil
+}
+
+// accountView is what the directory tells of a, as the help desk shows
+// it, without what the store keeps (fillFromStore).
+func (s *Service) accountView(ctx context.Context, op Operator, a Account) (api.HelpdeskAccount, error) {
+	now := s.clock.Now()
+	out := api.HelpdeskAccount{
+		StaffNumber: a.StaffNumber,
+		Name:        a.Name,
+		Channels:    channelsOf(a),
+		ContractEnd: a.ContractEnd,
+		Disabled:    a.Disabled,
+		LockedOut:   a.LockedOut,
+		Privileged:  a.Privileged,
+		LoginsEnd:   timeOrNil(a.LoginsEnd),
+		// Set by the directory, or by this service when the directory
+		// keeps no such time.
+		PasswordSetAt:     timeOrNil(a.PasswordSetAt),
+		PasswordChangedAt: timeOrNil(a.PasswordChangedAt),
+	}
+	var err error
+	if out.Eligible, err = s.eligibleNow(a, now); err != nil {
+		return api.HelpdeskAccount{}, err
+	}
+	if a.ContractEnd != "" {
+		last, err := LastEligibleDay(a.ContractEnd, s.cfg.EligibilityMonths, s.cfg.Location)
+		if err != nil {
+			return api.HelpdeskAccount{}, err
+		}
+		out.LastEligibleDay = last.Format(DateLayout)
+	}
+	if out.Protected, err = s.protection(ctx, op, a); err != nil {
+		return api.HelpdeskAccount{}, err
+	}
+	if out.Channels == nil {
+		out.Channels = []api.ChannelInfo{}
+	}
+	return out, nil
+}
+
+// eligibleNow says whether a may reset at now: the eligibility rule, and
+// the directory's end of logins when it has one.
+func (s *Service) eligibleNow(a Account, now time.Time) (bool, error) {
+	ok, err := Eligible(a, s.cfg.EligibilityMonths, s.cfg.Location, now)
+	if err != nil || !ok {
+		return false, err
+	}
+	return a.LoginsEnd.IsZero() || now.Before(a.LoginsEnd), nil
+}
+
+// fillFromStore adds to out what the store keeps of its account: the
+// limits in force, the operator's verification of the caller and the
+// latest events.
+func (s *Service) fillFromStore(tx Tx, op Operator, out *api.HelpdeskAccount) error {
+	now := s.clock.Now()
+	out.Limits = []api.HelpdeskLimit{}
+	for _, l := range []struct {
+		name   string
+		key    string
+		max    int
+		window time.Duration
+	}{
+		{api.LimitSendsPerAccount, sendKey(out.StaffNumber), s.cfg.MaxSendsDay, s.cfg.SendWindow},
+		{api.LimitWrongCodesPerAccount, wrongCodeKey(out.StaffNumber), s.cfg.WrongCodesAccount, s.cfg.WrongCodeWindow},
+	} {
+		n, oldest, err := tx.CountHits(l.key, now.Add(-l.window))
+		if err != nil {
+			return err
+		}
+		limit := api.HelpdeskLimit{Limit: l.name, Count: n, Max: l.max, WindowSeconds: int(l.window / time.Second), Reached: n >= l.max}
+		if limit.Reached {
+			limit.RetryAt = timeOrNil(now.Add(time.Duration(secondsUntilLeft(oldest, l.window, now)) * time.Second).UTC())
+		}
+		out.Limits = append(out.Limits, limit)
+	}
+	v, err := tx.CallerVerification(HelpdeskOperatorKey(op), out.StaffNumber)
+	switch {
+	case errors.Is(err, ErrNotFound):
+	case err != nil:
+		return err
+	case now.Before(v.VerifiedUntil):
+		out.VerifiedUntil = timeOrNil(v.VerifiedUntil)
+	}
+	events, err := tx.Audit(AuditFilter{StaffNumber: out.StaffNumber, Limit: HelpdeskEventsShown})
+	if err != nil {
+		return err
+	}
+	out.Events = helpdeskEvents(events)
+	return nil
+}
+
+// helpdeskEvents turns audit events into what the help desk reads.
+func helpdeskEvents(events []AuditEvent) []api.HelpdeskEvent {
+	out := make([]api.HelpdeskEvent, 0, len(events))
+	for _, e := range events {
+		out = append(out, api.HelpdeskEvent{
+			Time:        e.Time.UTC(),
+			Event:       e.Event,
+			StaffNumber: e.StaffNumber,
+			Reference:   e.Reference,
+			ClientAddr:  e.ClientAddr,
+			UserAgent:   e.UserAgent,
+			Detail:      e.Detail,
+		})
+	}
+	return out
+}
+
+// maxReference bounds a reference typed for a look-up; ours are 16
+// characters.
+const maxReference = 64
+
+// HelpdeskEvents is GET /v1/helpdesk/events/{reference}: the events of
+// the request a person's error screen names, oldest first, and the
+// summary of their account. A reference is read as people read it out:
+// spaces and dashes dropped, letters in upper case. No event with it is
+// not_found.
+func (s *Service) HelpdeskEvents(ctx context.Context, c Client, reference string) (api.HelpdeskEvents, error) {
+	h, err := s.beginHelpdesk(ctx, c, "helpdesk events", "")
+	if err != nil {
+		return api.HelpdeskEvents{}, err
+	}
+	ref, ok := normalizeReference(reference)
+	if !ok {
+		return api.HelpdeskEvents{}, h.refused(ctx, refuseWhy(api.CodeInvalidRequest, "This is not a reference: it has letters and digits only.", "reference format"))
+	}
+	var events []AuditEvent
+	err = s.store.View(ctx, func(tx Tx) error {
+		var err error
+		events, err = tx.Audit(AuditFilter{Reference: ref, Limit: maxEventsByReference})
+		return err
+	})
+	if err != nil {
+		return api.HelpdeskEvents{}, h.fail(err)
+	}
+	if len(events) == 0 {
+		return api.HelpdeskEvents{}, h.refused(ctx, refuseWhy(api.CodeNotFound, "No event has this reference. Please check it with the person.", "reference "+ref))
+	}
+	slices.Reverse(events)
+	out := api.HelpdeskEvents{Reference: ref, Events: helpdeskEvents(events)}
+	for _, e := range events {
+		if e.StaffNumber != "" {
+			h.staff = e.StaffNumber
+			break
+		}
+	}
+	if h.staff != "" {
+		a, err := s.dir.Account(ctx, h.staff)
+		switch {
+		case errors.Is(err, ErrNotFound):
+		case err != nil:
+			return api.HelpdeskEvents{}, h.fail(err)
+		default:
+			view, err := s.accountView(ctx, h.op, a)
+			if err != nil {
+				return api.HelpdeskEvents{}, h.fail(err)
+			}
+			out.Account = &api.HelpdeskAccountSummary{
+				StaffNumber: view.StaffNumber, Name: view.Name, Eligible: view.Eligible,
+				Disabled: view.Disabled, LockedOut: view.LockedOut, Protected: view.Protected,
+			}
+		}
+	}
+	ev := h.event("look-up of reference " + ref)
+	s.record(ctx, ev)
+	return out, nil
+}
+
+// normalizeReference reads a reference as a person types it.
+func normalizeReference(s string) (string, bool) {
+	if len(s) > 2*maxReference {
+		return "", false
+	}
+	ref := strings.Map(func(r rune) rune {
+		switch {
+		case r == ' ' || r == '-':
+			return -1
+		case r >= 'a' && r <= 'z':
+			return r - 'a' + 'A'
+		}
+		return r
+	}, s)
+	if ref == "" || len(ref) > maxReference {
+		return "", false
+	}
+	for _, r := range ref {
+		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return "", false
+		}
+	}
+	return ref, true
+}
+
+// timeOrNil is t, or nil for the zero time.
+func timeOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// inPersonNote checks the note an operator gives instead of a verified
+// caller: at most api.MaxInPersonNote characters, printable, one line.
+func inPersonNote(s string) (string, *refusal) {
+	note := strings.TrimSpace(s)
+	if utf8.RuneCountInString(note) > api.MaxInPersonNote {
+		return "", refuseWhy(api.CodeInvalidRequest, fmt.Sprintf("The note is too long: at most %d characters.", api.MaxInPersonNote), "note too long")
+	}
+	if !utf8.ValidString(note) || strings.ContainsFunc(note, func(r rune) bool { return r != ' ' && !unicode.IsGraphic(r) }) {
+		return "", refuseWhy(api.CodeInvalidRequest, "The note must be one line of text.", "note characters")
+	}
+	return note, nil
+}
