@@ -97,7 +97,15 @@ func (h *handler) verify(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if err := h.svc.Verify(r.Context(), infoOf(r).client, token, req.Code); err != nil {
+	switch {
+	case req.Pass != "" && req.Code != "":
+		return invalid("Send the validation code or a pass from IT Help, not both.")
+	case req.Pass != "":
+		err = h.svc.VerifyPass(r.Context(), infoOf(r).client, token, req.Pass)
+	default:
+		err = h.svc.Verify(r.Context(), infoOf(r).client, token, req.Code)
+	}
+	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, api.VerifyResponse{Verified: true})
