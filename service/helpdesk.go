@@ -61,18 +61,13 @@ const (
 	MessagePassNotice   = "pass_notice"   // IT Help issued a pass for the account
 )
 
-// OperatorAccounts tells whether a staff number is an IT Help operator's
-// account: a local operator whose name is the staff number, or a
-// directory user in the help-desk group. The operator store and the
-// directory answer it (SetOperatorAccounts; a Directory that implements
-// it is asked too); operators may not act on each other's accounts.
+// OperatorAccounts is a Directory that knows its help-desk operators
+// (ldapdir with --helpdesk-group): whether a staff number is the account
+// of a member of the group. Operators may not act on each other's
+// accounts.
 type OperatorAccounts interface {
 	IsOperatorAccount(ctx context.Context, staffNumber string) (bool, error)
 }
-
-// SetOperatorAccounts adds a source of operators' accounts that actions
-// are refused on (see OperatorAccounts); nil removes it.
-func (s *Service) SetOperatorAccounts(o OperatorAccounts) { s.operatorAccounts.Store(&o) }
 
 // HelpdeskOperatorKey names op in the store: kind and name, so that a
 // local operator and a directory user of one name stay apart.
@@ -177,23 +172,45 @@ func (s *Service) protection(ctx context.Context, op Operator, a Account) (strin
 	if a.Privileged {
 		return api.ProtectedPrivileged, nil
 	}
-	var sources []OperatorAccounts
-	if o := s.operatorAccounts.Load(); o != nil && *o != nil {
-		sources = append(sources, *o)
+	local, err := s.isLocalOperator(ctx, a.StaffNumber)
+	if err != nil || local {
+		return protectedIf(local), err
 	}
 	if o, ok := s.dir.(OperatorAccounts); ok {
-		sources = append(sources, o)
-	}
-	for _, o := range sources {
 		is, err := o.IsOperatorAccount(ctx, a.StaffNumber)
-		if err != nil {
-			return "", err
-		}
-		if is {
-			return api.ProtectedOperator, nil
+		if err != nil || is {
+			return protectedIf(is), err
 		}
 	}
 	return "", nil
+}
+
+// isLocalOperator reports whether staffNumber is a local operator's own
+// account (resetd operators add --staff-number), or the name of a local
+// operator.
+func (s *Service) isLocalOperator(ctx context.Context, staffNumber string) (bool, error) {
+	if is, err := s.IsLocalOperatorAccount(ctx, staffNumber); err != nil || is {
+		return is, err
+	}
+	name, ok := NormalizeOperatorName(staffNumber)
+	if !ok {
+		return false, nil
+	}
+	err := s.store.View(ctx, func(tx Tx) error {
+		_, err := tx.Operator(name)
+		return err
+	})
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+func protectedIf(operator bool) string {
+	if operator {
+		return api.ProtectedOperator
+	}
+	return ""
 }
 
 // HelpdeskAccount is GET /v1/helpdesk/accounts/{staff_number}: the

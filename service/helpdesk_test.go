@@ -152,8 +152,16 @@ func TestHelpdeskProtectsOwnOperatorsAndPrivilegedAccounts(t *testing.T) {
 	h, dir := newHelpdeskHarness(t, storetest.SQLite(t))
 	dir.privileged[acctMail.StaffNumber] = true
 	dir.operators[acctBoth.StaffNumber] = true
-	localOperators := operatorSet{acctEnded.StaffNumber: true}
-	h.svc.SetOperatorAccounts(localOperators)
+	// A local operator whose own account is acctEnded, and one whose name
+	// is acctNone's staff number.
+	for _, o := range []service.NewOperator{
+		{Name: "lam.it", Password: "correct horse battery", StaffNumber: acctEnded.StaffNumber},
+		{Name: acctNone.StaffNumber, Password: "correct horse battery"},
+	} {
+		if _, err := h.svc.AddOperator(context.Background(), service.Client{}, o, "the test"); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	for _, tc := range []struct {
 		staff, why string
@@ -162,6 +170,7 @@ func TestHelpdeskProtectsOwnOperatorsAndPrivilegedAccounts(t *testing.T) {
 		{acctMail.StaffNumber, api.ProtectedPrivileged},
 		{acctBoth.StaffNumber, api.ProtectedOperator},
 		{acctEnded.StaffNumber, api.ProtectedOperator},
+		{acctNone.StaffNumber, api.ProtectedOperator},
 	} {
 		t.Run(tc.why+"/"+tc.staff, func(t *testing.T) {
 			ctx := as(opChan)
@@ -194,14 +203,6 @@ func TestHelpdeskProtectsOwnOperatorsAndPrivilegedAccounts(t *testing.T) {
 	if _, err := h.svc.HelpdeskStartVerification(as(opWong), helpdeskClient("ref-v"), acctSMS.StaffNumber, api.ChannelSMS); err != nil {
 		t.Errorf("another operator verifying chan.it's caller: %v", err)
 	}
-}
-
-// operatorSet is a source of operators' accounts, as the operator store
-// answers it.
-type operatorSet map[string]bool
-
-func (s operatorSet) IsOperatorAccount(ctx context.Context, staffNumber string) (bool, error) {
-	return s[staffNumber], nil
 }
 
 // TestHelpdeskVerificationChecksTheCallersCode: the code goes to the

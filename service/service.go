@@ -47,8 +47,6 @@ type Service struct {
 	log    *slog.Logger
 	hasher *hasher
 	hook   atomic.Pointer[func(AuditEvent)]
-	// operatorAccounts is SetOperatorAccounts's source, if any.
-	operatorAccounts atomic.Pointer[OperatorAccounts]
 
 	keyMu sync.Mutex
 	key   []byte // the code HMAC key, once read from the store

@@ -198,6 +198,17 @@ func TestEveryErrorCode(t *testing.T) {
 				t.Error("401 without WWW-Authenticate")
 			}
 		}},
+		{code: api.CodeOperatorForbidden, run: func(h *harness) response {
+			en, err := h.svc.AddOperator(h.t.Context(), service.Client{}, service.NewOperator{Name: "bob", Password: operatorPassword, StaffNumber: acctBoth.StaffNumber}, "the test")
+			if err != nil {
+				h.t.Fatal(err)
+			}
+			session := h.signIn("bob", operatorPassword, h.totp(en.Secret)).SessionToken
+			return h.do(req{method: "POST", path: "/v1/helpdesk/accounts/" + acctBoth.StaffNumber + "/unlock", token: session})
+		}},
+		{code: api.CodeCallerNotVerified, run: func(h *harness) response {
+			return h.do(req{method: "POST", path: "/v1/helpdesk/accounts/" + acctBoth.StaffNumber + "/passes", token: h.operator("alice")})
+		}},
 		{code: api.CodeNotFound, run: func(h *harness) response {
 			return h.do(req{method: "GET", path: "/v1/captchas/NOSUCHCAPTCHA/image.png"})
 		}},

@@ -105,6 +105,12 @@ func (h *handler) routes() {
 	h.handle("POST /v1/resets", h.start)
 	h.handle("GET /v1/resets/current", h.flow)           // Bearer
 	h.handle("POST /v1/resets/current/code", h.sendCode) // Bearer
+	// POST /v1/resets/current/verify also takes {"pass"} in place of
+	// {"code"} (never both: 400 invalid_request): a one-time pass from IT
+	// Help, at step started or code_sent, read in any case with or
+	// without its dash and spaces. A wrong pass is code_invalid and counts
+	// as a wrong code (flow and account); a right one that has expired is
+	// code_expired, not counted; a pass works once.
 	h.handle("POST /v1/resets/current/verify", h.verify) // Bearer
 	// PUT /v1/resets/current/password answers "still_locked": true beside
 	// "changed_at" when the directory had locked the account out after
@@ -150,6 +156,60 @@ func (h *handler) routes() {
 	// never the password or code.
 	h.handle("POST /v1/helpdesk/sessions", h.signIn)
 	h.handle("DELETE /v1/helpdesk/sessions/current", h.signedIn(h.signOut)) // 204
+
+	// The help desk's look-ups and actions; each needs a session
+	// (signedIn), and each look-up, action and refusal is an audit event
+	// naming the operator ("authz_admin" for what was done; refusals as
+	// the flow's, with the operator in the detail).
+	//
+	// GET …/accounts/{staff_number} answers the account (api.HelpdeskAccount):
+	// "name", "channels" (masked), "contract_end", "last_eligible_day",
+	// "eligible", "logins_end", "disabled", "locked_out", "privileged",
+	// "password_set_at" (the directory's), "password_changed_at" (the last
+	// change here), "limits" (per account: {"limit","count","max",
+	// "window_seconds","reached","retry_at"}), "protected" (own_account,
+	// operator or privileged: why this operator may not act on it),
+	// "verified_until" (this operator's verification of the caller) and
+	// "events" (the last 20, newest first, with reference and client_addr).
+	// An unknown account is 404 account_not_found.
+	//
+	// GET …/events/{reference} answers {"reference","events","account"}:
+	// the events of the reference, oldest first (at most 100), and the
+	// account's summary when they name one. The reference is read in any
+	// case, spaces and dashes dropped; none found is 404 not_found.
+	//
+	// Actions are 403 operator_forbidden on the operator's own account
+	// (the staff number of their sign-in), on another operator's (a local
+	// operator's own account or name, a member of --helpdesk-group) and on
+	// a privileged one (AD adminCount=1).
+	//
+	// POST …/verifications {"channel"} answers 202 {"channel","destination",
+	// "code_expires_at","resend_after"}: a 6-digit code, valid 10 min, to
+	// the account's own contact through the outbox; the caller reads it
+	// back. A new one replaces the operator's last (and its verified
+	// caller); they are 60 s apart (429 rate_limited with retry_after).
+	// POST …/verifications/current/check {"code"} answers 200
+	// {"verified_until"} (15 min, for this operator only); a wrong code is
+	// 422 code_invalid with attempts_left, the 5th ends it (403
+	// attempts_exhausted), an expired one is 410 code_expired, none
+	// waiting 409 wrong_step.
+	//
+	// POST …/unlock {"in_person_note"?} (the body may be empty) answers 200
+	// {"limits_lifted","flows_ended","directory_unlocked","still_locked"}.
+	// POST …/passes {"in_person_note"?} answers 201 {"pass":"ABCD-EFGH",
+	// "expires_at"}: 8 characters of 23456789ABCDEFGHJKMNPQRSTUVWXYZ, valid
+	// 15 min, used once; the account's newest pass replaces the last;
+	// none for an account past its eligibility (403 account_expired) or
+	// without contacts (403 no_contact). Both need a caller this operator
+	// verified within 15 min, or an in_person_note (one line, at most 500
+	// characters; audited), else 403 caller_not_verified. The staff member
+	// is told of each on every registered contact.
+	h.handle("GET /v1/helpdesk/accounts/{staff_number}", h.signedIn(h.helpdeskAccount))
+	h.handle("GET /v1/helpdesk/events/{reference}", h.signedIn(h.helpdeskEvents))
+	h.handle("POST /v1/helpdesk/accounts/{staff_number}/verifications", h.signedIn(h.helpdeskStartVerification))               // 202
+	h.handle("POST /v1/helpdesk/accounts/{staff_number}/verifications/current/check", h.signedIn(h.helpdeskCheckVerification)) // 200
+	h.handle("POST /v1/helpdesk/accounts/{staff_number}/unlock", h.signedIn(h.helpdeskUnlock))                                 // 200
+	h.handle("POST /v1/helpdesk/accounts/{staff_number}/passes", h.signedIn(h.helpdeskIssuePass))                              // 201
 
 	h.handle("GET /healthz", h.healthz)
 	// GET /readyz is 200 {"status":"ready"}, or 503 unavailable when the
