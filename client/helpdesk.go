@@ -16,6 +16,33 @@ import (
 // other calls': the service's problem as an *api.Error, or one of the
 // package's error types when no answer of the contract arrived.
 
+// HelpdeskSignIn opens an operator's session: a local operator's password
+// and the TOTP code of their authenticator app, or a directory operator's
+// password (totp ""). Every failure is operator_auth_failed; too many are
+// rate_limited with RetryAfter. The session token goes to the other calls.
+func (c *Client) HelpdeskSignIn(ctx context.Context, username, password, totp string) (api.HelpdeskSession, error) {
+	var out api.HelpdeskSession
+	err := c.doJSON(ctx, call{
+		method: http.MethodPost,
+		path:   "/v1/helpdesk/sessions",
+		body:   api.HelpdeskSignInRequest{Username: username, Password: password, TOTP: totp},
+	}, &out)
+	return out, err
+}
+
+// HelpdeskSignOut ends the session. A session that has ended already is
+// operator_auth_failed, which a caller signing out may ignore.
+func (c *Client) HelpdeskSignOut(ctx context.Context, sessionToken string) error {
+	_, _, err := c.send(ctx, call{
+		method: http.MethodDelete,
+		path:   "/v1/helpdesk/sessions/current",
+		token:  sessionToken,
+		accept: "application/json",
+		limit:  maxJSONBytes,
+	})
+	return err
+}
+
 // HelpdeskAccount looks an account up by staff number.
 func (c *Client) HelpdeskAccount(ctx context.Context, sessionToken, staffNumber string) (api.HelpdeskAccount, error) {
 	var out api.HelpdeskAccount

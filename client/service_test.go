@@ -42,6 +42,7 @@ var (
 type realService struct {
 	t     *testing.T
 	store service.Store
+	svc   *service.Service
 	clock *service.ManualClock
 	c     *Client
 	ctx   context.Context
@@ -65,6 +66,7 @@ func newRealService(t *testing.T, dir service.Directory, configure ...func(*serv
 	if err != nil {
 		t.Fatalf("service.New: %v", err)
 	}
+	rs.svc = svc
 	err = rs.store.Update(rs.ctx, func(tx service.Tx) error {
 		for _, a := range []service.Account{staffBoth, staffSMS, staffNone, staffEnded} {
 			if err := tx.UpsertAccount(a); err != nil {
@@ -357,6 +359,18 @@ func TestRealServiceErrorCodes(t *testing.T) {
 				t.Errorf("RetryAfter = %d, want the rest of the 60 s cool-down", e.RetryAfter)
 			}
 		}},
+		{api.CodeOperatorAuthFailed, func(t *testing.T, rs *realService) error {
+			_, err := rs.c.HelpdeskSignIn(rs.ctx, "nobody", "no such password", "123456")
+			return err
+		}, nil},
+		{api.CodeOperatorForbidden, func(t *testing.T, rs *realService) error {
+			_, err := rs.c.HelpdeskUnlock(rs.ctx, rs.signedIn("bob", staffBoth.StaffNumber), staffBoth.StaffNumber, "my own card")
+			return err
+		}, nil},
+		{api.CodeCallerNotVerified, func(t *testing.T, rs *realService) error {
+			_, err := rs.c.HelpdeskIssuePass(rs.ctx, rs.signedIn("alice", ""), staffBoth.StaffNumber, "")
+			return err
+		}, nil},
 		{api.CodeNotFound, func(t *testing.T, rs *realService) error {
 			_, err := rs.c.CaptchaImage(rs.ctx, "no-such-captcha")
 			return err
