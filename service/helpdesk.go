@@ -288,7 +288,7 @@ func (s *Service) eligibleNow(a Account, now time.Time) (bool, error) {
 	if err != nil || !ok {
 		return false, err
 	}
-	return a.LoginsEnd.IsZero() || now.Before(a.LoginsEnd), nil
+	return !loginsEnded(a, now), nil
 }
 
 // fillFromStore adds to out what the store keeps of its account: the

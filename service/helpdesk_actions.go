@@ -124,8 +124,9 @@ func (h *helpdeskCall) checkCaller(ctx context.Context, note string) error {
 // a one-time pass that the owner types in the wizard in place of a
 // validation code, valid for PassTTL, shown grouped (api.FormatPass). The
 // store keeps its HMAC only, and an account's newest pass replaces its
-// previous one. Accounts that cannot reset (past their eligibility, with
-// no contact) get none. The owner is told on every channel.
+// previous one. Accounts that cannot reset (disabled, past their
+// eligibility or the directory's end of logins, with no contact) get
+// none. The owner is told on every channel.
 func (s *Service) HelpdeskIssuePass(ctx context.Context, c Client, staffNumber, note string) (api.PassResponse, error) {
 	h, err := s.beginHelpdesk(ctx, c, "helpdesk pass", staffNumber)
 	if err != nil {
@@ -139,10 +140,15 @@ func (s *Service) HelpdeskIssuePass(ctx context.Context, c Client, staffNumber, 
 	if err != nil {
 		return api.PassResponse{}, err
 	}
-	eligible, err := s.eligibleNow(a, s.clock.Now())
+	now := s.clock.Now()
+	eligible, err := Eligible(a, s.cfg.EligibilityMonths, s.cfg.Location, now)
 	switch {
 	case err != nil:
 		return api.PassResponse{}, h.fail(err)
+	case stateRefusal(a, now) != nil:
+		// Disabled, or past the directory's end of logins: step 1 would
+		// refuse the owner.
+		return api.PassResponse{}, h.refused(ctx, stateRefusal(a, now))
 	case !eligible:
 		return api.PassResponse{}, h.refused(ctx, refuseWhy(api.CodeAccountExpired, "This account is past its eligibility for a reset; a pass would not help.", "contract end "+a.ContractEnd))
 	case len(channelsOf(a)) == 0:

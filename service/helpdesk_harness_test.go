@@ -24,30 +24,32 @@ func as(op service.Operator) context.Context {
 	return service.WithOperator(context.Background(), op)
 }
 
-// stateDirectory is the built-in directory with the state a real
+// helpdeskDirectory is the built-in directory with the state a real
 // directory keeps on top: lockouts that UnlockAccount ends (unless
-// refuse says it may not), privileged accounts and the help-desk group.
+// refuse says it may not), privileged and disabled accounts and the
+// help-desk group.
 // It stands in for LDAP in these tests of the domain; ldapdir's own tests
 // run against slapd and Samba.
-type stateDirectory struct {
+type helpdeskDirectory struct {
 	service.Directory
 	mu         sync.Mutex
 	locked     map[string]bool
 	privileged map[string]bool
+	disabled   map[string]bool
 	operators  map[string]bool
 	refuse     bool
 	unlocks    []string
 }
 
-func (d *stateDirectory) Account(ctx context.Context, staffNumber string) (service.Account, error) {
+func (d *helpdeskDirectory) Account(ctx context.Context, staffNumber string) (service.Account, error) {
 	a, err := d.Directory.Account(ctx, staffNumber)
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	a.LockedOut, a.Privileged = d.locked[staffNumber], d.privileged[staffNumber]
+	a.LockedOut, a.Privileged, a.Disabled = d.locked[staffNumber], d.privileged[staffNumber], d.disabled[staffNumber]
 	return a, err
 }
 
-func (d *stateDirectory) UnlockAccount(ctx context.Context, staffNumber string) error {
+func (d *helpdeskDirectory) UnlockAccount(ctx context.Context, staffNumber string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.refuse {
@@ -58,21 +60,22 @@ func (d *stateDirectory) UnlockAccount(ctx context.Context, staffNumber string) 
 	return nil
 }
 
-func (d *stateDirectory) IsOperatorAccount(ctx context.Context, staffNumber string) (bool, error) {
+func (d *helpdeskDirectory) IsOperatorAccount(ctx context.Context, staffNumber string) (bool, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.operators[staffNumber], nil
 }
 
 // newHelpdeskHarness is a harness whose service reads accounts through a
-// stateDirectory over its store.
-func newHelpdeskHarness(t testing.TB, store service.Store) (*harness, *stateDirectory) {
+// helpdeskDirectory over its store.
+func newHelpdeskHarness(t testing.TB, store service.Store) (*harness, *helpdeskDirectory) {
 	t.Helper()
 	cfg := testConfig()
-	dir := &stateDirectory{
+	dir := &helpdeskDirectory{
 		Directory:  service.NewStoreDirectory(store, cfg),
 		locked:     map[string]bool{},
 		privileged: map[string]bool{},
+		disabled:   map[string]bool{},
 		operators:  map[string]bool{},
 	}
 	h := &harness{
@@ -96,7 +99,7 @@ func newHelpdeskHarness(t testing.TB, store service.Store) (*harness, *stateDire
 }
 
 // onEachEngineHelpdesk runs test on a help-desk harness over each engine.
-func onEachEngineHelpdesk(t *testing.T, test func(t *testing.T, h *harness, dir *stateDirectory)) {
+func onEachEngineHelpdesk(t *testing.T, test func(t *testing.T, h *harness, dir *helpdeskDirectory)) {
 	for _, e := range storetest.Engines {
 		t.Run(e.Name, func(t *testing.T) {
 			h, dir := newHelpdeskHarness(t, e.Open(t))

@@ -27,7 +27,7 @@ func (h *harness) issuePass(op service.Operator, staff string) api.PassResponse 
 // code_sent once; the owner was told on every channel; the store keeps
 // only its HMAC.
 func TestHelpdeskPassStandsInForTheCodeOnce(t *testing.T) {
-	onEachEngineHelpdesk(t, func(t *testing.T, h *harness, dir *stateDirectory) {
+	onEachEngineHelpdesk(t, func(t *testing.T, h *harness, dir *helpdeskDirectory) {
 		ctx := context.Background()
 		_, err := h.svc.HelpdeskIssuePass(as(opWong), helpdeskClient("ref-p0"), acctBoth.StaffNumber, "")
 		wantCode(t, err, api.CodeCallerNotVerified)
@@ -95,7 +95,7 @@ func TestHelpdeskPassStandsInForTheCodeOnce(t *testing.T) {
 }
 
 func TestHelpdeskPassAtCodeSentExpiryAndSteps(t *testing.T) {
-	h, _ := newHelpdeskHarness(t, storetest.SQLite(t))
+	h, dir := newHelpdeskHarness(t, storetest.SQLite(t))
 	ctx := context.Background()
 
 	// From code_sent: the code never came.
@@ -141,6 +141,9 @@ func TestHelpdeskPassAtCodeSentExpiryAndSteps(t *testing.T) {
 	wantCode(t, err, api.CodeAccountExpired)
 	_, err = h.svc.HelpdeskIssuePass(as(opWong), helpdeskClient("ref-p"), acctNone.StaffNumber, "staff card seen")
 	wantCode(t, err, api.CodeNoContact)
+	dir.disabled[acctSMS.StaffNumber] = true
+	_, err = h.svc.HelpdeskIssuePass(as(opWong), helpdeskClient("ref-p"), acctSMS.StaffNumber, "staff card seen")
+	wantCode(t, err, api.CodeAccountDisabled)
 }
 
 func TestPurgeDropsExpiredPassesAndVerifications(t *testing.T) {

@@ -36,7 +36,7 @@ func TestHelpdeskNeedsASignedInOperator(t *testing.T) {
 // what IT Help needs on the phone, and the look-up is in the audit with
 // the operator's name.
 func TestHelpdeskAccountShowsStateLimitsAndEvents(t *testing.T) {
-	onEachEngineHelpdesk(t, func(t *testing.T, h *harness, dir *stateDirectory) {
+	onEachEngineHelpdesk(t, func(t *testing.T, h *harness, dir *helpdeskDirectory) {
 		dir.locked[acctBoth.StaffNumber] = true
 		token := h.start(acctBoth.StaffNumber)
 		h.send(token, api.ChannelSMS)
@@ -118,7 +118,7 @@ func TestHelpdeskAccountShowsLimitsReachedAndEligibility(t *testing.T) {
 // TestHelpdeskEventsByReference: the reference on a person's error screen,
 // read out in any case and with dashes, finds the request and the account.
 func TestHelpdeskEventsByReference(t *testing.T) {
-	onEachEngineHelpdesk(t, func(t *testing.T, h *harness, dir *stateDirectory) {
+	onEachEngineHelpdesk(t, func(t *testing.T, h *harness, dir *helpdeskDirectory) {
 		h.client.Reference = "R7QK2M9XW4ZZABCD"
 		token := h.start(acctBoth.StaffNumber)
 		h.client.Reference = "R7QK2M9XW4ZZWXYZ"
@@ -210,7 +210,7 @@ func TestHelpdeskProtectsOwnOperatorsAndPrivilegedAccounts(t *testing.T) {
 // the caller for 15 minutes for this operator only; wrong codes count to
 // five; a new code waits for the cool-down.
 func TestHelpdeskVerificationChecksTheCallersCode(t *testing.T) {
-	onEachEngineHelpdesk(t, func(t *testing.T, h *harness, dir *stateDirectory) {
+	onEachEngineHelpdesk(t, func(t *testing.T, h *harness, dir *helpdeskDirectory) {
 		ctx := as(opWong)
 		sent, err := h.svc.HelpdeskStartVerification(ctx, helpdeskClient("ref-v1"), acctBoth.StaffNumber, api.ChannelSMS)
 		if err != nil {
@@ -293,7 +293,7 @@ func TestHelpdeskVerificationChecksTheCallersCode(t *testing.T) {
 // open flows, ends the directory's lockout, and tells the owner on every
 // channel; the audit names the operator and the note.
 func TestHelpdeskUnlockLiftsLimitsEndsFlowsAndTellsTheOwner(t *testing.T) {
-	onEachEngineHelpdesk(t, func(t *testing.T, h *harness, dir *stateDirectory) {
+	onEachEngineHelpdesk(t, func(t *testing.T, h *harness, dir *helpdeskDirectory) {
 		dir.locked[acctBoth.StaffNumber] = true
 		token := h.start(acctBoth.StaffNumber)
 		h.send(token, api.ChannelSMS)
