@@ -92,14 +92,15 @@ type helpdeskCall struct {
 	staff string // the account's staff number, once parsed
 }
 
-// beginHelpdesk reads the operator from ctx and the staff number typed.
-func (s *Service) beginHelpdesk(ctx context.Context, c Client, name, staffNumber string) (*helpdeskCall, error) {
+// beginHelpdesk reads the operator from ctx and, for a call about an
+// account, the staff number typed (forAccount).
+func (s *Service) beginHelpdesk(ctx context.Context, c Client, name string, forAccount bool, staffNumber string) (*helpdeskCall, error) {
 	op, ok := OperatorFrom(ctx)
 	if !ok || op.Name == "" {
 		return nil, s.public(c, name, refuse(api.CodeOperatorAuthFailed, detailSignIn))
 	}
 	h := &helpdeskCall{s: s, c: c, op: op, name: name}
-	if staffNumber == "" {
+	if !forAccount {
 		return h, nil
 	}
 	staff, err := api.ParseStaffNumber(staffNumber, s.cfg.StaffNumberCase)
@@ -123,7 +124,7 @@ func (h *helpdeskCall) refused(ctx context.Context, no *refusal) error {
 // fail returns err as the operator sees it.
 func (h *helpdeskCall) fail(err error) error { return h.s.public(h.c, h.name, err) }
 
-// event is the audit event of the operation, what saying what was done.
+// event is the audit event of the operation; what says what was done.
 func (h *helpdeskCall) event(what string) AuditEvent {
 	return h.s.event(h.c, EventHelpdesk, h.staff, "helpdesk "+what+" "+operatorLabel(h.op))
 }
@@ -217,7 +218,7 @@ func protectedIf(operator bool) string {
 // account as IT Help needs to see it, with its last HelpdeskEventsShown
 // events. The look-up itself is audited.
 func (s *Service) HelpdeskAccount(ctx context.Context, c Client, staffNumber string) (api.HelpdeskAccount, error) {
-	h, err := s.beginHelpdesk(ctx, c, "helpdesk account", staffNumber)
+	h, err := s.beginHelpdesk(ctx, c, "helpdesk account", true, staffNumber)
 	if err != nil {
 		return api.HelpdeskAccount{}, err
 	}
@@ -359,7 +360,7 @@ const maxReference = 64
 // spaces and dashes dropped, letters in upper case. No event with it is
 // not_found.
 func (s *Service) HelpdeskEvents(ctx context.Context, c Client, reference string) (api.HelpdeskEvents, error) {
-	h, err := s.beginHelpdesk(ctx, c, "helpdesk events", "")
+	h, err := s.beginHelpdesk(ctx, c, "helpdesk events", false, "")
 	if err != nil {
 		return api.HelpdeskEvents{}, err
 	}

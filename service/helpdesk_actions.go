@@ -19,7 +19,7 @@ import (
 // AccountUnlocker). A directory that may not is no failure: the answer
 // says the account is still locked. The owner is told on every channel.
 func (s *Service) HelpdeskUnlock(ctx context.Context, c Client, staffNumber, note string) (api.UnlockResponse, error) {
-	h, err := s.beginHelpdesk(ctx, c, "helpdesk unlock", staffNumber)
+	h, err := s.beginHelpdesk(ctx, c, "helpdesk unlock", true, staffNumber)
 	if err != nil {
 		return api.UnlockResponse{}, err
 	}
@@ -128,7 +128,7 @@ func (h *helpdeskCall) checkCaller(ctx context.Context, note string) error {
 // eligibility or the directory's end of logins, with no contact) get
 // none. The owner is told on every channel.
 func (s *Service) HelpdeskIssuePass(ctx context.Context, c Client, staffNumber, note string) (api.PassResponse, error) {
-	h, err := s.beginHelpdesk(ctx, c, "helpdesk pass", staffNumber)
+	h, err := s.beginHelpdesk(ctx, c, "helpdesk pass", true, staffNumber)
 	if err != nil {
 		return api.PassResponse{}, err
 	}

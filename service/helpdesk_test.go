@@ -81,8 +81,10 @@ func TestHelpdeskAccountShowsStateLimitsAndEvents(t *testing.T) {
 
 		_, err = h.svc.HelpdeskAccount(as(opWong), helpdeskClient("ref-x"), "99999999")
 		wantCode(t, err, api.CodeAccountNotFound)
-		_, err = h.svc.HelpdeskAccount(as(opWong), helpdeskClient("ref-x"), "<script>")
-		wantCode(t, err, api.CodeInvalidRequest)
+		for _, bad := range []string{"<script>", "", " "} {
+			_, err = h.svc.HelpdeskAccount(as(opWong), helpdeskClient("ref-x"), bad)
+			wantCode(t, err, api.CodeInvalidRequest)
+		}
 		if n := len(h.auditWith("99999999", "by wong.it (local operator)")); n != 1 {
 			t.Errorf("%d audit events of the unknown account's look-up, want 1", n)
 		}

@@ -19,7 +19,7 @@ import (
 // caller is no longer verified; codes to one account by one operator are
 // Config.ResendCooldown apart.
 func (s *Service) HelpdeskStartVerification(ctx context.Context, c Client, staffNumber string, channel api.Channel) (api.VerificationResponse, error) {
-	h, err := s.beginHelpdesk(ctx, c, "helpdesk verification", staffNumber)
+	h, err := s.beginHelpdesk(ctx, c, "helpdesk verification", true, staffNumber)
 	if err != nil {
 		return api.VerificationResponse{}, err
 	}
@@ -135,7 +135,7 @@ func callerCodeMessage(c Client, a Account, channel api.Channel, to, code string
 // operator for CallerVerifiedFor; the MaxWrongVerificationCodes-th wrong
 // one ends the verification (attempts_exhausted: send a new code).
 func (s *Service) HelpdeskCheckVerification(ctx context.Context, c Client, staffNumber, code string) (api.VerificationCheckResponse, error) {
-	h, err := s.beginHelpdesk(ctx, c, "helpdesk verification check", staffNumber)
+	h, err := s.beginHelpdesk(ctx, c, "helpdesk verification check", true, staffNumber)
 	if err != nil {
 		return api.VerificationCheckResponse{}, err
 	}
