@@ -56,3 +56,24 @@ func TestFormatPassGroupsInFours(t *testing.T) {
 		t.Errorf("a formatted pass does not read back: %q %v", p, ok)
 	}
 }
+
+// FuzzNormalizePass: whatever is typed, an accepted pass is PassLength
+// characters of the alphabet, reads back the same, and its grouped form
+// is accepted as itself.
+func FuzzNormalizePass(f *testing.F) {
+	for _, s := range []string{"ABCD-EFGH", "abcd efgh", "ABCD-EFG0", "", "----", "ＡBCD-EFGH"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, ok := NormalizePass(s)
+		if !ok {
+			return
+		}
+		if len(p) != PassLength || strings.Trim(p, PassAlphabet) != "" {
+			t.Fatalf("NormalizePass(%q) = %q: not %d characters of the alphabet", s, p, PassLength)
+		}
+		if again, ok := NormalizePass(FormatPass(p)); !ok || again != p {
+			t.Fatalf("the grouped form %q reads as %q, %v", FormatPass(p), again, ok)
+		}
+	})
+}
