@@ -224,8 +224,13 @@ func passMAC(key []byte, staffNumber, pass string) []byte {
 // queueHelpdeskNotices tells the owner of a, on every channel, what IT
 // Help did at at (kind: MessageUnlockNotice or MessagePassNotice), so
 // that an owner who did not ask hears of it. A pass's notice says until
-// when it works, never the pass.
+// when it works, never the pass. It is in the language of the account's
+// latest flow (Tx.AccountLanguage), else the service's default.
 func queueHelpdeskNotices(tx Tx, c Client, a Account, kind string, at time.Time, expires *time.Time) error {
+	lang, err := tx.AccountLanguage(a.StaffNumber)
+	if err != nil {
+		return err
+	}
 	for _, ch := range api.Channels() {
 		to := destination(a, ch)
 		if to == "" {
@@ -244,6 +249,7 @@ func queueHelpdeskNotices(tx Tx, c Client, a Account, kind string, at time.Time,
 			Kind:          kind,
 			Channel:       ch,
 			To:            to,
+			Language:      lang,
 			Params:        params,
 			Status:        api.DeliveryQueued,
 			NextAttemptAt: at,

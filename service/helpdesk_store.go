@@ -22,6 +22,11 @@ type HelpdeskTx interface {
 	// there was one, so that of two concurrent uses only one succeeds.
 	DeleteHelpdeskPass(staffNumber string) (bool, error)
 
+	// AccountLanguage is the language of the account's latest flow that
+	// has one (Flow.Language), "" when no flow kept says: the language to
+	// write to its owner in outside a flow.
+	AccountLanguage(staffNumber string) (string, error)
+
 	// PurgeHelpdesk deletes verifications and passes that expired before
 	// now and returns how many there were.
 	PurgeHelpdesk(now time.Time) (int64, error)

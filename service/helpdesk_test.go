@@ -361,3 +361,32 @@ func TestHelpdeskUnlockLiftsLimitsEndsFlowsAndTellsTheOwner(t *testing.T) {
 		wantCode(t, err, api.CodeCallerNotVerified)
 	})
 }
+
+// TestHelpdeskMessagesSpeakTheOwnersLanguage: the caller's code and the
+// notices go out in the language of the account's latest flow, and in the
+// service's default for an account that has had none.
+func TestHelpdeskMessagesSpeakTheOwnersLanguage(t *testing.T) {
+	h, _ := newHelpdeskHarness(t, storetest.SQLite(t))
+	id, answer := h.captcha()
+	if _, err := h.svc.Start(context.Background(), h.client, api.StartRequest{StaffNumber: acctBoth.StaffNumber, CaptchaID: id, CaptchaAnswer: answer, Language: "zh-HK"}); err != nil {
+		t.Fatal(err)
+	}
+	h.verifyCaller(opWong, acctBoth.StaffNumber)
+	if _, err := h.svc.HelpdeskUnlock(as(opWong), helpdeskClient("ref-u"), acctBoth.StaffNumber, ""); err != nil {
+		t.Fatal(err)
+	}
+	h.issuePass(opWong, acctSMS.StaffNumber)
+	for _, tc := range []struct {
+		kind, to, lang string
+	}{
+		{service.MessageCallerCode, acctBoth.Mobile, "zh-HK"},
+		{service.MessageUnlockNotice, acctBoth.Mobile, "zh-HK"},
+		{service.MessageUnlockNotice, acctBoth.Email, "zh-HK"},
+		{service.MessagePassNotice, acctSMS.Mobile, ""},
+	} {
+		msgs := h.messagesOf(tc.kind, tc.to)
+		if len(msgs) != 1 || msgs[0].Language != tc.lang {
+			t.Errorf("%s to %s: %+v, want one in %q", tc.kind, tc.to, msgs, tc.lang)
+		}
+	}
+}

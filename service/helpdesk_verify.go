@@ -66,8 +66,12 @@ func (s *Service) HelpdeskStartVerification(ctx context.Context, c Client, staff
 				return err
 			}
 		}
+		lang, err := tx.AccountLanguage(h.staff)
+		if err != nil {
+			return err
+		}
 		expires := now.Add(VerificationCodeTTL)
-		msgID, err := tx.InsertMessage(callerCodeMessage(c, a, channel, to, code, now, expires))
+		msgID, err := tx.InsertMessage(callerCodeMessage(c, a, channel, to, code, lang, now, expires))
 		if err != nil {
 			return err
 		}
@@ -109,12 +113,14 @@ func verificationID(opKey, staffNumber string) string {
 	return "helpdesk-verification\x00" + opKey + "\x00" + staffNumber
 }
 
-// callerCodeMessage is the queued message of a caller-verification code.
-func callerCodeMessage(c Client, a Account, channel api.Channel, to, code string, now, expires time.Time) Message {
+// callerCodeMessage is the queued message of a caller-verification code,
+// in the language lang (Tx.AccountLanguage).
+func callerCodeMessage(c Client, a Account, channel api.Channel, to, code, lang string, now, expires time.Time) Message {
 	return Message{
-		Kind:    MessageCallerCode,
-		Channel: channel,
-		To:      to,
+		Kind:     MessageCallerCode,
+		Channel:  channel,
+		To:       to,
+		Language: lang,
 		Params: map[string]string{
 			"code":         code,
 			"expires_at":   expires.UTC().Format(time.RFC3339),

@@ -203,7 +203,8 @@ func (h *handler) routes() {
 	// without contacts (403 no_contact). Both need a caller this operator
 	// verified within 15 min, or an in_person_note (one line, at most 500
 	// characters; audited), else 403 caller_not_verified. The staff member
-	// is told of each on every registered contact.
+	// is told of each on every registered contact, in the language of
+	// their latest flow (else --sms-lang), as the caller's code is.
 	h.handle("GET /v1/helpdesk/accounts/{staff_number}", h.signedIn(h.helpdeskAccount))
 	h.handle("GET /v1/helpdesk/events/{reference}", h.signedIn(h.helpdeskEvents))
 	h.handle("POST /v1/helpdesk/accounts/{staff_number}/verifications", h.signedIn(h.helpdeskStartVerification))               // 202

@@ -1,7 +1,10 @@
 package postgres
 
 import (
+	"errors"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"casreset/service"
 )
@@ -68,6 +71,19 @@ func (t *tx) DeleteHelpdeskPass(staffNumber string) (bool, error) {
 		return false, dbError("delete help-desk pass", err)
 	}
 	return tag.RowsAffected() > 0, nil
+}
+
+func (t *tx) AccountLanguage(staffNumber string) (string, error) {
+	var lang string
+	err := t.queryRow(`SELECT language FROM flows WHERE staff_number = $1 AND language <> ''
+		ORDER BY created_at DESC, id DESC LIMIT 1`, staffNumber).Scan(&lang)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", dbError("read account language", err)
+	}
+	return lang, nil
 }
 
 func (t *tx) PurgeHelpdesk(now time.Time) (int64, error) {

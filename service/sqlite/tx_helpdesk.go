@@ -1,6 +1,8 @@
 package sqlite
 
 import (
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -64,6 +66,19 @@ func (t *tx) DeleteHelpdeskPass(staffNumber string) (bool, error) {
 	res, err := t.exec(`DELETE FROM helpdesk_passes WHERE staff_number = ?`, staffNumber)
 	n, err := affected("delete help-desk pass", res, err)
 	return n > 0, err
+}
+
+func (t *tx) AccountLanguage(staffNumber string) (string, error) {
+	var lang string
+	err := t.queryRow(`SELECT language FROM flows WHERE staff_number = ? AND language <> ''
+		ORDER BY created_at DESC, id DESC LIMIT 1`, staffNumber).Scan(&lang)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("sqlite: read account language: %w", err)
+	}
+	return lang, nil
 }
 
 func (t *tx) PurgeHelpdesk(now time.Time) (int64, error) {

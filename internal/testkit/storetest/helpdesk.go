@@ -105,6 +105,31 @@ var helpdeskTests = []test{
 			t.Errorf("%d of 8 concurrent uses deleted the pass, want 1", n)
 		}
 	}},
+	{"AccountLanguageIsTheLatestFlowsThatHasOne", func(t *testing.T, s service.Store) {
+		lang := func(staff string) string {
+			return read(t, s, func(tx service.Tx) (string, error) { return tx.AccountLanguage(staff) })
+		}
+		if got := lang("T1234567"); got != "" {
+			t.Errorf("AccountLanguage with no flow = %q, want none", got)
+		}
+		flows := []service.Flow{
+			{ID: "f1", StaffNumber: "T1234567", Step: "started", CreatedAt: t0, ExpiresAt: t0.Add(time.Hour), Language: "en"},
+			{ID: "f2", StaffNumber: "T1234567", Step: "started", CreatedAt: t0.Add(time.Minute), ExpiresAt: t0.Add(time.Hour), Language: "zh-HK"},
+			{ID: "f3", StaffNumber: "T1234567", Step: "started", CreatedAt: t0.Add(2 * time.Minute), ExpiresAt: t0.Add(time.Hour)},
+			{ID: "f4", StaffNumber: "T7654321", Step: "started", CreatedAt: t0.Add(3 * time.Minute), ExpiresAt: t0.Add(time.Hour), Language: "zh-Hans"},
+		}
+		update(t, s, func(tx service.Tx) error {
+			for _, f := range flows {
+				if err := tx.InsertFlow(f); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if got := lang("T1234567"); got != "zh-HK" {
+			t.Errorf("AccountLanguage = %q, want the latest flow's that has one, zh-HK", got)
+		}
+	}},
 	{"PurgeDeletesExpiredOnly", func(t *testing.T, s service.Store) {
 		expired, live := verification, verification
 		expired.Operator = "local:old"
