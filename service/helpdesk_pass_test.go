@@ -162,3 +162,34 @@ func TestPurgeDropsExpiredPassesAndVerifications(t *testing.T) {
 		t.Errorf("expired pass after Purge: %v", err)
 	}
 }
+
+// TestHelpdeskPassWorksOnceUnderConcurrentUse: the same pass typed in
+// several flows at once verifies exactly one of them.
+func TestHelpdeskPassWorksOnceUnderConcurrentUse(t *testing.T) {
+	onEachEngineHelpdesk(t, func(t *testing.T, h *harness, dir *helpdeskDirectory) {
+		p := h.issuePass(opWong, acctBoth.StaffNumber)
+		const n = 6
+		tokens := make([]string, n)
+		for i := range tokens {
+			tokens[i] = h.start(acctBoth.StaffNumber)
+		}
+		errs := make(chan error, n)
+		for _, token := range tokens {
+			go func() { errs <- h.svc.VerifyPass(context.Background(), h.client, token, p.Pass) }()
+		}
+		ok := 0
+		for range n {
+			err := <-errs
+			switch api.ErrorCode(err) {
+			case "":
+				ok++
+			case api.CodeCodeInvalid:
+			default:
+				t.Errorf("VerifyPass: %v", err)
+			}
+		}
+		if ok != 1 {
+			t.Errorf("%d of %d flows verified with one pass, want 1", ok, n)
+		}
+	})
+}
