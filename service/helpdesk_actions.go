@@ -31,9 +31,10 @@ func (s *Service) HelpdeskUnlock(ctx context.Context, c Client, staffNumber, not
 	if err != nil {
 		return api.UnlockResponse{}, err
 	}
-	// The caller is checked before the directory is touched, and again
-	// with the rest below.
-	if err := h.checkCaller(ctx, note); err != nil {
+	// The caller is checked before the directory is touched; what follows
+	// is then done and audited whatever the time it takes.
+	check, err := h.checkCaller(ctx, note)
+	if err != nil {
 		return api.UnlockResponse{}, err
 	}
 	var out api.UnlockResponse
@@ -46,11 +47,6 @@ func (s *Service) HelpdeskUnlock(ctx context.Context, c Client, staffNumber, not
 	var ev AuditEvent
 	err = s.store.Update(ctx, func(tx Tx) error {
 		now := s.clock.Now()
-		check, refused, err := callerCheck(tx, h.op, h.staff, note, now)
-		if err != nil || refused != nil {
-			no = refused
-			return err
-		}
 		lifted, err := liftAccountLimits(tx, h.staff, now)
 		if err != nil {
 			return err
@@ -65,9 +61,6 @@ func (s *Service) HelpdeskUnlock(ctx context.Context, c Client, staffNumber, not
 	})
 	if err != nil {
 		return api.UnlockResponse{}, h.fail(err)
-	}
-	if no != nil {
-		return api.UnlockResponse{}, h.refused(ctx, no)
 	}
 	s.notify(ev)
 	return out, nil
@@ -103,21 +96,25 @@ func directoryOutcome(a Account, out api.UnlockResponse) string {
 }
 
 // checkCaller refuses (and audits) an action when the operator has
-// neither verified the caller nor given an in-person note.
-func (h *helpdeskCall) checkCaller(ctx context.Context, note string) error {
-	var no *refusal
+// neither verified the caller nor given an in-person note; otherwise it
+// says which, for the action's audit event.
+func (h *helpdeskCall) checkCaller(ctx context.Context, note string) (string, error) {
+	var (
+		check string
+		no    *refusal
+	)
 	err := h.s.store.View(ctx, func(tx Tx) error {
 		var err error
-		_, no, err = callerCheck(tx, h.op, h.staff, note, h.s.clock.Now())
+		check, no, err = callerCheck(tx, h.op, h.staff, note, h.s.clock.Now())
 		return err
 	})
 	if err != nil {
-		return h.fail(err)
+		return "", h.fail(err)
 	}
 	if no != nil {
-		return h.refused(ctx, no)
+		return "", h.refused(ctx, no)
 	}
-	return nil
+	return check, nil
 }
 
 // HelpdeskIssuePass is POST /v1/helpdesk/accounts/{staff_number}/passes:
