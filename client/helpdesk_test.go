@@ -146,7 +146,7 @@ func TestRealServiceHelpdesk(t *testing.T) {
 	if v, err := rs.c.VerifyPass(ctx, reset, strings.ToLower(pass.Pass)); err != nil || !v.Verified {
 		t.Fatalf("VerifyPass = %+v, %v", v, err)
 	}
-	if _, err := rs.c.SetPassword(ctx, reset, "Kx7pQ2mZr9vTw4"); err != nil {
+	if _, err := rs.c.SetPassword(ctx, reset, api.PasswordRequest{NewPassword: "Kx7pQ2mZr9vTw4"}); err != nil {
 		t.Fatalf("SetPassword after the pass: %v", err)
 	}
 

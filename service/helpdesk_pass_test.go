@@ -75,7 +75,7 @@ func TestHelpdeskPassStandsInForTheCodeOnce(t *testing.T) {
 		if f := h.flow(token); f.Step != api.StepVerified {
 			t.Errorf("step %s after the pass, want verified", f.Step)
 		}
-		if _, err := h.svc.SetPassword(ctx, h.client, token, "Kx7pQ2mZr9vTw4"); err != nil {
+		if _, err := h.svc.SetPassword(ctx, h.client, token, api.PasswordRequest{NewPassword: "Kx7pQ2mZr9vTw4"}); err != nil {
 			t.Errorf("SetPassword after the pass: %v", err)
 		}
 		if n := len(h.auditWith(acctBoth.StaffNumber, "help-desk pass verified (issued by wong.it (local operator), reference ref-p1)")); n != 1 {
