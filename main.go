@@ -24,6 +24,8 @@ import (
 	"casreset/assets"
 	"casreset/desktop/config"
 	"casreset/desktop/embedded"
+	// Before Fyne reads the locale: a language for "C.UTF-8".
+	_ "casreset/internal/posixlocale"
 	"casreset/ui/shell"
 	"casreset/ui/wizard"
 )
