@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -48,6 +49,14 @@ func main() {
 		}
 		return
 	}
+	// CASRESET_PREVIEW=screens lists the screens CASRESET_PREVIEW=all
+	// shows, one a line.
+	if os.Getenv("CASRESET_PREVIEW") == "screens" {
+		for _, s := range slices.Concat(wizard.PreviewScreens, []string{wizard.PreviewDemo}) {
+			fmt.Println(s)
+		}
+		return
+	}
 
 	// Fyne's own texts (the entries' context menu) follow the system's
 	// language from the same files; the wizard switches its own at runtime.
@@ -64,7 +73,20 @@ func main() {
 	// service, for scripts/screenshots.sh; CASRESET_PREVIEW_DEMO=1 adds
 	// the demo banner, and CASRESET_PREVIEW=demo-inbox shows the Demo
 	// inbox with sample messages.
-	if screen := os.Getenv("CASRESET_PREVIEW"); screen == "demo-inbox" {
+	if screen := os.Getenv("CASRESET_PREVIEW"); screen == "all" {
+		// CASRESET_PREVIEW=all shows every screen in every language at
+		// both window sizes, one after the other, for scripts/screenshots.sh
+		// to save into CASRESET_PREVIEW_OUT.
+		go func() {
+			if err := showEveryScreen(a, w, os.Getenv("CASRESET_PREVIEW_OUT")); err != nil {
+				fmt.Fprintln(os.Stderr, "casreset:", err)
+				os.Exit(2)
+			}
+			fyne.Do(a.Quit)
+		}()
+		w.ShowAndRun()
+		return
+	} else if screen == "demo-inbox" {
 		s := shell.DefaultSettings()
 		s.Language = flags.Lang
 		samples, err := embedded.SampleMessages(demoOrganisation(s), startLanguage(s), shell.SampleTime)

@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # Runs the real casreset under Xvfb and saves a PNG of every screen, in
-# every language of the language table (assets/languages.go), to
-# docs/screenshots/, and of the demo
-# mode's banner and Demo inbox. Each screen is shown with sample data
-# (CASRESET_PREVIEW=<screen>), so no service is needed.
+# every language of the language table (assets/languages.go), in the
+# light and the dark theme, at the default 820x860 window and at 640x480,
+# to docs/screenshots/: SCREEN-LANG.png (light, 820x860), with -dark and
+# -640x480 added for the others. The screens are wizard.PreviewScreens (step 1
+# also with each message it can show) and demo-step3 (the demo banner),
+# each shown with sample data, so no service is needed; casreset shows
+# them one after the other in one run per theme (CASRESET_PREVIEW=all)
+# and this script saves each window. The Demo inbox's window is saved
+# once per language.
 # Needs Xvfb, ImageMagick's import and x11-utils (scripts/deps.sh installs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/toolchain.sh
 
-out=docs/screenshots
-screens=(step1 step2 step3 step4 success error help forgot language-menu) # wizard.PreviewScreens
+# SCREENSHOTS_OUT saves them elsewhere, SCREENS="step1 help" only those
+# screens (and no index), to look at a change before committing.
+out=${SCREENSHOTS_OUT:-docs/screenshots}
 
 for tool in Xvfb import xwininfo; do
   command -v "$tool" >/dev/null || { echo "screenshots: $tool is missing; run scripts/deps.sh" >&2; exit 1; }
@@ -28,6 +34,10 @@ trap cleanup EXIT
 
 echo "screenshots: building casreset"
 go build -o "$tmp/casreset" .
+
+# The screens casreset shows (wizard.PreviewScreens and demo-step3).
+mapfile -t screens < <(CASRESET_PREVIEW=screens "$tmp/casreset")
+[ ${#screens[@]} -gt 0 ] || { echo "screenshots: casreset lists no screen" >&2; exit 1; }
 
 # The languages of the table: tag, own name and English name a line.
 langs=() names=()
@@ -74,37 +84,81 @@ shoot() {
 }
 
 mkdir -p "$out"
-for lang in "${langs[@]}"; do
-  for screen in "${screens[@]}"; do
-    shoot "$screen-$lang" "CAS Password Reset" CASRESET_PREVIEW="$screen"
+[ -n "${SCREENS:-}" ] || rm -f "$out"/*.png # screens that no longer exist go too
+
+# window_geometry TITLE prints the geometry of the window titled TITLE, as
+# import -crop takes it.
+window_geometry() {
+  xwininfo -name "$1" | awk '/Absolute upper-left X/ {x=$NF} /Absolute upper-left Y/ {y=$NF} /Width/ {w=$NF} /Height/ {h=$NF} END {print w "x" h "+" x "+" y}'
+}
+
+# Every screen in every language at both sizes, one run per theme: casreset
+# prints "shoot FILE" once a screen is drawn and waits for "ok".
+for variant in light dark; do
+  coproc APP { env LANG=en_US.UTF-8 FYNE_THEME="$variant" CASRESET_PREVIEW=all CASRESET_PREVIEW_SCREENS="${SCREENS:-}" CASRESET_PREVIEW_OUT="$out" "$tmp/casreset" 2>"$tmp/app.log"; }
+  app_pid=$APP_PID
+  shots=0
+  while IFS=' ' read -r verb file <&"${APP[0]}"; do
+    [ "$verb" = shoot ] || continue
+    import -window root -crop "$(window_geometry "CAS Password Reset")" +repage -strip "$file"
+    echo ok >&"${APP[1]}"
+    shots=$((shots + 1))
   done
-  # Demo mode: the banner with the Demo inbox's button (counting the code
-  # not seen yet), and the inbox with a code by SMS and one by e-mail.
-  shoot "demo-step3-$lang" "CAS Password Reset" CASRESET_PREVIEW=step3 CASRESET_PREVIEW_DEMO=1
-  # The inbox's window is titled with its translation of inbox.title.
+  wait "$app_pid" || { echo "screenshots: casreset failed in the $variant theme" >&2; cat "$tmp/app.log" >&2; exit 1; }
+  app_pid=""
+  echo "screenshots: $shots screens in the $variant theme"
+done
+
+if [ -n "${SCREENS:-}" ]; then
+  echo "screenshots: done (only $SCREENS)"
+  exit 0
+fi
+
+for lang in "${langs[@]}"; do
+  # The Demo inbox with a code by SMS and one by e-mail; its window is
+  # titled with its translation of inbox.title.
   inbox_title=$(sed -n 's/^ *"inbox.title": "\(.*\)",$/\1/p' "assets/translations/$lang.json")
   shoot "demo-inbox-$lang" "$inbox_title" CASRESET_PREVIEW=demo-inbox
 done
 
-# An index to browse them.
+# An index to browse them: a table per theme and size.
 {
   echo "# Screenshots"
   echo
-  echo "Every screen of the wizard, with sample data, as \`make screenshots\` saves them."
+  echo "Every screen of the wizard, with sample data, in the light and the dark theme,"
+  echo "at the default 820x860 window and at 640x480, as \`make screenshots\` saves them."
+  for variant in "" -dark; do
+    for size in "" -640x480; do
+      echo
+      echo "## ${variant:+dark}${variant:-light}, ${size:+640x480}${size:-820x860}"
+      echo
+      header="| screen |" rule="| --- |"
+      for name in "${names[@]}"; do header+=" $name |" rule+=" --- |"; done
+      echo "$header"
+      echo "$rule"
+      for screen in "${screens[@]}"; do
+        row="| $screen |"
+        for i in "${!langs[@]}"; do row+=" ![$screen, ${names[$i]}]($screen-${langs[$i]}$variant$size.png) |"; done
+        echo "$row"
+      done
+    done
+  done
   echo
-  header="| screen |" rule="| --- |"
+  echo "## Demo inbox"
+  echo
+  header="|" rule="|"
   for name in "${names[@]}"; do header+=" $name |" rule+=" --- |"; done
   echo "$header"
   echo "$rule"
-  for screen in "${screens[@]}" demo-step3 demo-inbox; do
-    row="| $screen |"
-    for i in "${!langs[@]}"; do row+=" ![$screen, ${names[$i]}]($screen-${langs[$i]}.png) |"; done
-    echo "$row"
-  done
+  row="|"
+  for i in "${!langs[@]}"; do row+=" ![demo inbox, ${names[$i]}](demo-inbox-${langs[$i]}.png) |"; done
+  echo "$row"
   echo
   echo "language-menu is step 1 with the menu of languages open, each named in its own"
-  echo "font. demo-step3 is step 3 in demo mode (no server configured): the banner and its"
-  echo "button to the Demo inbox, which counts the message not seen yet. demo-inbox is"
-  echo "the Demo inbox with a code sent by SMS and one by e-mail."
+  echo "font. step1-wrong-captcha, step1-empty, step1-expired, step1-idle and"
+  echo "step1-no-sound are step 1 with each message it can show, Next in sight in each."
+  echo "demo-step3 is step 3 in demo mode (no server configured): the banner and its"
+  echo "button to the Demo inbox, which counts the message not seen yet. The Demo inbox"
+  echo "has a code sent by SMS and one by e-mail."
 } >"$out/README.md"
 echo "screenshots: done"

@@ -20,12 +20,23 @@ type (
 	ActionButton = actionButton
 	SecretEntry  = secretEntry
 	Choice       = choice
+	CheckBox     = checkBox
 )
 
 // actionButton is a button that Enter also presses, so that a screen whose
 // focus is on its button submits with Enter like the others.
 type actionButton struct {
 	widget.Button
+	OnEscape func() // what Esc does while it has the focus; nil: nothing
+	focused  bool
+}
+
+// FocusGained shows the focus ring rather than Fyne's tint (focusring.go).
+func (b *actionButton) FocusGained() { b.focused = true; b.Refresh() }
+func (b *actionButton) FocusLost()   { b.focused = false; b.Refresh() }
+
+func (b *actionButton) CreateRenderer() fyne.WidgetRenderer {
+	return withFocusRing(b, b.Button.CreateRenderer(), &b.focused)
 }
 
 func NewActionButton(onTap func()) *ActionButton {
@@ -43,6 +54,10 @@ func NewPrimaryButton(onTap func()) *ActionButton {
 
 // TypedKey presses the button on Enter as well as Space.
 func (b *actionButton) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape && b.OnEscape != nil {
+		b.OnEscape()
+		return
+	}
 	if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
 		if !b.Disabled() && b.OnTapped != nil {
 			b.OnTapped()
@@ -141,6 +156,10 @@ func NewChoice(onSelect, onSubmit func()) *Choice {
 
 func (c *choice) SetText(s string) { c.label.SetText(s) }
 
+// OneLine keeps the option's text on one line, for a word or two side by
+// side with others.
+func (c *choice) OneLine() { c.label.Wrapping = fyne.TextWrapOff }
+
 // Text is the option's sentence.
 func (c *choice) Text() string { return c.label.Text }
 
@@ -236,9 +255,14 @@ func (r *choiceRenderer) MinSize() fyne.Size {
 func (r *choiceRenderer) Refresh() {
 	th := r.c.Theme()
 	v := fyne.CurrentApp().Settings().ThemeVariant()
+	// The focus is a ring, as on the buttons (focusring.go): the label
+	// must read on whatever is under it.
+	r.bg.StrokeWidth = FocusRingWidth
+	r.bg.StrokeColor = color.Transparent
+	if r.c.focused {
+		r.bg.StrokeColor = th.Color(theme.ColorNameFocus, v)
+	}
 	switch {
-	case r.c.focused:
-		r.bg.FillColor = th.Color(theme.ColorNameFocus, v)
 	case r.c.hovered && !r.c.disabled:
 		r.bg.FillColor = th.Color(theme.ColorNameHover, v)
 	default:

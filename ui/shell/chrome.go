@@ -17,6 +17,10 @@ import (
 // contentWidth is the widest the pages grow.
 const contentWidth = 760
 
+// demoBanner is the demo banner's amber, a third of it over the
+// background, so that the text on it reads in either variant.
+var demoBanner = color.NRGBA{R: 0xff, G: 0xc1, B: 0x07, A: 0x55}
+
 // chrome is what every screen shares: the organisation's name, the
 // language switch, the demo banner, the mode's own header (the wizard's
 // step indicator), the busy indicator and the copyright line.
@@ -27,9 +31,12 @@ type chrome struct {
 	langs     *languageSwitch
 	demo      fyne.CanvasObject
 	demoText  *ui.WrapLabel
-	inboxBtn  *widget.Button // opens Deps.DemoInbox; nil without one
+	inboxBtn  *ui.ActionButton // opens Deps.DemoInbox; nil without one
 	body      *fyne.Container
 	scroll    *container.Scroll
+	bar       *fyne.Container   // the screen's action bar, fixed below its content
+	center    *fyne.Container   // the content and the action bar
+	revealed  fyne.CanvasObject // the last message scrolled into sight
 	activity  *widget.Activity
 	busyText  *widget.Label
 	copyright *ui.WrapLabel
@@ -43,6 +50,7 @@ func newChrome(c *Shell) *chrome {
 		title:     widget.NewLabel(""),
 		demoText:  ui.NewWrapLabel(),
 		body:      container.NewStack(),
+		bar:       container.NewStack(),
 		activity:  widget.NewActivity(),
 		busyText:  widget.NewLabel(""),
 		copyright: ui.NewWrapLabel(),
@@ -53,12 +61,13 @@ func newChrome(c *Shell) *chrome {
 	h.copyright.SizeName = theme.SizeNameCaptionText
 	h.langs = newLanguageSwitch(assets.Languages(), c.win.Canvas, c.SetLanguage)
 
-	banner := canvas.NewRectangle(color.NRGBA{R: 0xff, G: 0xc1, B: 0x07, A: 0x55})
+	banner := canvas.NewRectangle(demoBanner)
 	banner.CornerRadius = theme.InputRadiusSize()
 	h.demoText.TextStyle.Bold = true
 	h.demo = container.NewStack(banner, h.demoText)
 	if inbox := c.deps.DemoInbox; inbox != nil {
-		h.inboxBtn = widget.NewButtonWithIcon("", theme.MailComposeIcon(), inbox.Show)
+		h.inboxBtn = ui.NewActionButton(inbox.Show)
+		h.inboxBtn.Icon = theme.MailComposeIcon()
 		inbox.onUnread = h.refreshInboxButton
 		h.demo = container.NewStack(banner, container.NewBorder(nil, nil, nil, container.NewCenter(h.inboxBtn), h.demoText))
 	}
@@ -75,19 +84,93 @@ func newChrome(c *Shell) *chrome {
 	footer := container.NewBorder(nil, nil, container.NewHBox(h.activity, h.busyText), nil, h.copyright)
 
 	h.scroll = container.NewVScroll(container.NewPadded(h.body))
+	// The action bar is outside the scrolling content, so that Next never
+	// goes out of sight, and in the same centre as it, so that Tab reaches
+	// it after the last field and before the header.
+	h.center = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), container.NewPadded(h.bar)), nil, nil, h.scroll)
 	page := container.NewBorder(
 		container.NewVBox(header, widget.NewSeparator()),
 		container.NewVBox(widget.NewSeparator(), footer),
-		nil, nil, h.scroll)
-	h.root = container.New(ui.MaxWidth(contentWidth), container.NewPadded(page))
+		nil, nil, h.center)
+	h.root = container.New(&chromeLayout{h: h, width: contentWidth}, container.NewPadded(page))
 	return h
 }
 
-// setBody shows s below the header, scrolled to its top.
-func (h *chrome) setBody(s fyne.CanvasObject) {
-	h.body.Objects = []fyne.CanvasObject{s}
+// compactHeight is the window height below which the header is compact:
+// the organisation's name in the size of text and no title under it, so
+// that a 640x480 window keeps most of its height for the page.
+const compactHeight = 700
+
+// chromeLayout is ui.MaxWidth, and makes the header compact in a low
+// window.
+type chromeLayout struct {
+	h       *chrome
+	width   float32
+	compact bool
+}
+
+func (l *chromeLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if compact := size.Height < compactHeight; compact != l.compact {
+		l.compact = compact
+		l.h.setCompact(compact)
+	}
+	ui.MaxWidth(l.width).Layout(objs, size)
+}
+
+func (l *chromeLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	return ui.MaxWidth(l.width).MinSize(objs)
+}
+
+// setCompact makes the header compact or not; the layout then lays it
+// out at its new size.
+func (h *chrome) setCompact(compact bool) {
+	if compact {
+		h.org.SizeName = theme.SizeNameText
+		h.title.Hide()
+	} else {
+		h.org.SizeName = theme.SizeNameHeadingText
+		h.title.Show()
+	}
+	h.org.Refresh()
+}
+
+// setBody shows page below the header, scrolled to its top, and its
+// action bar (nil for none) below it.
+func (h *chrome) setBody(page, bar fyne.CanvasObject) {
+	h.body.Objects = []fyne.CanvasObject{page}
 	h.body.Refresh()
+	h.revealed = nil
+	h.bar.Objects = nil
+	if bar != nil {
+		h.bar.Objects = []fyne.CanvasObject{bar}
+	}
+	h.center.Refresh() // lays the bar out at its new height
 	h.scroll.ScrollToTop()
+}
+
+// reveal scrolls the page so that o, and the line above it (the field a
+// message is about), are in sight.
+func (h *chrome) reveal(o fyne.CanvasObject) {
+	h.revealed = o
+	d := fyne.CurrentApp().Driver()
+	content := h.scroll.Content
+	if content == nil || !o.Visible() {
+		return
+	}
+	top := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(content).Y
+	above := theme.TextSize() * 3 // the field above the message
+	bottom := top + o.MinSize().Height
+	view := h.scroll.Size().Height
+	off := h.scroll.Offset.Y
+	switch {
+	case bottom > off+view:
+		off = min(bottom-view, top-above)
+	case top-above < off:
+		off = top - above
+	default:
+		return
+	}
+	h.scroll.ScrollToOffset(fyne.NewPos(0, max(0, off)))
 }
 
 // refresh sets the texts in the current language.

@@ -243,7 +243,7 @@ type inboxCard struct {
 	subject  *ui.WrapLabel
 	codeName *widget.Label
 	code     *widget.Label
-	copyBtn  *widget.Button
+	copyBtn  *ui.ActionButton
 	body     *ui.WrapLabel
 	bodyItem *widget.AccordionItem
 	bodyBox  *widget.Accordion
@@ -266,7 +266,8 @@ func newInboxCard(d *DemoInbox, m api.OutboxMessage, received time.Time) *inboxC
 	c.code.TextStyle.Monospace = true
 	c.code.SizeName = theme.SizeNameHeadingText
 	c.code.Selectable = true
-	c.copyBtn = widget.NewButtonWithIcon("", theme.ContentCopyIcon(), c.copyCode)
+	c.copyBtn = ui.NewActionButton(c.copyCode)
+	c.copyBtn.Icon = theme.ContentCopyIcon()
 	c.body.SetText(m.Body)
 	c.body.Selectable = true
 

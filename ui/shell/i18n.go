@@ -122,3 +122,12 @@ func (t *Translator) pairs(kv []any) map[string]any {
 	}
 	return m
 }
+
+// Sentences puts two sentences one after the other: with a space between
+// them in a language written with spaces, without one in Chinese.
+func (t *Translator) Sentences(first, second string) string {
+	if t.language().Script == "Latn" {
+		return first + " " + second
+	}
+	return first + second
+}

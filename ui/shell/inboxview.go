@@ -3,7 +3,7 @@ package shell
 import (
 	"time"
 
-	"fyne.io/fyne/v2/widget"
+	"casreset/ui"
 )
 
 // What follows lets a mode's tests drive the Demo inbox and read it as a
@@ -57,4 +57,4 @@ func (c *inboxCard) BodyShown() bool { return c.body.Visible() }
 func (c *inboxCard) Folded() bool    { return c.bodyBox != nil }
 
 // CopyButton copies the code.
-func (c *inboxCard) CopyButton() *widget.Button { return c.copyBtn }
+func (c *inboxCard) CopyButton() *ui.ActionButton { return c.copyBtn }

@@ -26,7 +26,7 @@ type languageSwitch struct {
 	button *ui.ActionButton
 	hold   *fyne.Container // holds button, themed for the language it names
 	menu   *widget.PopUp   // the menu of languages, while it is open
-	items  map[string]*widget.Button
+	items  map[string]*ui.ActionButton
 }
 
 func newLanguageSwitch(langs []assets.Language, canvas func() fyne.Canvas, choose func(tag string)) *languageSwitch {
@@ -84,11 +84,12 @@ func (s *languageSwitch) tapped() {
 
 // openMenu shows every language below the button, the current one ticked.
 func (s *languageSwitch) openMenu() {
-	s.items = map[string]*widget.Button{}
+	s.items = map[string]*ui.ActionButton{}
 	var rows []fyne.CanvasObject
 	for _, l := range s.langs {
 		tag := l.Tag
-		b := widget.NewButton(l.Name, func() { s.pick(tag) })
+		b := ui.NewActionButton(func() { s.pick(tag) })
+		b.SetText(l.Name)
 		b.Alignment = widget.ButtonAlignLeading
 		b.Importance = widget.LowImportance
 		if tag == s.current {

@@ -19,10 +19,11 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/widget"
 
 	"casreset/assets"
+	"casreset/ui"
 )
 
 // Clock tells the time; service.ManualClock fits, so tests move the
@@ -286,12 +287,35 @@ func (c *Shell) Translator() *Translator { return c.tr }
 // t is the translator's T, for brevity.
 func (c *Shell) t(key string, data ...any) string { return c.tr.T(key, data...) }
 
-// SetBody shows page below the header, scrolled to its top, and sets the
-// chrome's texts; the mode refreshes its own header.
-func (c *Shell) SetBody(page fyne.CanvasObject) {
-	c.chrome.setBody(page)
+// SetBody shows page below the header, scrolled to its top, and its
+// action bar (Back, Next…; nil for none) fixed below it, where no length
+// of page pushes it out of sight; it sets the chrome's texts, and the mode
+// refreshes its own header.
+func (c *Shell) SetBody(page, bar fyne.CanvasObject) {
+	c.chrome.setBody(page, bar)
 	c.Refresh()
 }
+
+// Reveal scrolls the page so that o (a message that has just appeared)
+// and the line above it (its field) are in sight.
+func (c *Shell) Reveal(o fyne.CanvasObject) { c.chrome.reveal(o) }
+
+// RevealAgain scrolls the message last revealed into sight again, after
+// the window changed size, and reports whether there was one.
+func (c *Shell) RevealAgain() bool {
+	if o := c.chrome.revealed; o != nil {
+		c.chrome.reveal(o)
+		return true
+	}
+	return false
+}
+
+// Page is the scrolling part of the window, which holds the page.
+func (c *Shell) Page() *container.Scroll { return c.chrome.scroll }
+
+// Compact reports whether the header is compact: no title, in a window
+// lower than 700 px.
+func (c *Shell) Compact() bool { return !c.chrome.title.Visible() }
 
 // Refresh sets the chrome's texts in the current language.
 func (c *Shell) Refresh() { c.chrome.refresh() }
@@ -311,6 +335,10 @@ func (c *Shell) AfterStart(fn func()) {
 
 // started runs what waited for the app to run, on the next turn of its
 // loop, when the window has its size.
+// Started tells a shell installed once the app runs already (a preview's,
+// one screen after another) that it runs: what waits for it runs now.
+func (c *Shell) Started() { c.started() }
+
 func (c *Shell) started() {
 	c.untilStarted = false
 	waiting := c.waiting
@@ -389,4 +417,4 @@ func (c *Shell) Copyright() string { return c.chrome.copyright.Text }
 
 // InboxButton is the demo banner's button that opens the Demo inbox; nil
 // without one.
-func (c *Shell) InboxButton() *widget.Button { return c.chrome.inboxBtn }
+func (c *Shell) InboxButton() *ui.ActionButton { return c.chrome.inboxBtn }

@@ -10,6 +10,7 @@ import (
 
 	"casreset/assets"
 	"casreset/assets/fonts"
+	"casreset/ui"
 )
 
 // appTheme is Fyne's default theme in the college's blue, with a font of
@@ -75,32 +76,75 @@ func (t *appTheme) loadAllFonts(first string, othersBold bool, loaded func()) {
 // changes, the theme draws differently.
 func (t *appTheme) fontsLoaded() int64 { return t.fonts.loads.Load() }
 
+// The colours the theme changes from Fyne's, each pair it draws checked
+// by theme_test.go: text at least 4.5:1 on what it is drawn on (WCAG 2.2
+// 1.4.3), the edges of fields and the focus ring at least 3:1 on their
+// surroundings (1.4.11, 2.4.13).
 var (
-	brandLight = color.NRGBA{R: 0x1f, G: 0x4e, B: 0x8c, A: 0xff}
-	brandDark  = color.NRGBA{R: 0x6c, G: 0x9c, B: 0xe0, A: 0xff}
+	// The college's blue: primary buttons, links, the focus ring and the
+	// edge of the focused field. In the dark variant a light blue, with
+	// dark text on the buttons: white on it is only 2.8:1.
+	brandLight   = color.NRGBA{R: 0x1f, G: 0x4e, B: 0x8c, A: 0xff}
+	brandDark    = color.NRGBA{R: 0x6c, G: 0x9c, B: 0xe0, A: 0xff}
+	onBrandLight = color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0xff}
+	onBrandDark  = color.NRGBA{R: 0x10, G: 0x14, B: 0x1c, A: 0xff}
+	// Text: darker than Fyne's grey on white, so that disabled text can
+	// be both readable and plainly greyer.
+	foregroundLight = color.NRGBA{R: 0x3d, G: 0x3d, B: 0x3d, A: 0xff}
 	// Disabled text still carries information (the reload cool-down's
-	// seconds), so it keeps a readable contrast: about 4.5:1 on each
-	// variant's background, yet plainly greyer than normal text.
-	disabledLight = color.NRGBA{R: 0x76, G: 0x76, B: 0x76, A: 0xff}
-	disabledDark  = color.NRGBA{R: 0x8c, G: 0x8c, B: 0x8c, A: 0xff}
+	// seconds), so it keeps a readable contrast on the background and on
+	// a disabled button, yet is plainly greyer than normal text.
+	disabledLight = color.NRGBA{R: 0x70, G: 0x70, B: 0x70, A: 0xff}
+	disabledDark  = color.NRGBA{R: 0x94, G: 0x94, B: 0x94, A: 0xff}
+	// What a field holds before anything is typed ("6 digits") is read
+	// too.
+	placeholderLight = color.NRGBA{R: 0x6b, G: 0x6b, B: 0x6b, A: 0xff}
+	// The edge of a field and of an unticked box.
+	inputBorderLight = color.NRGBA{R: 0x8a, G: 0x8a, B: 0x8a, A: 0xff}
+	inputBorderDark  = color.NRGBA{R: 0x7a, G: 0x7a, B: 0x7a, A: 0xff}
+	// Messages in red, the ticks in green and the warning icon: Fyne's
+	// are too light on white.
+	errorLight   = color.NRGBA{R: 0xc6, G: 0x28, B: 0x28, A: 0xff}
+	successLight = color.NRGBA{R: 0x2e, G: 0x7d, B: 0x32, A: 0xff}
+	warningLight = color.NRGBA{R: 0xb4, G: 0x53, B: 0x09, A: 0xff}
 )
 
-// Color gives the brand colour as primary and hyperlink colour, and a
-// readable grey for disabled text.
+// themeColors are the colours the theme sets, by name, for the light
+// and the dark variant; the others are Fyne's.
+var themeColors = map[fyne.ThemeColorName][2]color.Color{
+	theme.ColorNamePrimary:             {brandLight, brandDark},
+	theme.ColorNameHyperlink:           {brandLight, brandDark},
+	theme.ColorNameFocus:               {brandLight, brandDark},
+	theme.ColorNameForegroundOnPrimary: {onBrandLight, onBrandDark},
+	theme.ColorNameDisabled:            {disabledLight, disabledDark},
+	theme.ColorNameInputBorder:         {inputBorderLight, inputBorderDark},
+	theme.ColorNameForeground:          {foregroundLight, nil},
+	theme.ColorNamePlaceHolder:         {placeholderLight, nil},
+	theme.ColorNameError:               {errorLight, nil},
+	theme.ColorNameSuccess:             {successLight, nil},
+	theme.ColorNameWarning:             {warningLight, nil},
+}
+
+// Color gives the colours of themeColors, Fyne's for the others.
 func (t *appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
-	if n == theme.ColorNameDisabled {
+	if c, ok := themeColors[n]; ok {
+		i := 0
 		if v == theme.VariantDark {
-			return disabledDark
+			i = 1
 		}
-		return disabledLight
-	}
-	if n == theme.ColorNamePrimary || n == theme.ColorNameHyperlink {
-		if v == theme.VariantDark {
-			return brandDark
+		if c[i] != nil {
+			return c[i]
 		}
-		return brandLight
 	}
 	return t.Theme.Color(n, v)
+}
+
+// Size makes the edges of fields as wide as the focus ring.
+func (t *appTheme) Size(n fyne.ThemeSizeName) float32 {
+	if n == theme.SizeNameInputBorder {
+		return ui.FocusRingWidth
+	}
+	return t.Theme.Size(n)
 }
 
 // Font gives the face of the language's fonts, once loaded; for

@@ -31,18 +31,22 @@ var audioLanguageKeys = map[string]string{
 // captchaPanel shows a CAPTCHA with its audio and refresh buttons and the
 // answer field. Step 1 and the forgotten-number page each have one.
 type captchaPanel struct {
-	c         *controller
-	id        string
-	digits    int // how many digits the answer has
-	label     *widget.Label
-	image     *canvas.Image
-	play      *actionButton
-	audioLang *widget.RadioGroup // which language the audio speaks, when there is a choice
-	refresh   *actionButton
-	answer    *widget.Entry
-	hint      *wrapLabel
-	status    *wrapLabel
-	errLbl    *wrapLabel
+	c      *controller
+	id     string
+	digits int // how many digits the answer has
+	label  *widget.Label
+	image  *canvas.Image
+	play   *actionButton
+	// Which language the audio speaks, when there is a choice: choices
+	// rather than a radio group, whose focus tint would hide which one is
+	// chosen (focusring.go).
+	audioLang    *fyne.Container
+	audioChoices []*choice // one per offered language, in order
+	refresh      *actionButton
+	answer       *widget.Entry
+	hint         *wrapLabel
+	status       *wrapLabel
+	errLbl       *message
 
 	spoken string // the audio language chosen
 
@@ -62,15 +66,13 @@ func newCaptchaPanel(c *controller, onSubmit func()) *captchaPanel {
 		answer: widget.NewEntry(),
 		hint:   newWrapLabel(),
 		status: newWrapLabel(),
-		errLbl: newErrorLabel(),
+		errLbl: newMessage(c),
 	}
 	p.label.TextStyle.Bold = true
 	p.image.FillMode = canvas.ImageFillContain
 	p.image.SetMinSize(captchaImageSize)
 	p.play = newActionButton(p.playAudio)
-	p.audioLang = widget.NewRadioGroup(nil, p.chooseAudioLanguage)
-	p.audioLang.Horizontal = true
-	p.audioLang.Required = true
+	p.audioLang = container.NewHBox()
 	p.refresh = newActionButton(p.reload)
 	// No Validator: any digit would show as "valid" before the whole
 	// answer is typed. check() validates it on submit.
@@ -87,7 +89,7 @@ func newCaptchaPanel(c *controller, onSubmit func()) *captchaPanel {
 	paper := canvas.NewRectangle(color.White)
 	paper.CornerRadius = theme.InputRadiusSize()
 	frame := container.NewHBox(container.NewStack(paper, p.image), container.NewVBox(p.play, p.audioLang, p.refresh))
-	p.box = container.NewVBox(p.label, frame, p.answer, p.errLbl, p.hint, p.status)
+	p.box = container.NewVBox(p.label, frame, p.answer, p.errLbl.box, p.hint, p.status)
 	return p
 }
 
@@ -183,15 +185,13 @@ func (p *captchaPanel) audioLanguage() string {
 	return p.spoken
 }
 
-// chooseAudioLanguage follows the radio group, whose options are the
-// offered languages' names on the screen.
-func (p *captchaPanel) chooseAudioLanguage(name string) {
+// chooseAudioLanguage makes the audio speak the i-th offered language.
+func (p *captchaPanel) chooseAudioLanguage(i int) {
 	p.c.touch()
-	for _, l := range p.offered() {
-		if p.c.t(audioLanguageKeys[l]) == name {
-			p.spoken = l
-		}
+	if langs := p.offered(); i < len(langs) {
+		p.spoken = langs[i]
 	}
+	p.renderAudioLanguages()
 }
 
 // playAudio speaks the digits in the chosen audio language.
@@ -203,6 +203,9 @@ func (p *captchaPanel) playAudio() {
 	p.playing = true
 	p.statusText = msg("captcha.playing")
 	p.render()
+	// The person types the digits as they hear them: the answer keeps
+	// the focus (or takes it from the Play button, which is now disabled).
+	p.c.win.Canvas().Focus(p.answer)
 	id, audioLang := p.id, p.audioLanguage()
 	b, player := p.c.backend, p.c.deps.Audio
 	p.c.background(func(ctx context.Context) error {
@@ -237,8 +240,10 @@ func (p *captchaPanel) render() {
 	p.refresh.SetText(t("captcha.refresh"))
 	p.hint.SetText(t("captcha.hint"))
 	p.answer.SetPlaceHolder(p.c.tr.N("captcha.placeholder", p.digits))
-	setText(p.status, p.statusText.in(p.c.tr))
-	setText(p.errLbl, p.errText.in(p.c.tr))
+	// The status keeps its line while empty, so that the answer field
+	// and Next stay where they were when "Playing…" comes and goes.
+	p.status.SetText(p.statusText.in(p.c.tr))
+	p.errLbl.set(p.errText)
 	if p.id == "" || p.playing {
 		p.play.Disable()
 	} else {
@@ -259,13 +264,21 @@ func (p *captchaPanel) renderAudioLanguages() {
 		p.audioLang.Hide()
 		return
 	}
-	names := make([]string, len(langs))
-	for i, l := range langs {
-		names[i] = p.c.t(audioLanguageKeys[l])
+	for len(p.audioChoices) < len(langs) {
+		i := len(p.audioChoices)
+		ch := newChoice(func() { p.chooseAudioLanguage(i) }, nil)
+		ch.OneLine()
+		p.audioChoices = append(p.audioChoices, ch)
 	}
+	objs := make([]fyne.CanvasObject, len(langs))
 	spoken := p.audioLanguage()
-	p.audioLang.Options = names
-	p.audioLang.Selected = names[slices.Index(langs, spoken)]
+	for i, l := range langs {
+		ch := p.audioChoices[i]
+		ch.SetText(p.c.t(audioLanguageKeys[l]))
+		ch.SetSelected(l == spoken)
+		objs[i] = ch
+	}
+	p.audioLang.Objects = objs
 	p.audioLang.Refresh()
 	p.audioLang.Show()
 }

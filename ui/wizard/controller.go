@@ -25,6 +25,9 @@ type screen interface {
 	step() int
 	// content is the page's layout, built once.
 	content() fyne.CanvasObject
+	// actions is the page's action bar (Back, Next…), built once: it stays
+	// in sight below the content, however long that is.
+	actions() fyne.CanvasObject
 	// refresh sets every text from the page's state in the current
 	// language.
 	refresh()
@@ -37,6 +40,11 @@ type screen interface {
 // ticker is a screen with something live: a countdown, a poll.
 type ticker interface {
 	tick(now time.Time)
+}
+
+// escaper is a screen that Esc leaves.
+type escaper interface {
+	escape()
 }
 
 // wiper is a screen holding secrets to wipe when the flow ends.
@@ -155,7 +163,7 @@ func (c *controller) show(s screen) {
 	c.current = s
 	s.setBusy(c.busy)
 	s.refresh()
-	c.shell.SetBody(s.content())
+	c.shell.SetBody(s.content(), s.actions())
 	c.steps.refresh()
 	if f := s.focus(); f != nil {
 		c.win.Canvas().Focus(f)

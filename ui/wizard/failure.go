@@ -26,6 +26,7 @@ type failure struct {
 	contact   *contactCard
 	reload    *actionButton
 	box       *fyne.Container
+	bar       fyne.CanvasObject
 }
 
 func newFailure(c *controller, err error) *failure {
@@ -55,13 +56,14 @@ func newFailure(c *controller, err error) *failure {
 	f.box = container.NewVBox(
 		container.NewBorder(nil, nil, f.icon, nil, f.title),
 		f.body, f.reasonLbl, f.again, f.refRow, f.contact.Box(),
-		buttonRow(f.reload),
 	)
+	f.bar = actionBar(nil, f.reload)
 	return f
 }
 
 func (f *failure) step() int                  { return f.at }
 func (f *failure) content() fyne.CanvasObject { return f.box }
+func (f *failure) actions() fyne.CanvasObject { return f.bar }
 func (f *failure) focus() fyne.Focusable      { return f.reload }
 func (f *failure) setBusy(bool)               {}
 

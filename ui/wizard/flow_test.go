@@ -2,7 +2,6 @@ package wizard
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -152,7 +151,7 @@ func TestStepOneRefusals(t *testing.T) {
 			func(s *step1) string { return s.staffErr.Text },
 			[]string{"We cannot find this staff / teacher number."}},
 		{"contract ended over 18 months ago", acctEnded.StaffNumber, testCaptcha,
-			func(s *step1) string { return s.formErr.Text },
+			func(s *step1) string { return s.staffErr.Text },
 			[]string{"can no longer be reset", "end date of the employment contract plus 18 months", "IT Help"}},
 		{"empty staff number", "", testCaptcha,
 			func(s *step1) string { return s.staffErr.Text },
@@ -491,10 +490,11 @@ func TestServerRefusalsShowBesideThePassword(t *testing.T) {
 			if st := ruleItem(t, s4, tt.rule).State(); st != checkFailed {
 				t.Errorf("the rule is not marked as broken: %v", st)
 			}
-			// Typing clears the refusal; a good password then goes through.
+			// Typing clears the refusal (its line stays, blank, so that the
+			// fields below do not move); a good password then goes through.
 			e.typeIn(s4.pw, goodPassword)
-			if s4.serverErr.Visible() {
-				t.Error("the refusal stays after the password changed")
+			if s4.serverErr.Text != "" {
+				t.Errorf("the refusal %q stays after the password changed", s4.serverErr.Text)
 			}
 			e.typeIn(s4.retype, goodPassword)
 			e.tap(s4.update)
@@ -657,17 +657,16 @@ func TestCaptchaAudioSpeaksTheScreensLanguage(t *testing.T) {
 	}
 	e.tap(s1.captcha.play)
 	e.chooseLanguage(langChinese)
-	if !s1.captcha.audioLang.Visible() || !slices.Equal(s1.captcha.audioLang.Options, []string{"粵語", "普通話"}) || s1.captcha.audioLang.Selected != "粵語" {
+	if opts, sel := audioChoices(s1.captcha); !s1.captcha.audioLang.Visible() || !slices.Equal(opts, []string{"粵語", "普通話"}) || sel != "粵語" {
 		t.Errorf("Traditional Chinese audio choice: visible %v, %v, %q selected; want Cantonese chosen, Putonghua beside it",
-			s1.captcha.audioLang.Visible(), s1.captcha.audioLang.Options, s1.captcha.audioLang.Selected)
+			s1.captcha.audioLang.Visible(), opts, sel)
 	}
 	e.tap(s1.captcha.play)
-	s1.captcha.audioLang.SetSelected("普通話")
+	e.tap(s1.captcha.audioChoices[1])
 	e.tap(s1.captcha.play)
 	e.chooseLanguage("zh-Hans")
-	if !slices.Equal(s1.captcha.audioLang.Options, []string{"普通话", "粤语"}) || s1.captcha.audioLang.Selected != "普通话" {
-		t.Errorf("Simplified Chinese audio choice: %v, %q selected; want Putonghua chosen, Cantonese beside it",
-			s1.captcha.audioLang.Options, s1.captcha.audioLang.Selected)
+	if opts, sel := audioChoices(s1.captcha); !slices.Equal(opts, []string{"普通话", "粤语"}) || sel != "普通话" {
+		t.Errorf("Simplified Chinese audio choice: %v, %q selected; want Putonghua chosen, Cantonese beside it", opts, sel)
 	}
 	if strings.Join(langs, ",") != "en,yue,zh" {
 		t.Errorf("audio languages = %v, want en, then yue, then zh", langs)
@@ -942,8 +941,8 @@ func TestEnterSubmitsAndTabFollowsReadingOrder(t *testing.T) {
 	c.Focus(s1.captcha.play)
 	for i := range 2 {
 		test.FocusNext(c)
-		if got := fmt.Sprintf("%T", c.Focused()); got != "*widget.radioItem" {
-			t.Fatalf("Tab %d after Play: focus on %s, want an audio language", i+1, got)
+		if c.Focused() != s1.captcha.audioChoices[i] {
+			t.Fatalf("Tab %d after Play: focus on %T, want audio language %d", i+1, c.Focused(), i+1)
 		}
 	}
 	test.FocusNext(c)
@@ -1078,4 +1077,17 @@ func TestNoMoreSendsOffersToStartAgain(t *testing.T) {
 	if screenAs[*step1](e); e.c.token != "" {
 		t.Error("start again kept the token")
 	}
+}
+
+// audioChoices are the names of the audio languages the CAPTCHA offers,
+// and the chosen one's.
+func audioChoices(p *captchaPanel) (names []string, selected string) {
+	for _, o := range p.audioLang.Objects {
+		ch := o.(*choice)
+		names = append(names, ch.Text())
+		if ch.Selected() {
+			selected = ch.Text()
+		}
+	}
+	return names, selected
 }

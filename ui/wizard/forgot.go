@@ -21,12 +21,13 @@ type forgotPage struct {
 	intro    *wrapLabel
 	label    *widget.Label
 	contact  *widget.Entry
-	fieldErr *wrapLabel
+	fieldErr *message
 	captcha  *captchaPanel
-	result   *wrapLabel
+	result   *message
 	back     *actionButton
 	send     *actionButton
 	box      *fyne.Container
+	bar      fyne.CanvasObject
 
 	fieldErrText text
 	resultText   text
@@ -41,8 +42,8 @@ func newForgotPage(c *controller, from screen) *forgotPage {
 		intro:    newWrapLabel(),
 		label:    widget.NewLabel(""),
 		contact:  widget.NewEntry(),
-		fieldErr: newErrorLabel(),
-		result:   newWrapLabel(),
+		fieldErr: newMessage(c),
+		result:   newMessage(c),
 	}
 	p.label.TextStyle.Bold = true
 	p.contact.Validator = quietWhenEmpty(validate.Contact)
@@ -59,17 +60,18 @@ func newForgotPage(c *controller, from screen) *forgotPage {
 	p.send = newPrimaryButton(p.onSubmit)
 	p.box = container.NewVBox(
 		p.title, p.intro,
-		p.label, p.contact, p.fieldErr,
+		p.label, p.contact, p.fieldErr.box,
 		widget.NewSeparator(),
 		p.captcha.box,
-		p.result,
-		buttonRow(p.back, p.send),
 	)
+	// The answer to Send shows beside it.
+	p.bar = actionBar(p.result, p.back, p.send)
 	return p
 }
 
 func (p *forgotPage) step() int                  { return 1 }
 func (p *forgotPage) content() fyne.CanvasObject { return p.box }
+func (p *forgotPage) actions() fyne.CanvasObject { return p.bar }
 func (p *forgotPage) focus() fyne.Focusable      { return p.contact }
 func (p *forgotPage) setBusy(busy bool)          { enable(p.send, !busy && !p.sent) }
 
@@ -85,8 +87,8 @@ func (p *forgotPage) refresh() {
 	p.intro.SetText(t("forgot.intro"))
 	p.label.SetText(t("forgot.contact.label"))
 	p.contact.SetPlaceHolder(t("forgot.contact.placeholder"))
-	setText(p.fieldErr, p.fieldErrText.in(c.tr))
-	setText(p.result, p.resultText.in(c.tr))
+	p.fieldErr.set(p.fieldErrText)
+	p.result.set(p.resultText)
 	if p.sent {
 		p.result.Importance = widget.SuccessImportance
 	} else {

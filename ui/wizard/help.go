@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"casreset/api"
@@ -16,24 +17,38 @@ import (
 
 // helpPage is "how to use": the steps in the current language, the
 // password rules of the policy, and how to reach IT Help. Back returns to
-// the screen it was opened from, as it was.
+// the screen it was opened from, as it was; so does Esc. A Back button
+// heads the page, and the action bar has another.
 type helpPage struct {
 	c       *controller
 	from    screen
 	policy  api.Policy // the flow's, or else the service's once it came
 	text    *widget.RichText
 	contact *contactCard
+	backTop *actionButton
 	back    *actionButton
 	box     *fyne.Container
+	bar     fyne.CanvasObject
 }
 
 func newHelpPage(c *controller, from screen) *helpPage {
 	h := &helpPage{c: c, from: from, policy: c.policy, text: widget.NewRichText(), contact: newContactCard(c.shell)}
 	h.text.Wrapping = fyne.TextWrapWord
-	h.back = newPrimaryButton(func() { c.goBack(from) })
-	h.box = container.NewVBox(h.text, h.contact.Box(), buttonRow(h.back))
+	back := func() { c.goBack(from) }
+	h.backTop = newActionButton(back)
+	h.backTop.Icon = theme.NavigateBackIcon()
+	h.backTop.Importance = widget.LowImportance
+	h.back = newPrimaryButton(back)
+	for _, b := range []*actionButton{h.backTop, h.back} {
+		b.OnEscape = back
+	}
+	h.box = container.NewVBox(container.NewHBox(h.backTop), h.text, h.contact.Box())
+	h.bar = actionBar(nil, h.back)
 	return h
 }
+
+// escape goes back, as Back does.
+func (h *helpPage) escape() { h.c.goBack(h.from) }
 
 // loadPolicy fetches the service's policy when the flow has none yet;
 // until it comes, and if it cannot, the page leaves the rules to step 4's
@@ -66,18 +81,22 @@ func (h *helpPage) step() int {
 	return 1
 }
 func (h *helpPage) content() fyne.CanvasObject { return h.box }
-func (h *helpPage) focus() fyne.Focusable      { return h.back }
+func (h *helpPage) actions() fyne.CanvasObject { return h.bar }
+func (h *helpPage) focus() fyne.Focusable      { return h.backTop }
 func (h *helpPage) setBusy(bool)               {}
 
 func (h *helpPage) refresh() {
-	h.text.ParseMarkdown(helpText(h.c.tr, h.c.deps.Settings, h.policy))
+	h.text.ParseMarkdown(helpTextFor(h.c.tr, h.c.deps.Settings, h.policy, h.c.memoryOK))
 	h.contact.Refresh()
+	h.backTop.SetText(h.c.t("button.back"))
 	h.back.SetText(h.c.t("button.back"))
 }
 
-// helpText is the help page in tr's language, its template filled from s
-// and from the rules of p as the checklist names them.
-func helpText(tr *translator, s shell.Settings, p api.Policy) string {
+// helpTextFor is the help page in tr's language, its template filled from
+// s and from the rules of p as the checklist names them; it tells of the
+// "remember my staff number" box only when step 1 shows it (remember:
+// there is a keyring).
+func helpTextFor(tr *translator, s shell.Settings, p api.Policy, remember bool) string {
 	src, err := assets.Match(tr.Lang()).Help()
 	if err != nil {
 		src, _ = assets.Default().Help()
@@ -92,7 +111,7 @@ func helpText(tr *translator, s shell.Settings, p api.Policy) string {
 	// written apart, cannot pair into emphasis or a code span.
 	var b bytes.Buffer
 	err = tmpl.Execute(&b, map[string]any{
-		"IdleMinutes": max(minutes, 1), "Demo": s.DemoMode,
+		"IdleMinutes": max(minutes, 1), "Demo": s.DemoMode, "Remember": remember,
 		"Rules": ruleLines(tr, p), "AdviceMin": p.Advice.MinLength,
 	})
 	if err != nil {

@@ -191,7 +191,7 @@ func TestEveryKeyInTheCodeIsTranslated(t *testing.T) {
 		used["step3.delivery."+string(d)] = true
 	}
 	for _, ch := range api.Channels() {
-		for _, prefix := range []string{"step2.option", "step3.sent", "step3.switch"} {
+		for _, prefix := range []string{"step2.option", "step2.not_yours", "step3.sent", "step3.switch"} {
 			used[channelKey(ch, prefix)] = true
 		}
 	}

@@ -16,8 +16,10 @@ import (
 	"casreset/ui/shell"
 )
 
-// PreviewScreens names the screens Preview can show, in the wizard's order.
-var PreviewScreens = []string{"step1", "step2", "step3", "step4", "success", "error", "help", "forgot", "language-menu"}
+// PreviewScreens names the screens Preview can show, in the wizard's order,
+// then step 1 with each message it can show.
+var PreviewScreens = []string{"step1", "step2", "step3", "step4", "success", "error", "help", "forgot", "language-menu",
+	"step1-wrong-captcha", "step1-empty", "step1-expired", "step1-idle", "step1-no-sound"}
 
 // Preview shows one screen of the wizard filled with sample data and no
 // service behind it, for screenshots and documentation. Nothing it shows
@@ -97,6 +99,21 @@ func showSample(c *controller, name string) {
 		c.showHelp()
 	case "forgot":
 		c.showForgot()
+	case "step1-wrong-captcha":
+		c.step1.staff.SetText("12345678")
+		c.step1.onStartError(&api.Error{Code: api.CodeCaptchaInvalid})
+	case "step1-empty":
+		c.step1.onSubmit() // nothing typed
+	case "step1-expired":
+		c.step1.staff.SetText("55555555")
+		c.step1.captcha.answer.SetText("471906")
+		c.step1.onStartError(&api.Error{Code: api.CodeAccountExpired})
+	case "step1-idle":
+		c.newFlow(plural("notice.idle", 5))
+	case "step1-no-sound":
+		c.step1.staff.SetText("12345678")
+		c.step1.captcha.statusText = msg("captcha.no_sound")
+		c.step1.refresh()
 	case "language-menu":
 		// Step 1 with the header's menu of languages open; with two
 		// languages there is no menu, the switch toggles.

@@ -13,6 +13,7 @@ type (
 	actionButton = ui.ActionButton
 	secretEntry  = ui.SecretEntry
 	choice       = ui.Choice
+	checkBox     = ui.CheckBox
 	checkItem    = ui.CheckItem
 	wrapLabel    = ui.WrapLabel
 	checkState   = ui.CheckState
@@ -34,6 +35,7 @@ var (
 	newErrorLabel    = ui.NewErrorLabel
 	setText          = ui.SetText
 	newChoice        = ui.NewChoice
+	newCheckBox      = ui.NewCheckBox
 	newCheckItem     = ui.NewCheckItem
 	compactList      = ui.CompactList
 	newLink          = ui.NewLink

@@ -22,17 +22,18 @@ type step1 struct {
 	title      *wrapLabel
 	staffLabel *widget.Label
 	staff      *widget.Entry
-	staffErr   *wrapLabel
+	staffErr   *message
 	staffHint  *wrapLabel
-	remember   *widget.Check
-	forget     *widget.Button
+	remember   *checkBox
+	forget     *actionButton
 	memoryLbl  *wrapLabel
 	forgotLink *widget.Hyperlink
 	reminder   *wrapLabel
 	captcha    *captchaPanel
-	formErr    *wrapLabel
+	formErr    *message
 	next       *actionButton
 	box        *fyne.Container
+	bar        fyne.CanvasObject
 
 	staffErrText text
 	memoryText   text
@@ -47,12 +48,12 @@ func newStep1(c *controller) *step1 {
 		title:      newHeading(),
 		staffLabel: widget.NewLabel(""),
 		staff:      widget.NewEntry(),
-		staffErr:   newErrorLabel(),
+		staffErr:   newMessage(c),
 		staffHint:  newWrapLabel(),
 		memoryLbl:  newWrapLabel(),
 		forgotLink: newLink(c.showForgot),
 		reminder:   newWrapLabel(),
-		formErr:    newErrorLabel(),
+		formErr:    newMessage(c),
 	}
 	s.noticeLbl, s.noticeRow = newNotice()
 	s.staffLabel.TextStyle.Bold = true
@@ -65,8 +66,8 @@ func newStep1(c *controller) *step1 {
 		}
 	}
 	s.staff.OnSubmitted = func(string) { s.onSubmit() }
-	s.remember = widget.NewCheck("", func(bool) { c.touch() })
-	s.forget = widget.NewButton("", s.onForget)
+	s.remember = newCheckBox(func(bool) { c.touch() })
+	s.forget = newActionButton(s.onForget)
 	s.forget.Importance = widget.LowImportance
 	s.captcha = newCaptchaPanel(c, s.onSubmit)
 	s.next = newPrimaryButton(s.onSubmit)
@@ -75,16 +76,17 @@ func newStep1(c *controller) *step1 {
 		s.noticeRow,
 		s.intro, s.helpLink,
 		s.title,
-		s.staffLabel, s.staff, s.staffErr, s.staffHint,
+		s.staffLabel, s.staff, s.staffErr.box, s.staffHint,
 		container.NewHBox(s.remember, s.forget),
 		s.memoryLbl,
 		s.forgotLink,
 		s.reminder,
 		widget.NewSeparator(),
 		s.captcha.box,
-		s.formErr,
-		buttonRow(s.next),
 	)
+	// What went wrong with the whole form (the service cannot be
+	// reached, too many tries) shows beside Next.
+	s.bar = actionBar(s.formErr, s.next)
 	if c.remembered != "" {
 		s.staff.SetText(c.remembered)
 		s.remember.Checked = true
@@ -94,6 +96,7 @@ func newStep1(c *controller) *step1 {
 
 func (s *step1) step() int                  { return 1 }
 func (s *step1) content() fyne.CanvasObject { return s.box }
+func (s *step1) actions() fyne.CanvasObject { return s.bar }
 func (s *step1) focus() fyne.Focusable {
 	if s.staff.Text != "" {
 		return s.captcha.answer
@@ -147,7 +150,7 @@ func (s *step1) refresh() {
 	s.title.SetText(t("step1.title"))
 	s.staffLabel.SetText(t("step1.staff.label"))
 	s.staff.SetPlaceHolder(t("step1.staff.placeholder"))
-	setText(s.staffErr, s.staffErrText.in(c.tr))
+	s.staffErr.set(s.staffErrText)
 	s.staffHint.SetText(t("step1.staff.hint"))
 	s.remember.Text = t("step1.remember")
 	s.remember.Refresh()
@@ -165,7 +168,7 @@ func (s *step1) refresh() {
 	setText(s.memoryLbl, s.memoryText.in(c.tr))
 	s.forgotLink.SetText(t("step1.forgot"))
 	s.reminder.SetText(t("step1.reminder", "Months", 18))
-	setText(s.formErr, s.formErrText.in(c.tr))
+	s.formErr.set(s.formErrText)
 	s.next.SetText(t("button.next"))
 	s.captcha.render()
 }
@@ -238,7 +241,8 @@ func (s *step1) onStartError(err error) {
 	case api.CodeCaptchaInvalid:
 		s.captcha.errText = c.errorText(err)
 		c.win.Canvas().Focus(s.captcha.answer)
-	case api.CodeAccountNotFound:
+	case api.CodeAccountNotFound, api.CodeAccountExpired, api.CodeAccountDisabled, api.CodeNoContact:
+		// What is wrong with the account shows beside its number.
 		s.staffErrText = c.errorText(err)
 		c.win.Canvas().Focus(s.staff)
 	case api.CodeInternal:

@@ -21,9 +21,10 @@ type step2 struct {
 	simRow   *fyne.Container
 	notYours *wrapLabel
 	contact  *contactCard
-	errLbl   *wrapLabel
+	errLbl   *message
 	send     *actionButton
 	box      *fyne.Container
+	bar      fyne.CanvasObject
 
 	errText text
 }
@@ -37,7 +38,7 @@ func newStep2(c *controller) *step2 {
 		selected: -1,
 		notYours: newWrapLabel(),
 		contact:  newContactCard(c.shell),
-		errLbl:   newErrorLabel(),
+		errLbl:   newMessage(c),
 	}
 	s.sim, s.simRow = newNotice()
 	s.send = newPrimaryButton(s.onSubmit)
@@ -51,13 +52,15 @@ func newStep2(c *controller) *step2 {
 		s.pick(0)
 	}
 	s.box = container.NewVBox(
-		s.title, s.intro, opts, s.errLbl, s.simRow, s.notYours, s.contact.Box(), buttonRow(s.send),
+		s.title, s.intro, opts, s.errLbl.box, s.simRow, s.notYours, s.contact.Box(),
 	)
+	s.bar = actionBar(nil, s.send)
 	return s
 }
 
 func (s *step2) step() int                  { return 2 }
 func (s *step2) content() fyne.CanvasObject { return s.box }
+func (s *step2) actions() fyne.CanvasObject { return s.bar }
 
 func (s *step2) focus() fyne.Focusable {
 	if len(s.options) == 0 {
@@ -104,14 +107,14 @@ func (s *step2) refresh() {
 	for i, ch := range s.channels {
 		s.options[i].SetText(t(channelKey(ch.Channel, "step2.option"), "Destination", ch.Destination))
 	}
-	setText(s.errLbl, s.errText.in(c.tr))
+	s.errLbl.set(s.errText)
 	s.sim.SetText(t("step2.sim"))
 	if hasChannel(s.channels, api.ChannelSMS) {
 		s.simRow.Show()
 	} else {
 		s.simRow.Hide()
 	}
-	s.notYours.SetText(t("step2.not_yours"))
+	s.notYours.SetText(t(s.notYoursKey()))
 	s.contact.Refresh()
 	s.send.SetText(t("step2.send"))
 }
@@ -133,6 +136,15 @@ func (s *step2) onSubmit() {
 		s.errText = c.errorText(err)
 		s.refresh()
 	})
+}
+
+// notYoursKey is what to do if the destinations are not the person's,
+// naming only the kinds of contact the account has.
+func (s *step2) notYoursKey() string {
+	if len(s.channels) == 1 {
+		return channelKey(s.channels[0].Channel, "step2.not_yours")
+	}
+	return "step2.not_yours"
 }
 
 // sendCode asks the service to send a (new) code by ch, in the current

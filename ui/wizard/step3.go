@@ -13,8 +13,10 @@ import (
 	"casreset/ui/validate"
 )
 
-// pollEvery is how often step 3 asks whether a queued code went out.
-const pollEvery = 3 * time.Second
+// pollEvery is how often step 3 asks whether a queued code went out: at
+// every tick, so that "Sending to…" turns to "Sent to" within a second
+// of the delivery. It stops asking once the code is sent or failed.
+const pollEvery = time.Second
 
 // step3 takes the validation code, counts down to its expiry, and sends a
 // new one ("reload") once the cool-down has passed.
@@ -40,15 +42,19 @@ type step3 struct {
 	deliveryLb *wrapLabel
 	codeLabel  *widget.Label
 	code       *secretEntry
-	codeErr    *wrapLabel
+	codeErr    *message
 	countdown  *wrapLabel
 	switchBtn  *actionButton
 	reload     *actionButton
 	restart    *actionButton
 	verify     *actionButton
 	box        *fyne.Container
+	bar        fyne.CanvasObject
 
 	codeErrText text
+	// reloaded: a new code replaced the first, so a wrong code may be an
+	// older one, which no longer works.
+	reloaded bool
 }
 
 func newStep3(c *controller, r api.SendCodeResponse) *step3 {
@@ -60,7 +66,7 @@ func newStep3(c *controller, r api.SendCodeResponse) *step3 {
 		deliveryLb: newWrapLabel(),
 		codeLabel:  widget.NewLabel(""),
 		code:       newSecretEntry(false),
-		codeErr:    newErrorLabel(),
+		codeErr:    newMessage(c),
 		countdown:  newWrapLabel(),
 	}
 	s.codeLabel.TextStyle.Bold = true
@@ -82,9 +88,9 @@ func newStep3(c *controller, r api.SendCodeResponse) *step3 {
 	s.sent.TextStyle.Bold = false
 	s.box = container.NewVBox(
 		s.title, s.sent, s.deliveryLb, s.reloadHint,
-		s.codeLabel, s.code, s.codeErr, s.countdown,
-		buttonRow(s.switchBtn, s.reload, s.restart, s.verify),
+		s.codeLabel, s.code, s.codeErr.box, s.countdown,
 	)
+	s.bar = actionBar(nil, s.switchBtn, s.reload, s.restart, s.verify)
 	s.codeSent(r)
 	return s
 }
@@ -102,6 +108,7 @@ func (s *step3) codeSent(r api.SendCodeResponse) {
 
 func (s *step3) step() int                  { return 3 }
 func (s *step3) content() fyne.CanvasObject { return s.box }
+func (s *step3) actions() fyne.CanvasObject { return s.bar }
 func (s *step3) focus() fyne.Focusable      { return s.code }
 func (s *step3) wipe()                      { s.code.Wipe() }
 
@@ -171,7 +178,7 @@ func (s *step3) render(now time.Time) {
 	s.reloadHint.SetText(t("step3.reload_hint"))
 	s.codeLabel.SetText(t("step3.code.label"))
 	s.code.SetPlaceHolder(t("step3.code.placeholder"))
-	setText(s.codeErr, s.codeErrText.in(c.tr))
+	s.codeErr.set(s.codeErrText)
 
 	switch {
 	case s.expired && s.sendsLeft <= 0:
@@ -249,6 +256,7 @@ func (s *step3) resend(ch api.Channel) {
 	c := s.c
 	sendCode(c, ch, func(r api.SendCodeResponse) {
 		s.codeSent(r)
+		s.reloaded = true
 		s.code.Wipe()
 		s.codeErrText = text{}
 		s.refresh()
@@ -311,6 +319,9 @@ func (s *step3) onSubmit() {
 			return
 		}
 		s.codeErrText = c.errorText(err)
+		if errorCode(err) == api.CodeCodeInvalid && s.reloaded {
+			s.codeErrText.then = []text{msg("step3.newest_only")}
+		}
 		s.refresh()
 		c.win.Canvas().Focus(s.code)
 	})

@@ -24,7 +24,7 @@ type step4 struct {
 	title       *wrapLabel
 	newLabel    *widget.Label
 	pw          *secretEntry
-	serverErr   *wrapLabel
+	serverErr   *message
 	rules       []*checkItem // one per rule of the policy, in its order
 	advice      *checkItem
 	strength    *widget.ProgressBar
@@ -33,10 +33,11 @@ type step4 struct {
 	retypeLabel *widget.Label
 	retype      *secretEntry
 	match       *checkItem
-	show        *widget.Check
+	show        *checkBox
 	casNote     *wrapLabel
 	update      *actionButton
 	box         *fyne.Container
+	bar         fyne.CanvasObject
 
 	serverErrText text
 	refused       []api.RuleID // rules the service refused the current password for
@@ -49,7 +50,7 @@ func newStep4(c *controller) *step4 {
 		title:       newHeading(),
 		newLabel:    widget.NewLabel(""),
 		pw:          newSecretEntry(true),
-		serverErr:   newErrorLabel(),
+		serverErr:   newMessage(c),
 		advice:      newCheckItem(),
 		strength:    widget.NewProgressBar(),
 		moreInfo:    widget.NewHyperlink("", nil),
@@ -73,7 +74,7 @@ func newStep4(c *controller) *step4 {
 	// character. The "match" line of the checklist says it instead.
 	s.newLabel.TextStyle.Bold = true
 	s.retypeLabel.TextStyle.Bold = true
-	s.show = widget.NewCheck("", s.onShow)
+	s.show = newCheckBox(s.onShow)
 	s.strength.Max = 4
 	s.strength.TextFormatter = func() string {
 		return c.t("step4.strength", "Level", c.t(strengthKey(int(s.strength.Value))))
@@ -88,7 +89,7 @@ func newStep4(c *controller) *step4 {
 	s.box = container.NewVBox(
 		s.title,
 		container.NewBorder(nil, nil, s.newLabel, s.show),
-		s.pw, s.serverErr,
+		s.pw, s.serverErr.box,
 		// The recommendation ends the list, as on the seed's page, where
 		// it is one of the numbered lines.
 		compactList(slices.Concat(s.rules, []*checkItem{s.advice})...),
@@ -96,10 +97,10 @@ func newStep4(c *controller) *step4 {
 		s.retypeLabel, s.retype,
 		compactList(s.match),
 		s.casNote,
-		// More Info comes after the fields, so that Tab goes from the new
-		// password straight to the re-typed one.
-		container.NewBorder(nil, nil, container.NewCenter(s.moreInfo), s.update),
 	)
+	// More Info comes after the fields, so that Tab goes from the new
+	// password straight to the re-typed one.
+	s.bar = container.NewBorder(nil, nil, container.NewCenter(s.moreInfo), s.update)
 	return s
 }
 
@@ -118,6 +119,7 @@ func flowPolicy(ctx context.Context, b Backend, token string) (api.Policy, error
 
 func (s *step4) step() int                  { return 4 }
 func (s *step4) content() fyne.CanvasObject { return s.box }
+func (s *step4) actions() fyne.CanvasObject { return s.bar }
 func (s *step4) focus() fyne.Focusable      { return s.pw }
 func (s *step4) setBusy(bool)               { s.refresh() }
 
@@ -177,7 +179,7 @@ func (s *step4) refresh() {
 	pw := s.pw.Text
 	s.title.SetText(t("step4.title"))
 	s.newLabel.SetText(t("step4.new.label"))
-	setText(s.serverErr, s.serverErrText.in(c.tr))
+	s.serverErr.set(s.serverErrText)
 
 	s.refreshRules(pw)
 

@@ -3,6 +3,7 @@ package wizard
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -17,6 +18,7 @@ type stepIndicator struct {
 	stepOf    *widget.Label
 	stepIcons [4]*widget.Icon
 	stepNames [4]*widget.Label
+	stepNums  [4]*widget.Label // the steps' numbers, shown when the names do not fit
 	row       fyne.CanvasObject
 }
 
@@ -26,11 +28,50 @@ func newStepIndicator(c *controller) *stepIndicator {
 	for i := range h.stepNames {
 		h.stepIcons[i] = widget.NewIcon(theme.RadioButtonIcon())
 		h.stepNames[i] = widget.NewLabel("")
-		h.stepNames[i].Truncation = fyne.TextTruncateEllipsis
-		names[i] = container.NewBorder(nil, nil, h.stepIcons[i], nil, h.stepNames[i])
+		h.stepNums[i] = widget.NewLabel(string(rune('1' + i)))
+		names[i] = container.NewBorder(nil, nil, h.stepIcons[i], nil, container.NewStack(h.stepNames[i], h.stepNums[i]))
 	}
-	h.row = container.NewBorder(nil, nil, h.stepOf, nil, container.NewGridWithColumns(4, names...))
+	h.row = container.NewBorder(nil, nil, h.stepOf, nil, container.New(&stepsLayout{h: h}, names...))
 	return h
+}
+
+// stepsLayout lays the four steps out in equal columns, each named, or
+// when a name does not fit its column, each numbered: "Staff numb…" helps
+// nobody.
+type stepsLayout struct{ h *stepIndicator }
+
+func (l *stepsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	pad := theme.Padding()
+	cell := (size.Width - pad*float32(len(objs)-1)) / float32(len(objs))
+	icon := theme.IconInlineSize() + pad
+	fit := true
+	for _, n := range l.h.stepNames {
+		fit = fit && n.MinSize().Width+icon <= cell
+	}
+	for i := range l.h.stepNames {
+		if fit {
+			l.h.stepNames[i].Show()
+			l.h.stepNums[i].Hide()
+		} else {
+			l.h.stepNames[i].Hide()
+			l.h.stepNums[i].Show()
+		}
+	}
+	layout.NewGridLayoutWithColumns(len(objs)).Layout(objs, size)
+}
+
+// MinSize is the numbered steps': the row can always shrink to them.
+func (l *stepsLayout) MinSize([]fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for i, n := range l.h.stepNums {
+		c := n.MinSize().AddWidthHeight(theme.IconInlineSize()+theme.Padding(), 0)
+		if i > 0 {
+			s.Width += theme.Padding()
+		}
+		s.Width += c.Width
+		s.Height = max(s.Height, c.Height, l.h.stepNames[i].MinSize().Height)
+	}
+	return s
 }
 
 // refresh sets the texts and marks for the current screen.
@@ -53,6 +94,8 @@ func (h *stepIndicator) refresh() {
 		n := i + 1
 		h.stepNames[i].SetText(c.t("chrome.step" + string(rune('0'+n))))
 		h.stepNames[i].TextStyle.Bold = n == step
+		h.stepNums[i].TextStyle.Bold = n == step
+		h.stepNums[i].Refresh()
 		switch {
 		case n < step:
 			h.stepIcons[i].SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))

@@ -16,9 +16,11 @@ type success struct {
 	icon        *widget.Icon
 	done        *wrapLabel
 	locked      *wrapLabel
+	contact     *contactCard // how to reach IT Help, who unlock the account
 	casNote     *wrapLabel
 	finish      *actionButton
 	box         *fyne.Container
+	bar         fyne.CanvasObject
 }
 
 func newSuccess(c *controller, stillLocked bool) *success {
@@ -30,10 +32,12 @@ func newSuccess(c *controller, stillLocked bool) *success {
 		done:        newWrapLabel(),
 		locked:      newWrapLabel(),
 		casNote:     newWrapLabel(),
+		contact:     newContactCard(c.shell),
 	}
 	s.locked.Importance = widget.WarningImportance
 	if !stillLocked {
 		s.locked.Hide()
+		s.contact.Box().Hide()
 	}
 	s.done.TextStyle.Bold = true
 	s.finish = newPrimaryButton(func() { c.newFlow(text{}) })
@@ -41,14 +45,16 @@ func newSuccess(c *controller, stillLocked bool) *success {
 		s.title,
 		container.NewBorder(nil, nil, s.icon, nil, s.done),
 		s.locked,
+		s.contact.Box(),
 		s.casNote,
-		buttonRow(s.finish),
 	)
+	s.bar = actionBar(nil, s.finish)
 	return s
 }
 
 func (s *success) step() int                  { return stepDone }
 func (s *success) content() fyne.CanvasObject { return s.box }
+func (s *success) actions() fyne.CanvasObject { return s.bar }
 func (s *success) focus() fyne.Focusable      { return s.finish }
 func (s *success) setBusy(bool)               {}
 
@@ -57,6 +63,7 @@ func (s *success) refresh() {
 	s.title.SetText(t("success.title"))
 	s.done.SetText(t("success.done"))
 	s.locked.SetText(t("success.still_locked"))
+	s.contact.Refresh()
 	s.casNote.SetText(t("success.cas_note", "Org", s.c.orgName()))
 	s.finish.SetText(t("success.finish"))
 }

@@ -38,5 +38,8 @@ func TestSuccessSaysWhenTheAccountStaysLocked(t *testing.T) {
 		if locked && !strings.Contains(done.locked.Text, "contact IT Help") {
 			t.Errorf("the note %q does not send the person to IT Help", done.locked.Text)
 		}
+		if done.contact.Box().Visible() != locked || (locked && !strings.Contains(done.contact.Lines(), e.c.deps.Settings.HelpEmail)) {
+			t.Errorf("still locked %v: IT Help's contact shows %v (%q)", locked, done.contact.Box().Visible(), done.contact.Lines())
+		}
 	}
 }

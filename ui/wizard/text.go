@@ -7,6 +7,7 @@ type text struct {
 	data   []any
 	count  int
 	plural bool
+	then   []text // sentences that follow it
 }
 
 // msg is a text without plural forms.
@@ -21,12 +22,17 @@ func (m text) empty() bool { return m.key == "" }
 
 // in renders m in t's language; the empty text renders as "".
 func (m text) in(t *translator) string {
-	switch {
-	case m.key == "":
+	if m.key == "" {
 		return ""
-	case m.plural:
-		return t.N(m.key, m.count, m.data...)
-	default:
-		return t.T(m.key, m.data...)
 	}
+	var out string
+	if m.plural {
+		out = t.N(m.key, m.count, m.data...)
+	} else {
+		out = t.T(m.key, m.data...)
+	}
+	for _, next := range m.then {
+		out = t.Sentences(out, next.in(t))
+	}
+	return out
 }

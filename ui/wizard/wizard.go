@@ -93,4 +93,13 @@ func install(a fyne.App, w fyne.Window, d Deps, fontsFirst bool) *controller {
 }
 
 // mount makes the shell c.win's content and starts the wizard at step 1.
-func (c *controller) mount() { c.shell.Mount() }
+func (c *controller) mount() {
+	// Esc with nothing focused leaves a page that has a way back (the
+	// page's own buttons handle it when they have the focus).
+	c.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if e, ok := c.current.(escaper); ok && ev.Name == fyne.KeyEscape {
+			e.escape()
+		}
+	})
+	c.shell.Mount()
+}
