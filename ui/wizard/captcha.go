@@ -228,6 +228,9 @@ func (p *captchaPanel) playAudio() {
 			p.statusText = msg("captcha.audio_failed")
 		}
 		p.render()
+		if !p.statusText.empty() {
+			p.c.shell.Reveal(p.status) // why nothing was heard
+		}
 	})
 }
 

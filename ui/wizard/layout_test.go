@@ -367,3 +367,18 @@ func TestMessageBelowTheFoldScrollsIntoSight(t *testing.T) {
 		t.Errorf("the message is at %v..%v, the page shows %v..%v", at, at+msg.Size().Height, viewTop, viewTop+scroll.Size().Height)
 	}
 }
+
+// TestNoSoundMessageScrollsIntoSight: at 640x480, the message that there
+// is no sound device is scrolled into sight.
+func TestNoSoundMessageScrollsIntoSight(t *testing.T) {
+	e := newEnv(t)
+	e.win.Resize(windowSizes[1])
+	s1 := screenAs[*step1](e)
+	e.audio.err = ErrNoSoundDevice
+	e.tap(s1.captcha.play)
+	status := s1.captcha.status
+	scroll := e.c.shell.Page()
+	if at := top(status); status.Text == "" || at < top(scroll) || at+status.Size().Height > top(scroll)+scroll.Size().Height {
+		t.Errorf("the message %q is at %v, the page shows %v..%v", status.Text, at, top(scroll), top(scroll)+scroll.Size().Height)
+	}
+}

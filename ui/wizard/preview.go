@@ -114,6 +114,7 @@ func showSample(c *controller, name string) {
 		c.step1.staff.SetText("12345678")
 		c.step1.captcha.statusText = msg("captcha.no_sound")
 		c.step1.refresh()
+		c.shell.Reveal(c.step1.captcha.status)
 	case "language-menu":
 		// Step 1 with the header's menu of languages open; with two
 		// languages there is no menu, the switch toggles.
