@@ -8,7 +8,7 @@
 # each shown with sample data, so no service is needed; casreset shows
 # them one after the other in one run per theme (CASRESET_PREVIEW=all)
 # and this script saves each window. The Demo inbox's window is saved
-# once per language.
+# once per language and theme.
 # Needs Xvfb, ImageMagick's import and x11-utils (scripts/deps.sh installs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -119,6 +119,7 @@ for lang in "${langs[@]}"; do
   # titled with its translation of inbox.title.
   inbox_title=$(sed -n 's/^ *"inbox.title": "\(.*\)",$/\1/p' "assets/translations/$lang.json")
   shoot "demo-inbox-$lang" "$inbox_title" CASRESET_PREVIEW=demo-inbox
+  shoot "demo-inbox-$lang-dark" "$inbox_title" CASRESET_PREVIEW=demo-inbox FYNE_THEME=dark
 done
 
 # An index to browse them: a table per theme and size.
@@ -150,9 +151,11 @@ done
   for name in "${names[@]}"; do header+=" $name |" rule+=" --- |"; done
   echo "$header"
   echo "$rule"
-  row="|"
-  for i in "${!langs[@]}"; do row+=" ![demo inbox, ${names[$i]}](demo-inbox-${langs[$i]}.png) |"; done
-  echo "$row"
+  for variant in "" -dark; do
+    row="|"
+    for i in "${!langs[@]}"; do row+=" ![demo inbox, ${names[$i]}](demo-inbox-${langs[$i]}$variant.png) |"; done
+    echo "$row"
+  done
   echo
   echo "language-menu is step 1 with the menu of languages open, each named in its own"
   echo "font. step1-wrong-captcha, step1-empty, step1-expired, step1-idle and"
