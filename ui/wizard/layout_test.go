@@ -10,6 +10,7 @@ import (
 
 	"casreset/api"
 	"casreset/assets"
+	"casreset/service"
 	"casreset/ui/shell"
 )
 
@@ -380,5 +381,32 @@ func TestNoSoundMessageScrollsIntoSight(t *testing.T) {
 	scroll := e.c.shell.Page()
 	if at := top(status); status.Text == "" || at < top(scroll) || at+status.Size().Height > top(scroll)+scroll.Size().Height {
 		t.Errorf("the message %q is at %v, the page shows %v..%v", status.Text, at, top(scroll), top(scroll)+scroll.Size().Height)
+	}
+}
+
+// TestFormMessageShowsBesideNext: what went wrong with the whole form (too
+// many attempts) shows beside Next, in sight at 640x480, and does not
+// scroll the page away from the fields.
+func TestFormMessageShowsBesideNext(t *testing.T) {
+	e := newEnv(t, withConfig(func(c *service.Config) { c.StartsPerAddr = 1 }))
+	e.toStep2(acctBoth.StaffNumber)
+	e.c.newFlow(text{})
+	e.settle()
+	e.win.Resize(windowSizes[1])
+	s1 := screenAs[*step1](e)
+	e.typeIn(s1.staff, acctBoth.StaffNumber)
+	e.typeIn(s1.captcha.answer, testCaptcha)
+	e.tap(s1.next)
+	if s1.formErr.Text == "" {
+		t.Fatal("no message for a rate-limited start")
+	}
+	if !inSight(e, s1.formErr.wrapLabel) || !inSight(e, s1.next) {
+		t.Errorf("the message (in sight %v) or Next (%v) is out of sight", inSight(e, s1.formErr.wrapLabel), inSight(e, s1.next))
+	}
+	if mid := top(s1.formErr.wrapLabel) + s1.formErr.Size().Height/2; mid < top(s1.next) || mid > top(s1.next)+s1.next.Size().Height {
+		t.Errorf("the message is not beside Next: its middle at %v, Next at %v..%v", mid, top(s1.next), top(s1.next)+s1.next.Size().Height)
+	}
+	if off := e.c.shell.Page().Offset.Y; off != 0 {
+		t.Errorf("the page scrolled to %v for a message in the action bar", off)
 	}
 }

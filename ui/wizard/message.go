@@ -46,8 +46,9 @@ func (m *message) set(t text) {
 	} else {
 		m.card.Box().Hide()
 	}
-	if appears && m.c.current != nil && (holds(m.c.current.content(), m.box) || holds(m.c.current.actions(), m.box)) {
-		// A message below the fold would go unseen in a small window.
+	if appears && m.c.current != nil && holds(m.c.current.content(), m.box) {
+		// A message below the fold would go unseen in a small window;
+		// the action bar's are always in sight.
 		m.c.shell.Reveal(m.box)
 	}
 }
