@@ -119,8 +119,8 @@ func TestStrengthShowsOnlyWhatItMeans(t *testing.T) {
 	e := newEnv(t, withBackend(func(real Backend) Backend { b.Backend = real; return b }))
 	s4 := e.toStep4(acctBoth.StaffNumber)
 	weak := e.c.t("step4.strength", "Level", e.c.t(strengthKey(strengthCap)))
-	if s4.strength.Visible() {
-		t.Errorf("the strength meter shows %q before anything is typed", s4.strength.TextFormatter())
+	if s4.strength.Visible() || s4.strengthLbl.Visible() {
+		t.Errorf("the strength meter shows %q before anything is typed", s4.strengthLbl.Text)
 	}
 
 	const strong = "Wq7-lantern-Orbit-93"
@@ -130,8 +130,8 @@ func TestStrengthShowsOnlyWhatItMeans(t *testing.T) {
 	}
 	for _, pw := range []string{strong + "$", strong + " x", "Wqx-lantern-Orbit-XY"} {
 		e.typeIn(s4.pw, pw)
-		if !s4.strength.Visible() || s4.strength.Value > strengthCap || s4.strength.TextFormatter() != weak {
-			t.Errorf("%q, which breaks a rule: visible %v, %q, want %q", pw, s4.strength.Visible(), s4.strength.TextFormatter(), weak)
+		if !s4.strength.Visible() || s4.strength.Value > strengthCap || s4.strengthLbl.Text != weak {
+			t.Errorf("%q, which breaks a rule: visible %v, %q, want %q", pw, s4.strength.Visible(), s4.strengthLbl.Text, weak)
 		}
 	}
 
@@ -139,12 +139,12 @@ func TestStrengthShowsOnlyWhatItMeans(t *testing.T) {
 	e.typeIn(s4.retype, strong)
 	b.refuse = []api.RuleID{api.RuleTooCommon}
 	e.tap(s4.update)
-	if s4.strength.Value > strengthCap || !strings.Contains(s4.strength.TextFormatter(), e.c.t(strengthKey(strengthCap))) {
-		t.Errorf("refused by the service: strength %q", s4.strength.TextFormatter())
+	if s4.strength.Value > strengthCap || !strings.Contains(s4.strengthLbl.Text, e.c.t(strengthKey(strengthCap))) {
+		t.Errorf("refused by the service: strength %q", s4.strengthLbl.Text)
 	}
 
 	e.typeIn(s4.pw, "")
-	if s4.strength.Visible() {
+	if s4.strength.Visible() || s4.strengthLbl.Visible() {
 		t.Error("the strength meter stays after the field was emptied")
 	}
 }

@@ -410,3 +410,31 @@ func TestFormMessageShowsBesideNext(t *testing.T) {
 		t.Errorf("the page scrolled to %v for a message in the action bar", off)
 	}
 }
+
+// TestStrengthWordsBesideTheBar: the strength meter's words are drawn as
+// text on the background, not on the bar's colours, where they would be
+// below 4.5:1 in either theme.
+func TestStrengthWordsBesideTheBar(t *testing.T) {
+	e := newEnv(t)
+	s4 := e.toStep4(acctBoth.StaffNumber)
+	e.typeIn(s4.pw, goodPassword)
+	if got := s4.strength.TextFormatter(); got != "" {
+		t.Errorf("the bar itself says %q", got)
+	}
+	if !s4.strengthLbl.Visible() || !strings.HasPrefix(s4.strengthLbl.Text, "Strength: ") {
+		t.Errorf("beside the bar: %q, shown %v", s4.strengthLbl.Text, s4.strengthLbl.Visible())
+	}
+}
+
+// TestStrengthWordsAreNotCut: the words beside the bar get their width as
+// the level changes.
+func TestStrengthWordsAreNotCut(t *testing.T) {
+	e := newEnv(t)
+	s4 := e.toStep4(acctBoth.StaffNumber)
+	for _, pw := range []string{"a", goodPassword, "Wq7-lantern-Orbit-93-harbour"} {
+		e.typeIn(s4.pw, pw)
+		if l := s4.strengthLbl; l.Size().Width < l.MinSize().Width {
+			t.Errorf("%q: %q is %v wide, needs %v", pw, l.Text, l.Size().Width, l.MinSize().Width)
+		}
+	}
+}

@@ -28,6 +28,8 @@ type step4 struct {
 	rules       []*checkItem // one per rule of the policy, in its order
 	advice      *checkItem
 	strength    *widget.ProgressBar
+	strengthLbl *widget.Label // what the bar means, beside it
+	strengthRow *fyne.Container
 	strengthBox *fyne.Container // lays the bar out again when it shows
 	moreInfo    *widget.Hyperlink
 	retypeLabel *widget.Label
@@ -53,6 +55,7 @@ func newStep4(c *controller) *step4 {
 		serverErr:   newMessage(c),
 		advice:      newCheckItem(),
 		strength:    widget.NewProgressBar(),
+		strengthLbl: widget.NewLabel(""),
 		moreInfo:    widget.NewHyperlink("", nil),
 		retypeLabel: widget.NewLabel(""),
 		retype:      newSecretEntry(true),
@@ -76,15 +79,18 @@ func newStep4(c *controller) *step4 {
 	s.retypeLabel.TextStyle.Bold = true
 	s.show = newCheckBox(s.onShow)
 	s.strength.Max = 4
-	s.strength.TextFormatter = func() string {
-		return c.t("step4.strength", "Level", c.t(strengthKey(int(s.strength.Value))))
-	}
+	// The words go beside the bar, not on it: on the bar they would be
+	// drawn half on its colour and half on its faded track, below 4.5:1
+	// on one or the other in either theme.
+	s.strength.TextFormatter = func() string { return "" }
+	s.strengthLbl.Hide()
 	s.moreInfo.OnTapped = c.showHelp
 	s.casNote.TextStyle.Bold = true
 	s.update = newPrimaryButton(s.onSubmit)
 	// A grid cell keeps its size while the bar is hidden, so that the
 	// first character typed moves nothing below it.
 	s.strengthBox = container.NewGridWrap(fyne.NewSize(320, s.strength.MinSize().Height), s.strength)
+	s.strengthRow = container.NewHBox(s.strengthBox, s.strengthLbl)
 
 	s.box = container.NewVBox(
 		s.title,
@@ -93,7 +99,7 @@ func newStep4(c *controller) *step4 {
 		// The recommendation ends the list, as on the seed's page, where
 		// it is one of the numbered lines.
 		compactList(slices.Concat(s.rules, []*checkItem{s.advice})...),
-		container.NewHBox(s.strengthBox),
+		s.strengthRow,
 		s.retypeLabel, s.retype,
 		compactList(s.match),
 		s.casNote,
@@ -148,6 +154,7 @@ const strengthCap = 1
 func (s *step4) refreshStrength(pw string) {
 	if pw == "" {
 		s.strength.Hide()
+		s.strengthLbl.Hide()
 		return
 	}
 	score := validate.Strength(pw, s.c.staff)
@@ -155,10 +162,10 @@ func (s *step4) refreshStrength(pw string) {
 		score = min(score, strengthCap)
 	}
 	s.strength.SetValue(float64(score))
-	if !s.strength.Visible() {
-		s.strength.Show()
-		s.strengthBox.Refresh()
-	}
+	s.strengthLbl.SetText(s.c.t("step4.strength", "Level", s.c.t(strengthKey(score))))
+	s.strength.Show()
+	s.strengthLbl.Show()
+	s.strengthRow.Refresh() // the words' width changes with the level
 }
 
 func strengthKey(score int) string {
