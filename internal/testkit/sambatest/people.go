@@ -30,7 +30,7 @@ func (dc *DC) addBaseTree() error {
 		return fmt.Errorf("sambatest: binding as the administrator: %w", err)
 	}
 	defer c.Close()
-	for _, ou := range []string{StaffDN, ServicesDN} {
+	for _, ou := range []string{StaffDN, ServicesDN, GroupsDN} {
 		req := ldap.NewAddRequest(ou, nil)
 		req.Attribute("objectClass", []string{"organizationalUnit"})
 		if err := c.Add(req); err != nil {

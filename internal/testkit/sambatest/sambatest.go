@@ -5,7 +5,7 @@
 // organisational unit of staff and a least-privilege service account that
 // holds only the Reset Password right (and write access to lockoutTime, to
 // unlock) on it, beside one that may only reset and one that may do
-// neither.
+// neither; and an organisational unit for the groups tests add (groups.go).
 //
 // Provisioning takes 10–30 s, so a test binary shares one controller: its
 // TestMain calls Main, and tests get the controller from Shared and add the
@@ -48,6 +48,12 @@ const (
 	// service account may reset passwords.
 	StaffDN    = "OU=Staff," + BaseDN
 	ServicesDN = "OU=Services," + BaseDN
+	// GroupsDN is the organisational unit of the groups tests add (the
+	// help desk's), outside StaffDN as a college's groups usually are.
+	GroupsDN = "OU=Groups," + BaseDN
+	// DomainAdminsDN is the built-in Domain Admins group, one of the
+	// groups whose members Active Directory protects (adminCount=1).
+	DomainAdminsDN = "CN=Domain Admins,CN=Users," + BaseDN
 
 	AdminAccount  = "Administrator"
 	AdminDN       = "CN=Administrator,CN=Users," + BaseDN

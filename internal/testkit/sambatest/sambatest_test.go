@@ -191,3 +191,52 @@ func TestPeopleWithOneStaffNumber(t *testing.T) {
 		t.Fatalf("search for %s: %v entries, %v; want %s and %s", a.StaffNumber, len(res.Entries), err, a.Account, b.Account)
 	}
 }
+
+// inChain reports whether the service account finds dn a member of group
+// through nested groups (LDAP_MATCHING_RULE_IN_CHAIN).
+func inChain(t *testing.T, dc *sambatest.DC, dn, group string) bool {
+	t.Helper()
+	c := bindAs(t, dc, sambatest.ServiceDN, sambatest.ServicePassword)
+	res, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
+		"(memberOf:1.2.840.113556.1.4.1941:="+ldap.EscapeFilter(group)+")", []string{"1.1"}, nil))
+	if err != nil {
+		t.Fatalf("in-chain search of %s: %v", dn, err)
+	}
+	return len(res.Entries) == 1
+}
+
+func TestGroupsNest(t *testing.T) {
+	dc := sambatest.Shared(t)
+	direct, nested, outside := dc.AddStaff(t, sambatest.Person{}), dc.AddStaff(t, sambatest.Person{}), dc.AddStaff(t, sambatest.Person{})
+	inner := dc.AddGroup(t, "Kit Inner, Night", nested.DN())
+	outer := dc.AddGroup(t, "Kit Outer", direct.DN(), inner)
+	dc.AddGroup(t, "Kit Elsewhere", outside.DN())
+	for _, tc := range []struct {
+		who  sambatest.Person
+		want bool
+	}{{direct, true}, {nested, true}, {outside, false}} {
+		if got := inChain(t, dc, tc.who.DN(), outer); got != tc.want {
+			t.Errorf("%s in %s through the chain: %v, want %v", tc.who.Account, outer, got, tc.want)
+		}
+	}
+	late := dc.AddStaff(t, sambatest.Person{})
+	dc.AddMember(t, inner, late.DN())
+	if !inChain(t, dc, late.DN(), outer) {
+		t.Errorf("%s, added to %s later, is not in %s", late.Account, inner, outer)
+	}
+}
+
+func TestDomainAdminsAreProtected(t *testing.T) {
+	dc := sambatest.Shared(t)
+	p := dc.AddStaff(t, sambatest.Person{})
+	dc.MakeDomainAdmin(t, p)
+	if got := dc.Attr(t, p.DN(), "adminCount"); got != "1" {
+		t.Errorf("adminCount = %q, want 1", got)
+	}
+	if !inChain(t, dc, p.DN(), sambatest.DomainAdminsDN) {
+		t.Errorf("%s is not in Domain Admins", p.Account)
+	}
+	if got := dc.Attr(t, sambatest.AdminDN, "adminCount"); got != "1" {
+		t.Errorf("the Administrator's adminCount = %q, want 1 (set by provisioning)", got)
+	}
+}
