@@ -13,7 +13,9 @@ type OperatorDirectory interface {
 	// directory and the group. It returns the operator (Kind
 	// DirectoryOperator, Name the username as given, StaffNumber from the
 	// entry), or one of ErrOperatorUnknown, ErrOperatorPassword,
-	// ErrOperatorNotInGroup, or an error of the directory itself.
+	// ErrOperatorNotInGroup (or an error that is one of them by errors.Is
+	// and whose text is the directory's reason, for the audit), or an
+	// error of the directory itself.
 	AuthenticateOperator(ctx context.Context, username, password string) (Operator, error)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 
 	"github.com/go-ldap/ldap/v3"
 
@@ -72,7 +73,8 @@ func (d *Directory) AuthenticateOperator(ctx context.Context, username, password
 
 // bindAs checks password with a simple bind as dn on a new connection,
 // closed at once. Wrong credentials (also a locked or expired account,
-// which directories answer alike) are service.ErrOperatorPassword.
+// which directories answer alike) are service.ErrOperatorPassword, with
+// Active Directory's reason when it gives one (adBindReasons).
 func (d *Directory) bindAs(ctx context.Context, dn, password string) error {
 	ctx, cancel := context.WithTimeout(ctx, d.cfg.Timeout)
 	defer cancel()
@@ -83,10 +85,47 @@ func (d *Directory) bindAs(ctx context.Context, dn, password string) error {
 		return nil
 	}
 	if ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidCredentials) {
+		if d.cfg.AD {
+			if reason, ok := adBindReasons[adBindData(err)]; ok {
+				return bindRefusal(reason)
+			}
+		}
 		return service.ErrOperatorPassword
 	}
 	return unavailable(err)
 }
+
+// adBindReasons are the reasons Active Directory gives for refusing the
+// bind of an account that may not log in, as "data NNN" in the
+// diagnostic message of invalidCredentials (a wrong password is 52e).
+// The operator is told the same as for a wrong password; the audit says
+// which, so that IT Help knows why a colleague cannot sign in.
+var adBindReasons = map[string]string{
+	"530": "not permitted to log on at this time",
+	"532": "password expired",
+	"533": "account disabled",
+	"701": "account expired",
+	"773": "password must be changed",
+	"775": "account locked out",
+}
+
+var adBindDataPattern = regexp.MustCompile(`\bdata ([0-9a-f]{3}),`)
+
+// adBindData is the NNN of "data NNN," in an AD bind refusal, or "".
+func adBindData(err error) string {
+	if m := adBindDataPattern.FindStringSubmatch(err.Error()); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// bindRefusal is a refused operator bind whose reason the directory
+// gave: service.ErrOperatorPassword for the service, its reason for the
+// audit.
+type bindRefusal string
+
+func (r bindRefusal) Error() string        { return string(r) }
+func (r bindRefusal) Is(target error) bool { return target == service.ErrOperatorPassword }
 
 // inHelpdeskGroup reports, as the service account, whether the entry dn is
 // a member of the help-desk group.
@@ -105,18 +144,47 @@ func (d *Directory) inHelpdeskGroup(ctx context.Context, dn string) (bool, error
 				1, d.timeLimit(), false, filter, []string{"1.1"}, nil)
 		}
 		res, err := s.Search(req)
-		if ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
-			d.cfg.Logger.Error("ldap: the help-desk group or the operator's entry is not there; nobody can sign in from the directory",
-				"group", group, "entry", dn)
+		if isMissingEntry(err) {
+			d.logMissingGroup(dn)
 			return nil
 		}
 		if err != nil {
 			return err
 		}
 		found = len(res.Entries) > 0
+		if !found && d.cfg.AD {
+			// Active Directory answers an in-chain filter that names no
+			// group as it answers one for a non-member: look at the group,
+			// so that a wrong --helpdesk-group is logged rather than every
+			// operator refused in silence.
+			return d.checkGroupIsThere(s, dn)
+		}
 		return nil
 	})
 	return found, err
+}
+
+// checkGroupIsThere logs, as the service account on s, when the help-desk
+// group is not an entry of the directory.
+func (d *Directory) checkGroupIsThere(s session, dn string) error {
+	_, err := s.Search(ldap.NewSearchRequest(d.cfg.HelpdeskGroup, ldap.ScopeBaseObject, ldap.NeverDerefAliases,
+		1, d.timeLimit(), false, "(objectClass=*)", []string{"1.1"}, nil))
+	if isMissingEntry(err) {
+		d.logMissingGroup(dn)
+		return nil
+	}
+	return err
+}
+
+// isMissingEntry reports the directory's answers to a search whose base is
+// not an entry: no such object, or not a DN at all.
+func isMissingEntry(err error) bool {
+	return ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) || ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidDNSyntax)
+}
+
+func (d *Directory) logMissingGroup(dn string) {
+	d.cfg.Logger.Error("ldap: the help-desk group or the operator's entry is not there; nobody can sign in from the directory",
+		"group", d.cfg.HelpdeskGroup, "entry", dn)
 }
 
 // IsOperatorAccount reports whether the account of staffNumber is a
