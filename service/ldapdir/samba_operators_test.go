@@ -24,13 +24,21 @@ import (
 // its directory, as README's Active Directory example configures it, and
 // directory operators from the members of group (--helpdesk-group).
 type sambaResetd struct {
-	t    *testing.T
-	run  *server.Running
-	http *http.Client
-	logs *logBuffer
+	t      *testing.T
+	run    *server.Running
+	http   *http.Client
+	logs   *logBuffer
+	outbox string // where messages are written instead of sent
 }
 
+// startSambaResetd runs resetd with the least-privileged service account.
 func startSambaResetd(t *testing.T, dc *sambatest.DC, group string) *sambaResetd {
+	t.Helper()
+	return startSambaResetdAs(t, dc, group, sambatest.ServiceDN, sambatest.ServicePassword)
+}
+
+// startSambaResetdAs runs resetd with the service account bindDN.
+func startSambaResetdAs(t *testing.T, dc *sambatest.DC, group, bindDN, password string) *sambaResetd {
 	t.Helper()
 	dir := t.TempDir()
 	cfg := server.DefaultConfig()
@@ -42,7 +50,7 @@ func startSambaResetd(t *testing.T, dc *sambatest.DC, group string) *sambaResetd
 	cfg.Org.HelpEmail = "ithelp@example.edu.hk"
 	cfg.Service.PasswordHash = service.HashParams{MemoryKiB: 64, Time: 1, Threads: 1}
 	var logs *logBuffer
-	cfg.LDAP, logs = adConfig(t, dc, sambatest.ServiceDN, sambatest.ServicePassword)
+	cfg.LDAP, logs = adConfig(t, dc, bindDN, password)
 	cfg.LDAP.HelpdeskGroup = group
 	cfg.Log = cfg.LDAP.Logger
 	r, err := server.Start(t.Context(), cfg)
@@ -56,7 +64,7 @@ func startSambaResetd(t *testing.T, dc *sambatest.DC, group string) *sambaResetd
 	}
 	c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}, Timeout: 30 * time.Second}
 	t.Cleanup(c.CloseIdleConnections)
-	return &sambaResetd{t: t, run: r, http: c, logs: logs}
+	return &sambaResetd{t: t, run: r, http: c, logs: logs, outbox: cfg.Outbox}
 }
 
 // call sends body as JSON with the session token, if any, and returns the
