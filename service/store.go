@@ -116,7 +116,7 @@ type Account struct {
 	// where it keeps no such state (the built-in directory).
 	Disabled   bool // may not log in at all (AD userAccountControl bit 2; ppolicy 000001010000Z)
 	LockedOut  bool // locked after wrong passwords (AD lockoutTime > 0; ppolicy pwdAccountLockedTime)
-	Privileged bool // a protected account (AD adminCount=1): IT Help may not act on it
+	Privileged bool // a protected account (AD adminCount=1, or a member of a protected group): IT Help may not act on it
 	// LoginsEnd is when the directory stops the account's logins (AD
 	// accountExpires); zero for never.
 	LoginsEnd time.Time

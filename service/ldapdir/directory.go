@@ -76,8 +76,10 @@ func (d *Directory) Account(ctx context.Context, staffNumber string) (service.Ac
 		if err != nil {
 			return err
 		}
-		a, err = d.account(e)
-		return err
+		if a, err = d.account(e); err != nil {
+			return err
+		}
+		return d.markProtected(s, e, &a)
 	})
 	if err != nil {
 		return service.Account{}, err
@@ -119,9 +121,13 @@ func (d *Directory) AccountsByContact(ctx context.Context, contact string) ([]se
 				d.cfg.Logger.Warn("ldap entry skipped", "dn", e.DN, "err", err)
 				continue
 			}
-			if matches(a) {
-				accounts = append(accounts, a)
+			if !matches(a) {
+				continue
 			}
+			if err := d.markProtected(s, e, &a); err != nil {
+				return err
+			}
+			accounts = append(accounts, a)
 		}
 		return nil
 	})

@@ -30,3 +30,17 @@ func TestADBindRefusalsKeepTheirReason(t *testing.T) {
 		t.Error("a bind refusal is not exactly a wrong password to the service")
 	}
 }
+
+func TestDomainSIDIsTheAccountsSIDWithoutItsRID(t *testing.T) {
+	// S-1-5-21-1-2-3-1105
+	account := []byte{1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 0x51, 0x04, 0, 0}
+	if got, ok := domainSID(account); !ok || got != "S-1-5-21-1-2-3" {
+		t.Errorf("domainSID = %q %v, want S-1-5-21-1-2-3", got, ok)
+	}
+	builtin := []byte{1, 2, 0, 0, 0, 0, 0, 5, 32, 0, 0, 0, 0x20, 0x02, 0, 0} // S-1-5-32-544
+	for name, b := range map[string][]byte{"built-in": builtin, "truncated": account[:20], "empty": nil} {
+		if got, ok := domainSID(b); ok {
+			t.Errorf("%s: domainSID = %q, want none", name, got)
+		}
+	}
+}

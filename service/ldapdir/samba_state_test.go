@@ -207,3 +207,37 @@ func TestSambaALockedAccountStaysLockedWhenTheServiceAccountMayNotUnlock(t *test
 		t.Errorf("bind once unlocked: %v", err)
 	}
 }
+
+// A member of a protected group is privileged at once, through nested
+// groups too, whether or not adminCount was set: Samba never sets it and
+// Windows only when SDProp next runs.
+func TestSambaMembersOfProtectedGroupsArePrivileged(t *testing.T) {
+	dc := sambatest.Shared(t)
+	domainAdmin, schemaAdmin, backup, marked, teacher := dc.AddStaff(t, sambatest.Person{}), dc.AddStaff(t, sambatest.Person{}),
+		dc.AddStaff(t, sambatest.Person{}), dc.AddStaff(t, sambatest.Person{}), dc.AddStaff(t, sambatest.Person{})
+	dc.AddMember(t, sambatest.DomainAdminsDN, domainAdmin.DN())
+	dc.AddMember(t, "CN=Schema Admins,CN=Users,"+sambatest.BaseDN, dc.AddGroup(t, "Schema Team", schemaAdmin.DN()))
+	dc.AddMember(t, "CN=Backup Operators,CN=Builtin,"+sambatest.BaseDN, backup.DN())
+	dc.MakeDomainAdmin(t, marked)
+	if got := dc.Attr(t, domainAdmin.DN(), "adminCount"); got != "" {
+		t.Fatalf("Samba set adminCount=%q on a new Domain Admin: the case this test is about no longer arises", got)
+	}
+	cfg, _ := adConfig(t, dc, sambatest.ServiceDN, sambatest.ServicePassword)
+	d := open(t, cfg)
+	for _, tc := range []struct {
+		name string
+		p    sambatest.Person
+		want bool
+	}{
+		{"a new Domain Admin", domainAdmin, true},
+		{"in a group in Schema Admins", schemaAdmin, true},
+		{"a Backup Operator", backup, true},
+		{"adminCount=1", marked, true},
+		{"a teacher", teacher, false},
+	} {
+		a, err := d.Account(t.Context(), tc.p.StaffNumber)
+		if err != nil || a.Privileged != tc.want {
+			t.Errorf("%s: privileged %v, %v; want %v", tc.name, a.Privileged, err, tc.want)
+		}
+	}
+}

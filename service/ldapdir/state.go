@@ -41,7 +41,7 @@ const ppolicyDisabled = "000001010000Z"
 func (d *Directory) stateAttributes() []string {
 	if d.cfg.AD {
 		return []string{attrUserAccountControl, attrLockoutTime, attrAdminCount, attrPwdLastSet,
-			attrAccountExpires, attrSAMAccountName, attrDisplayName}
+			attrAccountExpires, attrSAMAccountName, attrDisplayName, attrObjectSid}
 	}
 	// Operational attributes come only when asked for by name; a server
 	// without ppolicy ignores the names.
