@@ -41,6 +41,9 @@ func (d *Directory) markProtected(s session, e *ldap.Entry, a *service.Account) 
 			groups = append(groups, domain+"-"+rid)
 		}
 	}
+	// A group by its SID, <SID=S-…>: one of AD's alternative forms of a
+	// DN (MS-ADTS 3.1.1.3.1.2.4), which holds whatever the group is
+	// called or wherever it is.
 	var filter strings.Builder
 	filter.WriteString("(|")
 	for _, sid := range groups {
