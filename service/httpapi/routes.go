@@ -181,7 +181,8 @@ func (h *handler) routes() {
 	// Actions are 403 operator_forbidden on the operator's own account
 	// (the staff number of their sign-in), on another operator's (a local
 	// operator's own account or name, a member of --helpdesk-group) and on
-	// a privileged one (AD adminCount=1).
+	// a privileged one (AD adminCount=1, or a member of a protected group
+	// through nested groups).
 	//
 	// POST …/verifications {"channel"} answers 202 {"channel","destination",
 	// "code_expires_at","resend_after"}: a 6-digit code, valid 10 min, to
