@@ -91,6 +91,42 @@ func NormalizeOperatorName(s string) (string, bool) {
 	return s, true
 }
 
+// netBIOSDomainMaxLength bounds the DOMAIN of a down-level logon name:
+// NetBIOS names have at most 15 characters.
+const netBIOSDomainMaxLength = 15
+
+// NormalizeSignInName reads the username typed at the help desk's sign-in:
+// an operator name (NormalizeOperatorName; a userPrincipalName such as
+// hana@example.edu.hk is one), or a Windows down-level logon name
+// DOMAIN\name, whose DOMAIN is 1 to 15 of a-z 0-9 . _ - and whose name is
+// an operator name without @ (an sAMAccountName has none). Local operators'
+// names never hold a backslash, so only the directory can accept the
+// second form; it checks the domain.
+func NormalizeSignInName(s string) (string, bool) {
+	domain, name, down := strings.Cut(strings.TrimSpace(s), `\`)
+	if !down {
+		return NormalizeOperatorName(s)
+	}
+	domain, okDomain := NormalizeOperatorName(domain)
+	name, okName := NormalizeOperatorName(name)
+	if !okDomain || !okName || len(domain) > netBIOSDomainMaxLength || strings.Contains(domain+name, "@") {
+		return "", false
+	}
+	return domain + `\` + name, true
+}
+
+// signInLimitKey is the part of a sign-in name the per-username limit
+// counts: the name without a DOMAIN\ prefix or an @suffix, so that
+// hana, EXAMPLE\hana and hana@example.edu.hk share one count rather than
+// giving three.
+func signInLimitKey(name string) string {
+	if _, after, ok := strings.Cut(name, `\`); ok {
+		name = after
+	}
+	before, _, _ := strings.Cut(name, "@")
+	return before
+}
+
 // checkOperatorPassword applies the local operators' password rule.
 func (s *Service) checkOperatorPassword(password string) error {
 	n := utf8.RuneCountInString(password)

@@ -14,8 +14,40 @@ func TestOperatorNames(t *testing.T) {
 			t.Errorf("%q: %q %v, want %q", in, got, ok, want)
 		}
 	}
-	for _, bad := range []string{"", "  ", "two words", "ａｌｉｃｅ", "a/b", "é", string(make([]byte, 65))} {
+	// A local operator's name never holds a backslash: only the
+	// directory takes DOMAIN\name.
+	for _, bad := range []string{"", "  ", "two words", "ａｌｉｃｅ", "a/b", "é", string(make([]byte, 65)), `example\alice`} {
 		if got, ok := NormalizeOperatorName(bad); ok {
+			t.Errorf("%q accepted as %q", bad, got)
+		}
+	}
+}
+
+// At sign-in, the Windows forms of a name pass too, and nothing else
+// does; the forms of one name share the per-username limit.
+func TestSignInNames(t *testing.T) {
+	for in, want := range map[string][2]string{
+		" Alice ":               {"alice", "alice"},
+		"Hana@Example.EDU.hk":   {"hana@example.edu.hk", "hana"},
+		`EXAMPLE\Hana`:          {`example\hana`, "hana"},
+		` example-hk\ho.hana2 `: {`example-hk\ho.hana2`, "ho.hana2"},
+		`ABCDEFGHIJKLMNO\x`:     {`abcdefghijklmno\x`, "x"}, // 15 characters, NetBIOS's most
+		"a.b-c_d@it":            {"a.b-c_d@it", "a.b-c_d"},
+	} {
+		got, ok := NormalizeSignInName(in)
+		if !ok || got != want[0] {
+			t.Errorf("%q: %q %v, want %q", in, got, ok, want[0])
+		}
+		if key := signInLimitKey(got); key != want[1] {
+			t.Errorf("%q: limit key %q, want %q", in, key, want[1])
+		}
+	}
+	for _, bad := range []string{
+		"", `\`, `\hana`, `EXAMPLE\`, `EXAMPLE\\hana`, `A\B\C`, `EXAMPLE\hana@example.edu.hk`,
+		`EX@MPLE\hana`, `ABCDEFGHIJKLMNOP\x`, `EXAMPLE\*`, `EXAMPLE\a)(uid=*`, `EXAMPLE\two words`,
+		"a/b", "(uid=*)", "ｈａｎａ@example.edu.hk", `EXAMPLE\` + string(make([]byte, 65)),
+	} {
+		if got, ok := NormalizeSignInName(bad); ok {
 			t.Errorf("%q accepted as %q", bad, got)
 		}
 	}

@@ -38,7 +38,7 @@ func (s *Service) SignInOperator(ctx context.Context, c Client, req api.Helpdesk
 	const op = "operator sign-in"
 	now := s.clock.Now()
 	cfg := s.cfg.OperatorAuth
-	name, ok := NormalizeOperatorName(req.Username)
+	name, ok := NormalizeSignInName(req.Username)
 	if !ok || req.Password == "" {
 		// Not counted: nothing was tried. The input is not audited, as
 		// it may be a password typed in the wrong field.
@@ -49,7 +49,7 @@ func (s *Service) SignInOperator(ctx context.Context, c Client, req api.Helpdesk
 	var why string
 	err := s.store.Update(ctx, func(tx Tx) error {
 		var err error
-		no, err = takeHit(tx, operatorUserKey(name), cfg.FailuresPerUser, cfg.FailureWindow, now, detailOperatorLocked)
+		no, err = takeHit(tx, operatorUserKey(signInLimitKey(name)), cfg.FailuresPerUser, cfg.FailureWindow, now, detailOperatorLocked)
 		if err != nil || no != nil {
 			why = "operator sign-ins per username: " + name
 			return err
@@ -73,7 +73,7 @@ func (s *Service) SignInOperator(ctx context.Context, c Client, req api.Helpdesk
 		s.record(ctx, s.event(c, EventOperatorSignInFailed, "", why))
 		return api.HelpdeskSession{}, s.public(c, op, refuse(api.CodeOperatorAuthFailed, detailOperatorAuth))
 	}
-	return s.openSession(ctx, c, who, now)
+	return s.openSession(ctx, c, who, name, now)
 }
 
 // checkOperator returns the operator that name, password and code sign in,
@@ -147,11 +147,17 @@ func (s *Service) checkDirectoryOperator(ctx context.Context, name, password str
 	case errors.Is(err, ErrOperatorUnknown):
 		return Operator{}, "operator sign-in: unknown username", nil
 	case errors.Is(err, ErrOperatorPassword), errors.Is(err, ErrOperatorNotInGroup):
+		if who.Name != "" {
+			name = who.Name // the entry's own username, however it was typed
+		}
 		return Operator{}, fmt.Sprintf("operator %s (directory): %v", name, err), nil
 	case err != nil:
 		return Operator{}, "", err
 	}
 	who.Kind = DirectoryOperator
+	if who.Name == "" {
+		who.Name = name
+	}
 	return who, "", nil
 }
 
@@ -171,8 +177,9 @@ func (s *Service) dummyHash() (string, error) {
 	return h, nil
 }
 
-// openSession stores a new session of who and hands out its token.
-func (s *Service) openSession(ctx context.Context, c Client, who Operator, now time.Time) (api.HelpdeskSession, error) {
+// openSession stores a new session of who, signed in as typed, and hands
+// out its token.
+func (s *Service) openSession(ctx context.Context, c Client, who Operator, typed string, now time.Time) (api.HelpdeskSession, error) {
 	token, id, err := newToken()
 	if err != nil {
 		return api.HelpdeskSession{}, s.public(c, "operator sign-in", err)
@@ -184,8 +191,10 @@ func (s *Service) openSession(ctx context.Context, c Client, who Operator, now t
 	}
 	ev := s.event(c, EventOperatorSignedIn, "", fmt.Sprintf("operator %s (%s): signed in", who.Name, who.Kind))
 	err = s.store.Update(ctx, func(tx Tx) error {
-		if _, err := tx.DeleteHits(operatorUserKey(who.Name)); err != nil {
-			return err
+		for _, key := range []string{signInLimitKey(typed), signInLimitKey(who.Name)} {
+			if _, err := tx.DeleteHits(operatorUserKey(key)); err != nil {
+				return err
+			}
 		}
 		if err := tx.InsertOperatorSession(sess); err != nil {
 			return err

@@ -9,13 +9,16 @@ import (
 // desk: they bind as themselves and must be members of the help-desk
 // group (resetd serve --helpdesk-group).
 type OperatorDirectory interface {
-	// AuthenticateOperator checks username and password against the
-	// directory and the group. It returns the operator (Kind
-	// DirectoryOperator, Name the username as given, StaffNumber from the
-	// entry), or one of ErrOperatorUnknown, ErrOperatorPassword,
-	// ErrOperatorNotInGroup (or an error that is one of them by errors.Is
-	// and whose text is the directory's reason, for the audit), or an
-	// error of the directory itself.
+	// AuthenticateOperator checks username (as NormalizeSignInName gives
+	// it: a name, a userPrincipalName or DOMAIN\name) and password
+	// against the directory and the group. It returns the operator (Kind
+	// DirectoryOperator, Name the entry's own username in one form,
+	// whichever form was typed, StaffNumber from the entry), or one of
+	// ErrOperatorUnknown, ErrOperatorPassword, ErrOperatorNotInGroup (or an
+	// error that is one of them by errors.Is and whose text is the
+	// directory's reason, for the audit), or an error of the directory
+	// itself. With ErrOperatorPassword and ErrOperatorNotInGroup the
+	// operator's Name is set when the entry was found, for the audit.
 	AuthenticateOperator(ctx context.Context, username, password string) (Operator, error)
 }
 
