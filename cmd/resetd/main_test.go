@@ -422,7 +422,7 @@ func TestServeHelpDocumentsEveryFlagAndItsVariable(t *testing.T) {
 		"ldap-url", "ldap-bind-dn", "ldap-base-dn", "ldap-starttls", "ldap-staff-attr", "ldap-mobile-attr",
 		"ldap-mail-attr", "ldap-name-attr", "ldap-end-date-attr", "org-name", "help-email", "help-phone",
 		"help-hours", "sms-lang", "time-zone", "starts-per-addr", "max-wrong-codes", "resend-cooldown", "staff-number-case",
-		"metrics-addr", "sms-header-file", "code-key-file"} {
+		"metrics-addr", "sms-header-file", "code-key-file", "helpdesk-group", "ldap-username-attr", "ldap-operator-base-dn"} {
 		if !strings.Contains(stderr, "--"+name+" ") && !strings.Contains(stderr, "--"+name+"\n") {
 			t.Errorf("--help lacks --%s", name)
 		}

@@ -37,6 +37,11 @@ type Config struct {
 	// directory operators. UsernameAttr is the attribute they sign in
 	// with (DefaultUsernameAttr, or DefaultADUsernameAttr under AD).
 	HelpdeskGroup, UsernameAttr string
+	// OperatorBaseDN is where help-desk operators are searched (the whole
+	// subtree); BaseDN when empty. Set it, e.g. to the domain's root, when
+	// IT staff are kept outside the staff accounts' unit. Staff look-ups
+	// stay under BaseDN.
+	OperatorBaseDN string
 
 	// AD selects Active Directory: passwords are written to unicodePwd,
 	// which needs an encrypted connection (ldaps:// or StartTLS).
@@ -112,6 +117,7 @@ func (c Config) withDefaults() (Config, error) {
 	if c.BaseDN == "" {
 		return c, errors.New("ldapdir: the base DN is required")
 	}
+	c.OperatorBaseDN = orDefault(c.OperatorBaseDN, c.BaseDN)
 	return c, nil
 }
 

@@ -27,6 +27,11 @@ type Directory struct {
 
 	infoMu sync.Mutex
 	info   *serverInfo // the root DSE, once read
+	// netBIOS is the domain's NetBIOS name under AD, once read
+	// (operators.go).
+	netBIOS string
+
+	netBIOSMissing atomic.Bool // logged once: the NetBIOS name cannot be read
 
 	psoUnreadable atomic.Bool // logged once: fine-grained policies cannot be read
 	rightsUnknown atomic.Bool // logged once: the rights check cannot tell

@@ -18,14 +18,17 @@ var _ service.OperatorDirectory = (*Directory)(nil)
 const matchingRuleInChain = "1.2.840.113556.1.4.1941"
 
 // AuthenticateOperator signs a help-desk operator in against the
-// directory: the service account finds the one entry under the base DN
-// whose UsernameAttr is username, the operator binds as that entry with
+// directory: the service account finds the one entry under the operators'
+// base DN that username names (operatorFilter: the UsernameAttr, or under
+// AD the userPrincipalName or DOMAIN\name), the operator binds as that entry with
 // password on a connection of their own (the service account's stays as it
 // is), and the service account checks that the entry is a member of
 // HelpdeskGroup: through nested groups under Active Directory
 // (LDAP_MATCHING_RULE_IN_CHAIN), directly (the group's member or
 // uniqueMember) otherwise. The operator's staff number is read from the
-// entry, so that they may not act on their own account.
+// entry, so that they may not act on their own account. The operator's
+// name is the entry's UsernameAttr, whichever form was typed
+// (operatorName).
 func (d *Directory) AuthenticateOperator(ctx context.Context, username, password string) (service.Operator, error) {
 	if d.cfg.HelpdeskGroup == "" || username == "" {
 		return service.Operator{}, service.ErrOperatorUnknown
@@ -35,11 +38,14 @@ func (d *Directory) AuthenticateOperator(ctx context.Context, username, password
 		// bind (RFC 4513, 5.1.2), which many servers let succeed.
 		return service.Operator{}, service.ErrOperatorPassword
 	}
-	var dn, staff string
+	var dn, staff, name string
 	err := d.conn.do(ctx, true, func(s session) error {
-		filter := fmt.Sprintf("(%s=%s)", d.cfg.UsernameAttr, ldap.EscapeFilter(username))
-		req := ldap.NewSearchRequest(d.cfg.BaseDN, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
-			2, d.timeLimit(), false, filter, []string{d.cfg.StaffAttr}, nil)
+		filter, err := d.operatorFilter(s, username)
+		if err != nil {
+			return err
+		}
+		req := ldap.NewSearchRequest(d.cfg.OperatorBaseDN, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
+			2, d.timeLimit(), false, filter, []string{d.cfg.StaffAttr, d.cfg.UsernameAttr}, nil)
 		res, err := s.Search(req)
 		if ldap.IsErrorWithCode(err, ldap.LDAPResultSizeLimitExceeded) || (err == nil && len(res.Entries) > 1) {
 			d.cfg.Logger.Warn("ldap: several entries have one operator username", "username", username, "attr", d.cfg.UsernameAttr)
@@ -52,23 +58,26 @@ func (d *Directory) AuthenticateOperator(ctx context.Context, username, password
 			// local: the answer, not the connection, says no.
 			return local(service.ErrOperatorUnknown)
 		}
-		dn, staff = res.Entries[0].DN, res.Entries[0].GetAttributeValue(d.cfg.StaffAttr)
+		e := res.Entries[0]
+		dn, staff, name = e.DN, e.GetAttributeValue(d.cfg.StaffAttr), d.operatorName(e, username)
 		return nil
 	})
 	if err != nil {
 		return service.Operator{}, err
 	}
+	found := service.Operator{Name: name, Kind: service.DirectoryOperator}
 	if err := d.bindAs(ctx, dn, password); err != nil {
-		return service.Operator{}, err
+		return found, err
 	}
 	member, err := d.inHelpdeskGroup(ctx, dn)
 	if err != nil {
 		return service.Operator{}, err
 	}
 	if !member {
-		return service.Operator{}, service.ErrOperatorNotInGroup
+		return found, service.ErrOperatorNotInGroup
 	}
-	return service.Operator{Name: username, Kind: service.DirectoryOperator, StaffNumber: staff}, nil
+	found.StaffNumber = staff
+	return found, nil
 }
 
 // bindAs checks password with a simple bind as dn on a new connection,

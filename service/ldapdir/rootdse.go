@@ -25,6 +25,9 @@ type serverInfo struct {
 	// namingContext is the domain's root (AD's defaultNamingContext),
 	// which holds the domain's password policy.
 	namingContext string
+	// configContext is AD's configurationNamingContext, which holds the
+	// partitions container (the domain's NetBIOS name).
+	configContext string
 }
 
 // serverInfo reads the root DSE on the first call that reaches the
@@ -37,7 +40,7 @@ func (d *Directory) serverInfo(s session) (serverInfo, error) {
 		return *d.info, nil
 	}
 	req := ldap.NewSearchRequest("", ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, d.timeLimit(), false,
-		"(objectClass=*)", []string{"supportedControl", "defaultNamingContext"}, nil)
+		"(objectClass=*)", []string{"supportedControl", "defaultNamingContext", "configurationNamingContext"}, nil)
 	res, err := s.Search(req)
 	if err != nil {
 		return serverInfo{}, err
@@ -53,6 +56,7 @@ func (d *Directory) serverInfo(s session) (serverInfo, error) {
 			}
 		}
 		info.namingContext = strings.TrimSpace(e.GetEqualFoldAttributeValue("defaultNamingContext"))
+		info.configContext = strings.TrimSpace(e.GetEqualFoldAttributeValue("configurationNamingContext"))
 	}
 	if d.cfg.AD {
 		if info.policyHints == "" {

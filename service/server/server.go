@@ -164,7 +164,11 @@ func (r *Running) openDirectory(cfg Config) (service.Directory, error) {
 	r.closers = append(r.closers, d.Close)
 	cfg.Log.Info("accounts and passwords in LDAP", "url", lc.URL, "base", lc.BaseDN)
 	if lc.HelpdeskGroup != "" {
-		cfg.Log.Info("help-desk operators from the directory", "group", lc.HelpdeskGroup)
+		base := lc.OperatorBaseDN
+		if base == "" {
+			base = lc.BaseDN
+		}
+		cfg.Log.Info("help-desk operators from the directory", "group", lc.HelpdeskGroup, "base", base)
 	}
 	return d, nil
 }
