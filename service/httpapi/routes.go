@@ -124,8 +124,16 @@ func (h *handler) routes() {
 	// POST /v1/helpdesk/sessions {"username","password","totp"} answers 201
 	// {"session_token","expires_at","ends_at","operator":{"name","kind"}}.
 	// A username is 1 to 64 of a-z 0-9 . _ - @, read without regard to
-	// case (the operator's name is its lower-case form); an empty username
-	// or password is 400 invalid_request. A local operator (resetd
+	// case (the operator's name is its lower-case form), or under
+	// --ldap-ad a down-level logon name DOMAIN\name (DOMAIN 1 to 15 of
+	// a-z 0-9 . _ -, name without @); anything else, and an empty username
+	// or password, is 400 invalid_request. Under --ldap-ad a directory
+	// operator may type their sAMAccountName, userPrincipalName
+	// (name@suffix) or DOMAIN\name with the domain's NetBIOS name (another
+	// domain is 401 like an unknown name); whichever form, the operator's
+	// name in the answer, the session and the audit is their
+	// --ldap-username-attr in lower case. Directory operators are searched
+	// under --ldap-operator-base-dn [--ldap-base-dn]. A local operator (resetd
 	// operators add) needs the password and the 6-digit TOTP code of their
 	// authenticator app (RFC 6238: 30 s, SHA-1, one step either side), and
 	// each code works once. Any other name is tried against the directory,
@@ -136,7 +144,9 @@ func (h *handler) routes() {
 	// wrong password or code, a code used already, not in the group) is the
 	// same 401 operator_auth_failed; the audit says which.
 	//
-	// Sign-ins are limited [--operator-failures-per-user 5 per username,
+	// Sign-ins are limited [--operator-failures-per-user 5 per username
+	// (the name without a DOMAIN\ prefix or an @suffix, so that the forms
+	// of one name share a count),
 	// --operator-signins-per-addr 30 per client address, per
 	// --operator-signin-window 15 min]: each is counted before anything is
 	// checked, and a successful one forgets its username's. At a limit the

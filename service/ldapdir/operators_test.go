@@ -155,3 +155,42 @@ func TestDirectoryOperatorsGetTheirSessionFromTheService(t *testing.T) {
 		t.Errorf("audit lacks %v; has %+v", want, events)
 	}
 }
+
+// IT staff kept outside the staff accounts' base DN sign in when the
+// operators' base DN reaches them; staff look-ups keep to the staff base.
+// Outside Active Directory the name is the uid only: a down-level
+// DOMAIN\name or a userPrincipalName means nothing to the directory.
+func TestOperatorsAreFoundUnderTheOperatorsBaseDN(t *testing.T) {
+	s := slapdtest.Start(t)
+	s.AddPeople(sam)
+	kaiDN := "uid=kai,ou=it," + slapdtest.BaseDN
+	s.Add("dn: ou=it," + slapdtest.BaseDN + "\nobjectClass: organizationalUnit\nou: it\n\n" +
+		"dn: " + kaiDN + "\nobjectClass: inetOrgPerson\nuid: kai\ncn: CHAN Kai\nsn: CHAN\n" +
+		"employeeNumber: 70000009\nuserPassword: Kai-desk-2026\n")
+	cfg, _ := config(t, s)
+	cfg.BaseDN = slapdtest.PeopleDN
+	cfg.HelpdeskGroup = s.AddGroup("it-help", kaiDN)
+	ctx := context.Background()
+
+	if _, err := open(t, cfg).AuthenticateOperator(ctx, "kai", "Kai-desk-2026"); !errors.Is(err, service.ErrOperatorUnknown) {
+		t.Errorf("kai, outside the staff base, with no operators' base: %v, want ErrOperatorUnknown", err)
+	}
+
+	cfg.OperatorBaseDN = slapdtest.BaseDN
+	d := open(t, cfg)
+	op, err := d.AuthenticateOperator(ctx, "kai", "Kai-desk-2026")
+	if err != nil || op != (service.Operator{Name: "kai", Kind: service.DirectoryOperator, StaffNumber: "70000009"}) {
+		t.Errorf("kai under the operators' base: %+v %v", op, err)
+	}
+	for _, typed := range []string{`example\kai`, "kai@example.edu.hk"} {
+		if _, err := d.AuthenticateOperator(ctx, typed, "Kai-desk-2026"); !errors.Is(err, service.ErrOperatorUnknown) {
+			t.Errorf("%s outside AD: %v, want ErrOperatorUnknown", typed, err)
+		}
+	}
+	if _, err := d.Account(ctx, "70000009"); !errors.Is(err, service.ErrNotFound) {
+		t.Errorf("kai's staff number as a staff account: %v, want ErrNotFound (staff look-ups keep to the staff base)", err)
+	}
+	if a, err := d.Account(ctx, sam.StaffNumber); err != nil || a.Name != sam.Name {
+		t.Errorf("sam, under the staff base: %+v %v", a, err)
+	}
+}

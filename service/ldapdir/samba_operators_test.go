@@ -11,6 +11,7 @@ import (
 	"casreset/api"
 	"casreset/internal/testkit/sambatest"
 	"casreset/service"
+	"casreset/service/server"
 )
 
 // Help-desk operators in the directory: staff whose sAMAccountName they
@@ -150,4 +151,113 @@ func TestSambaAMissingHelpdeskGroupIsLogged(t *testing.T) {
 			t.Errorf("group %q: the log does not say the group is missing:\n%s", group, logs)
 		}
 	}
+}
+
+// IT staff kept in their own unit, outside the staff accounts', sign in
+// once --ldap-operator-base-dn reaches them, with their name typed as
+// Windows sign-in screens take it: the sAMAccountName, the
+// userPrincipalName or EXAMPLE\name. Whichever they type, they are their
+// sAMAccountName in lower case. Another domain's prefix, or another UPN
+// suffix, is refused with the same 401 as every other failure; the forms
+// of one name share the per-username limit; staff look-ups keep to the
+// staff unit.
+func TestSambaOperatorsOutsideTheStaffUnitSignInWithEveryWindowsForm(t *testing.T) {
+	dc := sambatest.Shared(t)
+	kai := dc.AddStaff(t, sambatest.Person{Unit: sambatest.ITDN, Account: "it.kai", Name: "CHAN Kai", Password: "Kai-Desk-2026"})
+	tam := dc.AddStaff(t, sambatest.Person{Unit: sambatest.ITDN, Account: "it.tam", Name: "TAM Tam", Password: "Tam-Desk-2026"})
+	helpdesk := dc.AddGroup(t, "IT Help, IT Unit", kai.DN(), tam.DN())
+
+	staffOnly := startSambaResetd(t, dc, helpdesk)
+	status, body := staffOnly.signIn(kai.Account, kai.Password)
+	if e := problem(t, body); status != http.StatusUnauthorized || staffOnly.auditOf(e.Reference) != "operator sign-in: unknown username" {
+		t.Errorf("kai, outside the staff unit, with no --ldap-operator-base-dn: %d %s", status, body)
+	}
+
+	resetd := startSambaResetdAs(t, dc, helpdesk, sambatest.ServiceDN, sambatest.ServicePassword,
+		func(c *server.Config) { c.LDAP.OperatorBaseDN = sambatest.BaseDN })
+	for _, typed := range []string{
+		kai.Account,
+		"IT.Kai@" + strings.ToUpper(sambatest.DNSDomain), // the UPN, in another case
+		sambatest.NetBIOSDomain + `\` + kai.Account,
+		` example\IT.KAI `,
+	} {
+		status, body := resetd.signIn(typed, kai.Password)
+		if status != http.StatusCreated {
+			t.Errorf("%s: %d %s", typed, status, body)
+			continue
+		}
+		var s api.HelpdeskSession
+		if err := json.Unmarshal(body, &s); err != nil {
+			t.Fatal(err)
+		}
+		if s.Operator != (api.HelpdeskOperator{Name: "it.kai", Kind: "directory"}) {
+			t.Errorf("%s: operator %+v, want it.kai", typed, s.Operator)
+		}
+		op, err := resetd.run.Service.OperatorOfSession(t.Context(), service.Client{Addr: "127.0.0.1"}, s.SessionToken)
+		if err != nil || op.Name != "it.kai" || op.StaffNumber != kai.StaffNumber {
+			t.Errorf("%s: the session's operator %+v %v", typed, op, err)
+		}
+	}
+	if got := strings.Count(strings.Join(resetd.allAudit(), "\n"), "operator it.kai (directory): signed in"); got != 4 {
+		t.Errorf("the audit names it.kai in %d sign-ins, want 4:\n%s", got, strings.Join(resetd.allAudit(), "\n"))
+	}
+
+	t.Run("refusals are the same 401", func(t *testing.T) {
+		var first *api.Error
+		for _, tc := range []struct{ user, password, audit string }{
+			{`EXAMPLE\it.kai`, "Not-His-2026", "operator it.kai (directory): wrong password"},
+			{"it.kai@" + sambatest.DNSDomain, "Not-His-2026", "operator it.kai (directory): wrong password"},
+			{`OTHER\it.kai`, kai.Password, "operator sign-in: unknown username"},
+			{"it.kai@other.example", kai.Password, "operator sign-in: unknown username"},
+		} {
+			status, body := resetd.signIn(tc.user, tc.password)
+			e := problem(t, body)
+			if status != http.StatusUnauthorized || e.Code != api.CodeOperatorAuthFailed {
+				t.Errorf("%s: %d %s, want 401 operator_auth_failed", tc.user, status, body)
+				continue
+			}
+			if got := resetd.auditOf(e.Reference); got != tc.audit {
+				t.Errorf("%s: the audit says %q, want %q", tc.user, got, tc.audit)
+			}
+			e.Reference = ""
+			if first == nil {
+				first = &e
+			} else if e.Title != first.Title || e.Detail != first.Detail || e.Type != first.Type {
+				t.Errorf("%s: answered %+v, unlike %+v", tc.user, e, *first)
+			}
+		}
+	})
+
+	t.Run("not a Windows name is invalid input", func(t *testing.T) {
+		for _, typed := range []string{`EXAMPLE\it.kai@` + sambatest.DNSDomain, `EXAMPLE\\it.kai`, `\it.kai`, `EXAMPLE\`, `A\B\C`, `EXAMPLE1234567890\it.kai`, `EXAMPLE\*`, `EXAMPLE\it)(uid=*`} {
+			status, body := resetd.signIn(typed, kai.Password)
+			if e := problem(t, body); status != http.StatusBadRequest || e.Code != api.CodeInvalidRequest {
+				t.Errorf("%q: %d %s, want 400 invalid_request", typed, status, body)
+			}
+		}
+	})
+
+	t.Run("the forms of one name share its limit", func(t *testing.T) {
+		forms := []string{tam.Account, `EXAMPLE\` + tam.Account, tam.Account + "@" + sambatest.DNSDomain}
+		limit := server.DefaultConfig().Service.OperatorAuth.FailuresPerUser
+		for i := range limit {
+			if status, body := resetd.signIn(forms[i%len(forms)], "Not-Hers-2026"); status != http.StatusUnauthorized {
+				t.Fatalf("failure %d: %d %s", i+1, status, body)
+			}
+		}
+		for _, typed := range forms {
+			status, body := resetd.signIn(typed, tam.Password)
+			if e := problem(t, body); status != http.StatusTooManyRequests || e.Code != api.CodeRateLimited {
+				t.Errorf("%s after %d failures in its other forms: %d %s, want 429 rate_limited", typed, limit, status, body)
+			}
+		}
+	})
+
+	t.Run("staff look-ups keep to the staff unit", func(t *testing.T) {
+		cfg, _ := adConfig(t, dc, sambatest.ServiceDN, sambatest.ServicePassword)
+		cfg.HelpdeskGroup, cfg.OperatorBaseDN = helpdesk, sambatest.BaseDN
+		if _, err := open(t, cfg).Account(t.Context(), kai.StaffNumber); !errors.Is(err, service.ErrNotFound) {
+			t.Errorf("kai's staff number: %v, want ErrNotFound", err)
+		}
+	})
 }

@@ -36,8 +36,9 @@ func startSambaResetd(t *testing.T, dc *sambatest.DC, group string) *sambaResetd
 	return startSambaResetdAs(t, dc, group, sambatest.ServiceDN, sambatest.ServicePassword)
 }
 
-// startSambaResetdAs runs resetd with the service account bindDN.
-func startSambaResetdAs(t *testing.T, dc *sambatest.DC, group, bindDN, password string) *sambaResetd {
+// startSambaResetdAs runs resetd with the service account bindDN, its
+// configuration changed by each of options.
+func startSambaResetdAs(t *testing.T, dc *sambatest.DC, group, bindDN, password string, options ...func(*server.Config)) *sambaResetd {
 	t.Helper()
 	dir := t.TempDir()
 	cfg := server.DefaultConfig()
@@ -52,6 +53,9 @@ func startSambaResetdAs(t *testing.T, dc *sambatest.DC, group, bindDN, password 
 	cfg.LDAP, logs = adConfig(t, dc, bindDN, password)
 	cfg.LDAP.HelpdeskGroup = group
 	cfg.Log = cfg.LDAP.Logger
+	for _, o := range options {
+		o(&cfg)
+	}
 	r, err := server.Start(t.Context(), cfg)
 	if err != nil {
 		t.Fatalf("starting resetd: %v", err)
@@ -127,4 +131,21 @@ func (s *sambaResetd) auditOf(reference string) string {
 		details = append(details, e.Detail)
 	}
 	return strings.Join(details, "; ")
+}
+
+// allAudit is the detail of every audit event, oldest first.
+func (s *sambaResetd) allAudit() []string {
+	s.t.Helper()
+	var details []string
+	err := s.run.Store.View(s.t.Context(), func(tx service.Tx) error {
+		events, err := tx.Audit(service.AuditFilter{})
+		for _, e := range events {
+			details = append(details, e.Detail)
+		}
+		return err
+	})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return details
 }

@@ -30,7 +30,7 @@ func (dc *DC) addBaseTree() error {
 		return fmt.Errorf("sambatest: binding as the administrator: %w", err)
 	}
 	defer c.Close()
-	for _, ou := range []string{StaffDN, ServicesDN, GroupsDN} {
+	for _, ou := range []string{StaffDN, ServicesDN, GroupsDN, ITDN} {
 		req := ldap.NewAddRequest(ou, nil)
 		req.Attribute("objectClass", []string{"organizationalUnit"})
 		if err := c.Add(req); err != nil {
@@ -114,8 +114,12 @@ func sidString(b []byte) (string, error) {
 // DefaultPassword is the password of people added without one.
 const DefaultPassword = "Start-Passw0rd-1"
 
-// Person is a user account under StaffDN. Empty fields are left out.
+// Person is a user account under StaffDN, or Unit. Empty fields are left
+// out.
 type Person struct {
+	// Unit is the DN of the organisational unit the account is in
+	// (ITDN, say); StaffDN when empty.
+	Unit string
 	// Account is the sAMAccountName, which is also the CN; AddStaff makes
 	// up a unique one when it is empty.
 	Account string
@@ -133,12 +137,17 @@ type Person struct {
 }
 
 // DN is the entry's DN.
-func (p Person) DN() string { return "CN=" + p.Account + "," + StaffDN }
+func (p Person) DN() string {
+	if p.Unit != "" {
+		return "CN=" + p.Account + "," + p.Unit
+	}
+	return "CN=" + p.Account + "," + StaffDN
+}
 
 // Principal is the Kerberos principal, account@REALM.
 func (p Person) Principal() string { return p.Account + "@" + Realm }
 
-// AddStaff adds p under StaffDN as the administrator and returns it with
+// AddStaff adds p under StaffDN (or p.Unit) as the administrator and returns it with
 // the account name, staff number and password it got.
 func (dc *DC) AddStaff(tb testing.TB, p Person) Person {
 	tb.Helper()

@@ -51,6 +51,9 @@ const (
 	// GroupsDN is the organisational unit of the groups tests add (the
 	// help desk's), outside StaffDN as a college's groups usually are.
 	GroupsDN = "OU=Groups," + BaseDN
+	// ITDN is the organisational unit of IT staff, outside StaffDN, where
+	// colleges often keep the help desk's own accounts.
+	ITDN = "OU=IT," + BaseDN
 	// DomainAdminsDN is the built-in Domain Admins group, one of the
 	// groups whose members Active Directory protects (adminCount=1).
 	DomainAdminsDN = "CN=Domain Admins,CN=Users," + BaseDN
