@@ -71,6 +71,17 @@ func (b *actionButton) TypedKey(ev *fyne.KeyEvent) {
 // to the clipboard, even while shown in clear, but accepts pasting.
 type secretEntry struct {
 	widget.Entry
+	// OnFocusLost runs after the entry loses the keyboard focus; nil:
+	// nothing.
+	OnFocusLost func()
+}
+
+// FocusLost lets the screen react when the person leaves the field.
+func (e *secretEntry) FocusLost() {
+	e.Entry.FocusLost()
+	if e.OnFocusLost != nil {
+		e.OnFocusLost()
+	}
 }
 
 func NewSecretEntry(concealed bool) *SecretEntry {

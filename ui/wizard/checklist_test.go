@@ -148,3 +148,44 @@ func TestStrengthShowsOnlyWhatItMeans(t *testing.T) {
 		t.Error("the strength meter stays after the field was emptied")
 	}
 }
+
+// TestRetypedBeginningSaysNoMatchOnceLeft: a re-typed password that is the
+// beginning of the new one (a character short) waits while the person
+// types, but once they leave the field (Tab, a click elsewhere) or press
+// Enter in it, the checklist says the problem instead of waiting for more
+// with Update greyed out; typing in the field again waits again.
+func TestRetypedBeginningSaysNoMatchOnceLeft(t *testing.T) {
+	e := newEnv(t)
+	s4 := e.toStep4(acctBoth.StaffNumber)
+	mismatch := e.c.tr.T(failKey(api.RuleMismatch))
+	short := goodPassword[:len(goodPassword)-1]
+
+	e.typeIn(s4.pw, goodPassword)
+	e.typeIn(s4.retype, short)
+	if s4.match.State() != checkPending {
+		t.Fatalf("while typing the beginning: match %v %q, want waiting", s4.match.State(), s4.match.Text())
+	}
+	e.win.Canvas().Focus(s4.pw) // Tab or a click elsewhere
+	if s4.match.State() != checkFailed || s4.match.Text() != mismatch {
+		t.Errorf("after leaving the field: match %v %q, want crossed %q", s4.match.State(), s4.match.Text(), mismatch)
+	}
+
+	e.typeIn(s4.retype, short[:3])
+	if s4.match.State() != checkPending {
+		t.Errorf("typing again: match %v %q, want waiting", s4.match.State(), s4.match.Text())
+	}
+	e.enter()
+	if s4.match.State() != checkFailed || s4.match.Text() != mismatch || !s4.update.Disabled() {
+		t.Errorf("after Enter: match %v %q, Update disabled %v; want crossed %q and disabled",
+			s4.match.State(), s4.match.Text(), s4.update.Disabled(), mismatch)
+	}
+	if _, ok := e.c.current.(*step4); !ok {
+		t.Errorf("Enter with a mismatch left step 4 for %T", e.c.current)
+	}
+
+	e.typeIn(s4.retype, goodPassword)
+	e.win.Canvas().Focus(s4.pw)
+	if s4.match.State() != checkMet || s4.update.Disabled() {
+		t.Errorf("the same password, field left: match %v, Update disabled %v", s4.match.State(), s4.update.Disabled())
+	}
+}

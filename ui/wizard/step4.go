@@ -43,6 +43,11 @@ type step4 struct {
 
 	serverErrText text
 	refused       []api.RuleID // rules the service refused the current password for
+
+	// retypeLeft: the person left the re-typed field (Tab, a click, Enter)
+	// since last typing in it, so a beginning of the password there is a
+	// mismatch, not one still being typed.
+	retypeLeft bool
 }
 
 func newStep4(c *controller) *step4 {
@@ -65,13 +70,17 @@ func newStep4(c *controller) *step4 {
 	for range s.policy.Requirements {
 		s.rules = append(s.rules, newCheckItem())
 	}
+	changed := func(string) { c.touch(); s.refused = nil; s.serverErrText = text{}; s.refresh() }
 	// The show/hide box below replaces the entries' own eye icons, so that
 	// one switch, reachable with Tab, shows or hides both fields.
 	for _, e := range []*secretEntry{s.pw, s.retype} {
 		e.ActionItem = canvas.NewRectangle(color.Transparent)
-		e.OnChanged = func(string) { c.touch(); s.refused = nil; s.serverErrText = text{}; s.refresh() }
+		e.OnChanged = changed
 		e.OnSubmitted = func(string) { s.onSubmit() }
 	}
+	s.retype.OnChanged = func(re string) { s.retypeLeft = false; changed(re) }
+	s.retype.OnFocusLost = func() { s.leftRetype() }
+	s.retype.OnSubmitted = func(string) { s.leftRetype(); s.onSubmit() }
 	s.pw.Validator = quietWhenEmpty(validate.Password(s.policy))
 	// The re-typed field has no Validator: it would turn red at the first
 	// character. The "match" line of the checklist says it instead.
@@ -179,6 +188,16 @@ func (s *step4) ready() bool {
 		validate.Match(func() string { return s.pw.Text })(s.retype.Text) == nil
 }
 
+// leftRetype marks the re-typed field as finished: a beginning of the
+// password left there now reads "The two passwords do not match" rather
+// than waiting for more, which never comes.
+func (s *step4) leftRetype() {
+	s.retypeLeft = true
+	if s.c.current == s {
+		s.refresh()
+	}
+}
+
 func (s *step4) refresh() {
 	c := s.c
 	t := c.t
@@ -209,7 +228,7 @@ func (s *step4) refresh() {
 	case re == "":
 	case re == pw:
 		matchState = checkMet
-	case len(re) < len(pw) && strings.HasPrefix(pw, re):
+	case len(re) < len(pw) && strings.HasPrefix(pw, re) && !s.retypeLeft:
 		// Still typing, and right so far.
 	default:
 		matchState = checkFailed
