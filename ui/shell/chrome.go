@@ -179,6 +179,9 @@ func (h *chrome) refresh() {
 	s := c.deps.Settings
 	ui.SetText(h.org, c.OrgName())
 	h.title.SetText(c.mode.Title())
+	// The taskbar and Alt+Tab show the window's title: in the language
+	// of the page, as the Demo inbox's is.
+	c.win.SetTitle(c.mode.Title())
 	h.langs.show(c.lang)
 	if s.DemoMode {
 		h.demoText.SetText(c.t("chrome.demo"))

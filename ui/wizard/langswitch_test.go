@@ -20,3 +20,18 @@ func TestTheWizardSwitchesToEveryLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestWindowTitleFollowsTheLanguage: the window's title (taskbar, Alt+Tab)
+// is the page's title in the language chosen, not English whatever the
+// language.
+func TestWindowTitleFollowsTheLanguage(t *testing.T) {
+	e := newEnv(t)
+	for _, l := range append(assets.Languages(), assets.Default()) {
+		if e.c.shell.Lang() != l.Tag {
+			e.chooseLanguage(l.Tag)
+		}
+		if got, want := e.win.Title(), e.c.t("app.title"); got != want {
+			t.Errorf("in %s the window is titled %q, want %q", l.Tag, got, want)
+		}
+	}
+}
