@@ -57,6 +57,11 @@ func launch(a fyne.App, w fyne.Window, flags config.Flags, locations []string, p
 	}
 	log.Info("configuration", "file", cfg.File, "policy", strings.Join(cfg.Policy, ","), "server", cfg.Server)
 	settings := wizardSettings(cfg)
+	// The app's theme, with its Chinese fonts, before any window is built
+	// (the Demo inbox's is, below): Fyne draws with the faces of the theme
+	// it first measured text with, and its own have no Chinese, so every
+	// Chinese character would be a box without a system Chinese font.
+	shell.UseTheme(a, settings)
 	deps := wizard.Deps{Settings: settings, Log: log}
 	stop = func() {}
 

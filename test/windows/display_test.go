@@ -72,18 +72,23 @@ func waitForPicture(t *testing.T, display, window string, proc *process, limit t
 	t.Helper()
 	var shot image.Image
 	poll(t, limit, "a picture in window "+window, proc, func() bool {
-		out, err := x11(display, "import", "-window", window, "png:-")
-		if err != nil {
-			return false
-		}
-		img, err := png.Decode(strings.NewReader(out))
-		if err != nil {
-			return false
-		}
-		shot = img
-		return !blank(img)
+		shot = screenshot(display, window)
+		return shot != nil && !blank(shot)
 	})
 	return shot
+}
+
+// screenshot is window's picture; nil when it cannot be taken.
+func screenshot(display, window string) image.Image {
+	out, err := x11(display, "import", "-window", window, "png:-")
+	if err != nil {
+		return nil
+	}
+	img, err := png.Decode(strings.NewReader(out))
+	if err != nil {
+		return nil
+	}
+	return img
 }
 
 // blank reports whether an image is one colour, or nearly: fewer than 16
