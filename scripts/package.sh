@@ -8,7 +8,8 @@
 #                                         mingw-w64
 #   casreset-VERSION-x64.msi              the same in a Windows Installer package
 #                                         (packaging/windows/casreset.wxs), built
-#                                         with wixl
+#                                         with wixl, with the licence of the
+#                                         fonts it embeds
 #   casreset-VERSION-linux-amd64.tar.xz   the wizard for Linux: the program, a
 #                                         .desktop file, the icon, the example
 #                                         configuration, INSTALL.txt, the
@@ -114,9 +115,10 @@ msi() {
   # wixl finds files by names relative to the working directory only.
   mkdir -p "$tmp/msi"
   cp "$exe" "$tmp/msi/casreset.exe"
+  cp assets/fonts/OFL.txt "$tmp/msi/FONTS-OFL.txt"
   png_to_ico assets/icon.png "$tmp/msi/casreset.ico"
   (cd "$tmp/msi" && wixl -a x64 -D Name="$app_name" -D Version="$product" \
-    -D Exe=casreset.exe -D Icon=casreset.ico \
+    -D Exe=casreset.exe -D Icon=casreset.ico -D FontLicence=FONTS-OFL.txt \
     -o "$out" "$root/packaging/windows/casreset.wxs")
   # What wixl 0.101 cannot say: the program's file version in the File
   # table (DefaultVersion), so that Windows Installer compares versions,

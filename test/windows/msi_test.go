@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -22,6 +23,14 @@ const (
 	configDir    = `C:\ProgramData\casreset`
 	policyKey    = `HKLM\Software\Policies\casreset`
 	shortcutName = "CAS Password Reset.lnk"
+)
+
+// The licence of the Chinese fonts the program embeds, which the SIL OFL
+// asks to ship with them: in the repository, and as the MSI installs it
+// beside the program (the Linux archive's name).
+const (
+	fontLicence          = "assets/fonts/OFL.txt"
+	installedFontLicence = "FONTS-OFL.txt"
 )
 
 // TestMSIUnderWine deploys the wizard as IT does: the MSI installed
@@ -48,6 +57,14 @@ func TestMSIUnderWine(t *testing.T) {
 	}
 	if got := shortcuts(t, p); len(got) != 1 {
 		t.Errorf("Start-menu shortcuts %q, want one", got)
+	}
+	licence := filepath.Join(filepath.Dir(p.path(installedExe)), installedFontLicence)
+	want, err := os.ReadFile(filepath.Join(repoRoot, fontLicence))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(licence); err != nil || !bytes.Equal(got, want) {
+		t.Errorf("%s beside the program (%v) is not %s", installedFontLicence, err, fontLicence)
 	}
 
 	config := `# IT's settings
@@ -113,8 +130,10 @@ name = "Example College"
 	// Uninstalling removes the program and its shortcut, and leaves IT's
 	// files.
 	p.run(5*time.Minute, "msiexec", "/x", winPath(newer.MSI), "/qn")
-	if _, err := os.Stat(p.path(installedExe)); !os.IsNotExist(err) {
-		t.Errorf("%s is still there after uninstalling: %v", installedExe, err)
+	for _, path := range []string{p.path(installedExe), licence} {
+		if _, err := os.Stat(path); !os.IsNotExist(err) {
+			t.Errorf("%s is still there after uninstalling: %v", path, err)
+		}
 	}
 	if got := installedVersions(t, p); len(got) != 0 {
 		t.Errorf("Apps still lists %q after uninstalling", got)
@@ -319,9 +338,21 @@ func TestMSIPackage(t *testing.T) {
 		t.Errorf("summary information %s (%v): want an x64 package", out, err)
 	}
 
-	files := msiTable(t, newer.MSI, "File")
-	if len(files) != 1 || files[0][2] != "casreset.exe" || files[0][4] != "1.0.0.2" {
-		t.Errorf("File table %q, want casreset.exe alone, with its file version 1.0.0.2", files)
+	// File, Component_, FileName (short|long, or one name), FileSize,
+	// Version, ...
+	files := map[string][]string{}
+	for _, row := range msiTable(t, newer.MSI, "File") {
+		files[row[2][strings.LastIndex(row[2], "|")+1:]] = row
+	}
+	if exe := files["casreset.exe"]; len(files) != 2 || len(exe) < 5 || exe[4] != "1.0.0.2" {
+		t.Errorf("File table %q, want casreset.exe with its file version 1.0.0.2, and the fonts' licence", files)
+	}
+	licence, err := os.ReadFile(filepath.Join(repoRoot, fontLicence))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ofl := files[installedFontLicence]; len(ofl) < 4 || ofl[3] != strconv.Itoa(len(licence)) {
+		t.Errorf("File table row %q, want %s, the %d bytes of %s", ofl, installedFontLicence, len(licence), fontLicence)
 	}
 	dirs := map[string][]string{}
 	for _, row := range msiTable(t, newer.MSI, "Directory") {
