@@ -7,8 +7,12 @@
 //     Demo inbox's outbox removed with Windows' file semantics;
 //   - the wizard as scripts/package.sh builds it, started under Xvfb until
 //     its window shows something, then closed as a person would;
-//   - its MSI installed silently, the app started from Program Files with
-//     a configuration in ProgramData and then with Group Policy over it,
+//   - the wizard in Traditional Chinese, with no Chinese font in Windows,
+//     against a real service and as the demonstration: its header drawn
+//     the same both ways, in the embedded fonts;
+//   - its MSI installed silently (the program and the fonts' licence),
+//     the app started from Program Files with a configuration in
+//     ProgramData and then with Group Policy over it,
 //     upgraded by a newer build with the configuration left alone, and
 //     uninstalled leaving the configuration;
 //   - the Authenticode signatures scripts/sign.sh makes, with a
