@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"casreset/api"
+	"casreset/ui/shell"
 	"casreset/ui/validate"
 )
 
@@ -61,18 +62,7 @@ func (c *controller) errorText(err error) text {
 }
 
 // retryText says when to try again after a rate limit.
-func retryText(seconds int) text {
-	switch {
-	case seconds <= 0:
-		return msg("err.rate_limited")
-	case seconds < 90:
-		return plural("err.rate_limited_seconds", seconds)
-	default:
-		// To the nearest minute: "in 10 minutes" reads better than "in 11"
-		// for a wait of 10 minutes and a second.
-		return plural("err.rate_limited_minutes", (seconds+30)/60)
-	}
-}
+func retryText(seconds int) text { return text{Text: shell.RetryText(seconds)} }
 
 // reference is the help-desk reference of err, if the service gave one.
 func reference(err error) string {
@@ -121,17 +111,5 @@ func violationsOf(err error) []api.RuleID {
 }
 
 // transportText is the message for a call that got no answer from the
-// service: the connection was refused as untrusted, something else
-// answered, it took too long, or the network is down.
-func transportText(err error) text {
-	switch api.FailureOf(err) {
-	case api.FailureCertificate:
-		return msg("err.certificate")
-	case api.FailureUnexpected:
-		return msg("err.unexpected")
-	case api.FailureTimeout:
-		return msg("err.timeout")
-	default:
-		return msg("err.unreachable")
-	}
-}
+// service (shell.TransportText).
+func transportText(err error) text { return text{Text: shell.TransportText(err)} }

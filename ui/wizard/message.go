@@ -40,7 +40,7 @@ func (m *message) set(t text) {
 	appears := m.Text == "" && !t.empty()
 	m.SetText(t.in(m.c.tr))
 	m.Show()
-	if contactKeys[t.key] {
+	if contactKeys[t.Key()] {
 		m.card.Refresh()
 		m.card.Box().Show()
 	} else {
