@@ -94,7 +94,10 @@ type controller struct {
 }
 
 func newController(w fyne.Window, d Deps) *controller {
-	c := &controller{win: w, deps: d, backend: d.Backend, log: d.Log, post: fyne.Do}
+	c := &controller{win: w, deps: d, backend: d.Backend, log: d.Log, post: d.Post}
+	if c.post == nil {
+		c.post = fyne.Do
+	}
 	if c.log == nil {
 		c.log = slog.Default()
 	}

@@ -18,7 +18,7 @@ import (
 
 // PreviewScreens names the screens Preview can show, in the wizard's order,
 // then step 1 with each message it can show.
-var PreviewScreens = []string{"step1", "step2", "step3", "step4", "success", "error", "help", "forgot", "language-menu",
+var PreviewScreens = []string{"step1", "step2", "pass", "step3", "step4", "success", "error", "help", "forgot", "language-menu",
 	"step1-wrong-captcha", "step1-empty", "step1-expired", "step1-idle", "step1-no-sound"}
 
 // Preview shows one screen of the wizard filled with sample data and no
@@ -75,6 +75,13 @@ func showSample(c *controller, name string) {
 	case "step2":
 		start()
 		c.show(newStep2(c))
+	case "pass":
+		start()
+		s2 := newStep2(c)
+		c.show(s2)
+		p := newPassPage(c, s2)
+		c.show(p)
+		p.pass.SetText("7kqm r4tx")
 	case "step3":
 		start()
 		s := newStep3(c, send())
@@ -196,6 +203,10 @@ func (b *sampleBackend) SendCode(_ context.Context, _ string, req api.SendCodeRe
 }
 
 func (b *sampleBackend) Verify(context.Context, string, string) (api.VerifyResponse, error) {
+	return api.VerifyResponse{}, errSample
+}
+
+func (b *sampleBackend) VerifyPass(context.Context, string, string) (api.VerifyResponse, error) {
 	return api.VerifyResponse{}, errSample
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
 
 	"casreset/api"
 )
@@ -23,6 +24,7 @@ type step2 struct {
 	contact  *contactCard
 	errLbl   *message
 	send     *actionButton
+	havePass *widget.Hyperlink
 	box      *fyne.Container
 	bar      fyne.CanvasObject
 
@@ -42,6 +44,7 @@ func newStep2(c *controller) *step2 {
 	}
 	s.sim, s.simRow = newNotice()
 	s.send = newPrimaryButton(s.onSubmit)
+	s.havePass = newLink(func() { c.show(newPassPage(c, s)) })
 	opts := container.NewVBox()
 	for i := range s.channels {
 		o := newChoice(func() { s.pick(i) }, s.onSubmit)
@@ -52,7 +55,7 @@ func newStep2(c *controller) *step2 {
 		s.pick(0)
 	}
 	s.box = container.NewVBox(
-		s.title, s.intro, opts, s.errLbl.box, s.simRow, s.notYours, s.contact.Box(),
+		s.title, s.intro, opts, s.errLbl.box, s.simRow, s.notYours, s.contact.Box(), s.havePass,
 	)
 	s.bar = actionBar(nil, s.send)
 	return s
@@ -117,6 +120,7 @@ func (s *step2) refresh() {
 	s.notYours.SetText(t(s.notYoursKey()))
 	s.contact.Refresh()
 	s.send.SetText(t("step2.send"))
+	s.havePass.SetText(t("step2.have_pass"))
 }
 
 func (s *step2) onSubmit() {

@@ -34,6 +34,9 @@ type Backend interface {
 	Flow(ctx context.Context, token string) (api.Flow, error)
 	SendCode(ctx context.Context, token string, req api.SendCodeRequest) (api.SendCodeResponse, error)
 	Verify(ctx context.Context, token, code string) (api.VerifyResponse, error)
+	// VerifyPass is Verify with a one-time pass from IT Help in place of
+	// the code.
+	VerifyPass(ctx context.Context, token, pass string) (api.VerifyResponse, error)
 	SetPassword(ctx context.Context, token string, req api.PasswordRequest) (api.PasswordResponse, error)
 	RemindStaffNumber(ctx context.Context, req api.ReminderRequest) error
 }
@@ -71,6 +74,9 @@ type Deps struct {
 	// DemoInbox, in demo mode, is opened by a button in the demo banner,
 	// follows the wizard's language and closes with it.
 	DemoInbox *shell.DemoInbox
+	// Post runs a call's result on the UI goroutine; nil means fyne.Do.
+	// Tests that drive the wizard from outside pass a queue they drain.
+	Post func(func())
 }
 
 // New builds the wizard as w's content and returns it. It sets the app's
@@ -79,6 +85,14 @@ type Deps struct {
 // step 1.
 func New(a fyne.App, w fyne.Window, d Deps) fyne.CanvasObject {
 	return install(a, w, d, false).shell.Root()
+}
+
+// Mount builds the wizard as w's content, as New does, but leaves the
+// app's theme as it is: for tests that drive it beside another window.
+func Mount(w fyne.Window, d Deps) fyne.CanvasObject {
+	c := newController(w, d)
+	c.mount()
+	return c.shell.Root()
 }
 
 // install is New, returning the controller. A system font is found in
