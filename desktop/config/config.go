@@ -18,6 +18,12 @@ import (
 // FileName is the configuration file's name in every place it is looked for.
 const FileName = "casreset.toml"
 
+// The app's modes (Config.Mode).
+const (
+	ModeWizard   = "wizard"   // staff reset their own password
+	ModeHelpdesk = "helpdesk" // IT Help operators help them
+)
+
 // Idle timeouts IT may choose.
 const (
 	MinIdleTimeout = time.Minute
@@ -44,6 +50,10 @@ type Config struct {
 	// PinSHA256 pins the service's key or its CA's (base64 SHA-256 of the
 	// SubjectPublicKeyInfo; several separated by commas).
 	PinSHA256 string
+
+	// Mode is what the app is for: ModeWizard (empty too, the default)
+	// on staff-room PCs, ModeHelpdesk on IT Help's workstations.
+	Mode string
 
 	// Language is a tag of the language table (assets.Languages); empty
 	// follows the system.
@@ -77,6 +87,9 @@ type Organisation struct {
 type ITHelp struct {
 	Email, Phone, Hours string
 }
+
+// Helpdesk reports whether the app runs in help-desk mode.
+func (c Config) Helpdesk() bool { return c.Mode == ModeHelpdesk }
 
 // Demo reports whether no server is configured, so that the app runs its
 // embedded demonstration service.

@@ -17,6 +17,9 @@ type Flags struct {
 	CA     string // --ca FILE (relative to the working directory)
 	Pin    string // --pin SHA256
 	Lang   string // --lang TAG, a language of the table (assets.Languages)
+	// Helpdesk is --helpdesk: the app in help-desk mode, over the
+	// file's mode.
+	Helpdesk bool
 }
 
 // Locations are the places the configuration file is looked for when
@@ -181,6 +184,9 @@ func applyFlags(c *Config, f Flags) []Problem {
 		} else {
 			c.PinSHA256 = s
 		}
+	}
+	if f.Helpdesk {
+		c.Mode = ModeHelpdesk
 	}
 	if f.Lang != "" {
 		if s, err := checkLanguage(f.Lang); err != nil {

@@ -45,6 +45,7 @@ var topKeys = map[string]setter{
 	},
 	"pin_sha256": text(checkPin, func(c *Config, s string) { c.PinSHA256 = s }),
 	"language":   text(checkLanguage, func(c *Config, s string) { c.Language = s }),
+	"mode":       text(checkMode, func(c *Config, s string) { c.Mode = s }),
 	"idle_timeout": func(c *Config, v any, _ string) error {
 		s, ok := v.(string)
 		if !ok {

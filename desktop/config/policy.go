@@ -69,6 +69,7 @@ var policyValues = func() []policyValue {
 		{Name: "CAFile", Key: "ca_file", Path: true},
 		{Name: "PinSHA256", Key: "pin_sha256"},
 		{Name: "Language", Key: "language"},
+		{Name: "Mode", Key: "mode"},
 		{Name: "IdleTimeoutMinutes", Key: "idle_timeout", Minutes: true},
 	}
 	for _, tag := range assets.Tags() {

@@ -105,6 +105,15 @@ func languageList() string {
 	return strings.Join(quoted, ", ")
 }
 
+// checkMode accepts the app's modes.
+func checkMode(s string) (string, error) {
+	switch m := strings.TrimSpace(s); m {
+	case ModeWizard, ModeHelpdesk:
+		return m, nil
+	}
+	return "", fmt.Errorf("%q is not a mode of the app: use %q (staff reset their password) or %q (IT Help)", s, ModeWizard, ModeHelpdesk)
+}
+
 func checkIdleTimeout(s string) (time.Duration, error) {
 	d, err := time.ParseDuration(strings.TrimSpace(s))
 	if err != nil {
