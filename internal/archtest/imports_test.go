@@ -26,7 +26,7 @@ var forbidden = []string{
 // on one of the forbidden packages.
 func TestTheWizardImportsOnlyItsPorts(t *testing.T) {
 	deps := goList(t, "-deps", "-f", `{{if not .Standard}}{{.ImportPath}}{{end}}`, "casreset/ui/...")
-	for _, pkg := range []string{"casreset/ui", "casreset/ui/shell", "casreset/ui/wizard"} {
+	for _, pkg := range []string{"casreset/ui", "casreset/ui/shell", "casreset/ui/wizard", "casreset/ui/helpdesk"} {
 		if !strings.Contains(deps, pkg+"\n") {
 			t.Fatalf("go list does not list %s:\n%s", pkg, deps)
 		}
