@@ -13,6 +13,7 @@ import (
 	"casreset/client"
 	"casreset/desktop/config"
 	"casreset/desktop/embedded"
+	"casreset/ui/helpdesk"
 	"casreset/ui/shell"
 	"casreset/ui/wizard"
 )
@@ -27,11 +28,15 @@ type launchOptions struct {
 	// ShowWizard and ShowError fill the window: wizard.New and
 	// shell.ShowStartError unless a test looks at what they are given.
 	ShowWizard func(a fyne.App, w fyne.Window, d wizard.Deps)
-	ShowError  func(a fyne.App, w fyne.Window, language string, p shell.StartProblem, details string)
+	// ShowHelpdesk fills the window in help-desk mode: helpdesk.New
+	// unless a test looks at what it is given.
+	ShowHelpdesk func(a fyne.App, w fyne.Window, d helpdesk.Deps)
+	ShowError    func(a fyne.App, w fyne.Window, language string, p shell.StartProblem, details string)
 }
 
 // launch reads the configuration (the file found in locations, the flags,
-// then Group Policy over both) and makes w the wizard: over the configured
+// then Group Policy over both) and makes w the wizard, or the help desk
+// when the configuration's mode says so: over the configured
 // service, or over the embedded demonstration with its Demo inbox when no
 // server is configured. When the configuration cannot be used or the
 // demonstration cannot start, w says so instead (file, line and key, or
@@ -49,6 +54,10 @@ func launch(a fyne.App, w fyne.Window, flags config.Flags, locations []string, p
 	if showError == nil {
 		showError = shell.ShowStartError
 	}
+	showHelpdesk := opts.ShowHelpdesk
+	if showHelpdesk == nil {
+		showHelpdesk = func(a fyne.App, w fyne.Window, d helpdesk.Deps) { helpdesk.New(a, w, d) }
+	}
 	cfg, err := config.Load(flags, locations, policy)
 	if err != nil {
 		log.Error("configuration", "err", err)
@@ -63,6 +72,7 @@ func launch(a fyne.App, w fyne.Window, flags config.Flags, locations []string, p
 	// Chinese character would be a box without a system Chinese font.
 	shell.UseTheme(a, settings)
 	deps := wizard.Deps{Settings: settings, Log: log}
+	desk := helpdesk.Deps{Settings: settings, Log: log}
 	stop = func() {}
 
 	clientCfg := cfg.Client(version)
@@ -80,6 +90,7 @@ func launch(a fyne.App, w fyne.Window, flags config.Flags, locations []string, p
 		log.Info("demonstration service", "url", demo.Client.BaseURL, "database", demo.DataDir, "outbox", demo.Outbox)
 		clientCfg = demo.Client
 		deps.DemoInbox = shell.NewDemoInbox(a, demo, log)
+		desk.DemoInbox, desk.Demo = deps.DemoInbox, demo.Operator
 		stop = func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
@@ -87,7 +98,7 @@ func launch(a fyne.App, w fyne.Window, flags config.Flags, locations []string, p
 				log.Warn("demonstration service shutdown", "err", err)
 			}
 		}
-	} else {
+	} else if !cfg.Helpdesk() {
 		// Only the real service's staff numbers are worth remembering:
 		// the demonstration's would be offered later to the real one.
 		deps.Staff = client.NewKeyring()
@@ -98,6 +109,11 @@ func launch(a fyne.App, w fyne.Window, flags config.Flags, locations []string, p
 		// Load checked everything client.New checks; this is a defect.
 		log.Error("client", "err", err)
 		showError(a, w, settings.Language, shell.BadConfiguration, err.Error())
+		return stop
+	}
+	if cfg.Helpdesk() {
+		desk.Desk = backend
+		showHelpdesk(a, w, desk)
 		return stop
 	}
 	deps.Backend = backend

@@ -1,5 +1,6 @@
 // Command casreset is the desktop wizard that staff use to set a new CAS
-// password. With a server configured (casreset.toml, --server or, on
+// password, and with --helpdesk the help desk that IT Help uses to help
+// them. With a server configured (casreset.toml, --server or, on
 // Windows, Group Policy) it talks to the college's reset service; with
 // none it runs the embedded demonstration service and its Demo inbox.
 package main
@@ -27,6 +28,7 @@ import (
 	"casreset/desktop/embedded"
 	// Before Fyne reads the locale: a language for "C.UTF-8".
 	_ "casreset/internal/posixlocale"
+	"casreset/ui/helpdesk"
 	"casreset/ui/shell"
 	"casreset/ui/wizard"
 )
@@ -52,7 +54,7 @@ func main() {
 	// CASRESET_PREVIEW=screens lists the screens CASRESET_PREVIEW=all
 	// shows, one a line.
 	if os.Getenv("CASRESET_PREVIEW") == "screens" {
-		for _, s := range slices.Concat(wizard.PreviewScreens, []string{wizard.PreviewDemo}) {
+		for _, s := range previewScreens() {
 			fmt.Println(s)
 		}
 		return
@@ -101,7 +103,12 @@ func main() {
 		settings := shell.DefaultSettings()
 		settings.Language = flags.Lang
 		settings.DemoMode = os.Getenv("CASRESET_PREVIEW_DEMO") != ""
-		if _, err := wizard.Preview(a, w, settings, screen); err != nil {
+		preview := wizard.Preview
+		// hd-<page> is a page of the help desk.
+		if page, ok := strings.CutPrefix(screen, "hd-"); ok {
+			preview, screen = helpdesk.Preview, page
+		}
+		if _, err := preview(a, w, settings, screen); err != nil {
 			fmt.Fprintln(os.Stderr, "casreset:", err)
 			os.Exit(2)
 		}
@@ -154,6 +161,7 @@ func parseFlags(args []string, stderr io.Writer) (config.Flags, error) {
 	fs.StringVar(&f.Server, "server", "", "the reset service's https:// `address` (default: the built-in demonstration service)")
 	fs.StringVar(&f.CA, "ca", "", "PEM `file` of the certificate authority that signed the service's certificate (default: the system's)")
 	fs.StringVar(&f.Pin, "pin", "", "base64 SHA-256 `pin` of the service's or its CA's public key")
+	fs.BoolVar(&f.Helpdesk, "helpdesk", false, "start in help-desk mode, for IT Help operators (as mode = \"helpdesk\" in the configuration)")
 	fs.StringVar(&f.Lang, "lang", "", "`language`: "+strings.Join(assets.Tags(), ", ")+" (default: the system's)")
 	showVersion := fs.Bool("version", false, "print the version and the Go toolchain it was built with, and exit")
 	if err := fs.Parse(args); err != nil {

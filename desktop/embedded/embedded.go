@@ -66,6 +66,9 @@ type Demo struct {
 	Outbox string
 	// DataDir holds its SQLite database.
 	DataDir string
+	// Operator is the demonstration's IT Help operator, for the help
+	// desk.
+	Operator *DemoOperator
 
 	running *server.Running
 }
@@ -121,6 +124,10 @@ func Start(ctx context.Context, opts Options) (*Demo, error) {
 	}
 	d := &Demo{Outbox: outbox, DataDir: dataDir, running: r}
 	if err := d.addAccounts(ctx); err != nil {
+		d.Shutdown(context.Background())
+		return nil, err
+	}
+	if err := d.addOperator(ctx); err != nil {
 		d.Shutdown(context.Background())
 		return nil, err
 	}

@@ -81,6 +81,7 @@ func Mount(w fyne.Window, d Deps) fyne.CanvasObject {
 // install is New, returning the controller; fontsFirst loads the fonts
 // before the window shows (for screenshots).
 func install(a fyne.App, w fyne.Window, d Deps, fontsFirst bool) *controller {
+	shell.UseTheme(a, d.Settings) // before anything is measured
 	c := newController(w, d)
 	c.shell.Install(a, fontsFirst)
 	c.shell.Mount()
