@@ -14,7 +14,10 @@ func (m mode) Header() fyne.CanvasObject { return m.c.bar.box }
 
 func (m mode) Title() string { return m.c.t("hd.app.title") }
 
-func (m mode) Start() { m.c.showSignIn(noText) }
+func (m mode) Start() {
+	m.c.shell.SetBusy(false) // the footer's busy line shows only during a call
+	m.c.showSignIn(noText)
+}
 
 func (m mode) Refresh() {
 	m.c.bar.refresh()
