@@ -16,13 +16,18 @@ GUI_PKGS = $(shell GOTOOLCHAIN=$(GOTOOLCHAIN) $(GO) list ./... | grep -e '^casre
 # (minutes, the first time) and packages, installs and runs the MSI.
 WINE_PKGS = casreset/test/windows
 
-.PHONY: deps run build resetd test test-short bench lint screenshots measure-ui clean load package windows
+.PHONY: deps run run-helpdesk build resetd test test-short bench lint screenshots measure-ui clean load package windows
 
 deps:
 	@scripts/deps.sh
 
 run: deps
 	$(GO) run -ldflags "$(LDFLAGS)" .
+
+# The app in help-desk mode, over the embedded service with its
+# demonstration operator.
+run-helpdesk: deps
+	$(GO) run -ldflags "$(LDFLAGS)" . --helpdesk
 
 build: deps
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/casreset .

@@ -303,7 +303,7 @@ func TestTheExamplesAreValid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Server == "" || c.CAFile == "" || c.Language == "" || c.IdleTimeout == 0 ||
+	if c.Server == "" || c.CAFile == "" || c.Language == "" || c.Mode == "" || c.IdleTimeout == 0 ||
 		c.Org == nil || c.Org.Name == "" || len(c.Org.Names) == 0 || c.Org.Copyright == "" || len(c.Org.Copyrights) == 0 ||
 		c.Help == nil || c.Help.Email == "" || c.Help.Phone == "" || c.Help.Hours == "" {
 		t.Errorf("the example leaves keys unset: %+v", c)
@@ -314,5 +314,37 @@ func TestTheExamplesAreValid(t *testing.T) {
 	path = writeFile(t, dir, FileName, uncommented)
 	if c, err := Load(Flags{Config: path}, nil, nil); err != nil || c.PinSHA256 == "" {
 		t.Errorf("the example with its pin: %+v, %v", c, err)
+	}
+}
+
+// TestTheModeComesFromTheFileOrTheFlag: mode = "helpdesk" or --helpdesk
+// starts the help desk; another mode is refused with the two there are.
+func TestTheModeComesFromTheFileOrTheFlag(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		file     string
+		flag     bool
+		helpdesk bool
+		problem  string
+	}{
+		{file: "", helpdesk: false},
+		{file: `mode = "wizard"`, helpdesk: false},
+		{file: `mode = "helpdesk"`, helpdesk: true},
+		{file: `mode = "wizard"`, flag: true, helpdesk: true},
+		{file: "", flag: true, helpdesk: true},
+		{file: `mode = "admin"`, problem: `"admin" is not a mode of the app: use "wizard" (staff reset their password) or "helpdesk" (IT Help)`},
+	} {
+		path := writeFile(t, dir, FileName, tc.file+"\n")
+		c, err := Load(Flags{Config: path, Helpdesk: tc.flag}, nil, nil)
+		switch {
+		case tc.problem != "":
+			if err == nil || !strings.Contains(err.Error(), tc.problem) || !strings.Contains(err.Error(), "mode") {
+				t.Errorf("%q: %v, want the problem %q on the key mode", tc.file, err, tc.problem)
+			}
+		case err != nil:
+			t.Errorf("%q, --helpdesk %v: %v", tc.file, tc.flag, err)
+		case c.Helpdesk() != tc.helpdesk:
+			t.Errorf("%q, --helpdesk %v: help desk %v, want %v", tc.file, tc.flag, c.Helpdesk(), tc.helpdesk)
+		}
 	}
 }

@@ -107,8 +107,10 @@ func (p *accountPage) refresh() {
 	} else {
 		p.noticeRow.Show()
 	}
-	if a.Protected != "" {
-		ui.SetText(p.protected, t("hd.protected."+a.Protected))
+	if key, ok := protectedKeys[a.Protected]; ok {
+		ui.SetText(p.protected, t(key))
+	} else if a.Protected != "" {
+		ui.SetText(p.protected, t("hd.err.forbidden"))
 	} else {
 		ui.SetText(p.protected, "")
 	}
@@ -164,7 +166,9 @@ func (p *accountPage) refresh() {
 	}
 	var chans []string
 	for _, ch := range a.Channels {
-		chans = append(chans, t("hd.channel."+string(ch.Channel), "Destination", ch.Destination))
+		if key, ok := channelKeys[ch.Channel]; ok {
+			chans = append(chans, t(key, "Destination", ch.Destination))
+		}
 	}
 	if len(chans) == 0 {
 		chans = append(chans, t("hd.account.no_channels"))
@@ -173,7 +177,11 @@ func (p *accountPage) refresh() {
 	reached := false
 	var limits []string
 	for _, l := range a.Limits {
-		line := c.tr.N("hd.limit."+l.Limit, l.Max, "Used", l.Count, "Max", l.Max, "Hours", max(1, l.WindowSeconds/3600))
+		key, ok := limitKeys[l.Limit]
+		if !ok {
+			continue
+		}
+		line := c.tr.N(key, l.Max, "Used", l.Count, "Max", l.Max, "Hours", max(1, l.WindowSeconds/3600))
 		if l.Reached && l.RetryAt != nil {
 			line += " " + t("hd.limit.reached_until", "Time", c.when(*l.RetryAt))
 			reached = true

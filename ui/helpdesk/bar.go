@@ -31,7 +31,10 @@ func (b *sessionBar) refresh() {
 		b.box.Hide()
 		return
 	}
-	kind := c.t("hd.operator.kind." + c.operator.Kind)
+	kind := c.operator.Kind
+	if key, ok := operatorKindKeys[kind]; ok {
+		kind = c.t(key)
+	}
 	b.who.SetText(c.t("hd.bar.signed_in", "Name", c.operator.Name, "Kind", kind))
 	b.signOut.SetText(c.t("hd.bar.sign_out"))
 	b.box.Show()

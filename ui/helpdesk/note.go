@@ -71,23 +71,16 @@ func (p *notePage) setBusy(busy bool) {
 	}
 }
 
-func (p *notePage) key() string {
-	if p.a == actionUnlock {
-		return "unlock"
-	}
-	return "pass"
-}
-
 func (p *notePage) refresh() {
 	c := p.c
 	t := c.t
-	p.title.SetText(t("hd.note.title."+p.key(), "Name", p.acct.Name))
+	p.title.SetText(t(actionKeys[p.a].title, "Name", p.acct.Name))
 	p.intro.SetText(t("hd.note.intro"))
 	p.label.SetText(t("hd.note.label"))
 	p.note.SetPlaceHolder(t("hd.note.placeholder"))
 	ui.SetText(p.errLbl, p.errText.In(c.tr))
 	p.back.SetText(t("button.back"))
-	p.confirm.SetText(t("hd.note.confirm." + p.key()))
+	p.confirm.SetText(t(actionKeys[p.a].confirm))
 }
 
 func (p *notePage) onConfirm() {

@@ -48,8 +48,17 @@ func newVerifyPage(c *controller, acct api.HelpdeskAccount) *verifyPage {
 	p.send = ui.NewActionButton(p.onSend)
 	p.check = ui.NewPrimaryButton(p.onCheck)
 	p.back = ui.NewActionButton(p.onBack)
+	// Only the channels this app can name; a newer service's others
+	// are left out.
+	var known []api.ChannelInfo
+	for _, ch := range acct.Channels {
+		if _, ok := channelKeys[ch.Channel]; ok {
+			known = append(known, ch)
+		}
+	}
+	p.acct.Channels = known
 	opts := container.NewVBox()
-	for i := range acct.Channels {
+	for i := range known {
 		o := ui.NewChoice(func() { p.pick(i) }, p.onSend)
 		p.options = append(p.options, o)
 		opts.Add(o)
@@ -121,7 +130,7 @@ func (p *verifyPage) refresh() {
 	p.title.SetText(t("hd.verify.title", "Name", p.acct.Name))
 	p.intro.SetText(t("hd.verify.intro"))
 	for i, ch := range p.acct.Channels {
-		p.options[i].SetText(t("hd.channel."+string(ch.Channel), "Destination", ch.Destination))
+		p.options[i].SetText(t(channelKeys[ch.Channel], "Destination", ch.Destination))
 	}
 	now := c.clock.Now()
 	wait := int(p.sentTo.ResendAfter.Sub(now).Seconds() + 0.999)
@@ -132,7 +141,7 @@ func (p *verifyPage) refresh() {
 			p.send.SetText(t("hd.verify.resend"))
 		}
 		if now.Before(p.sentTo.CodeExpiresAt) {
-			p.sent.SetText(t("hd.verify.sent."+string(p.sentTo.Channel), "Destination", p.sentTo.Destination, "Time", c.clockTime(p.sentTo.CodeExpiresAt)))
+			p.sent.SetText(t(sentKeys[p.sentTo.Channel], "Destination", p.sentTo.Destination, "Time", c.clockTime(p.sentTo.CodeExpiresAt)))
 		} else {
 			p.sent.SetText(t("hd.verify.expired"))
 		}

@@ -135,6 +135,9 @@ var sampleData = []any{
 	"Time", "9:59", "Min", 10, "Max", 128, "Chars", "$", "Char", "$", "Org", "HKU SPACE",
 	"Reference", "R1", "Months", 18, "Level", "good", "To", "+85291234534", "Subject", "x",
 	"Count", 3, "Rule", "x",
+	// The help desk's.
+	"Name", "CHAN Tai Man", "Password", "x", "Code", "123456", "Kind", "local operator", "Staff", "12345678",
+	"Used", 2, "Hours", 24, "Limits", 3, "Flows", 1, "End", "2027-08-31", "Last", "2029-02-28",
 }
 
 func TestEveryTextRendersInEveryLanguage(t *testing.T) {
