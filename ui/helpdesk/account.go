@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"casreset/api"
@@ -26,7 +27,9 @@ type accountPage struct {
 	facts     *fyne.Container // label, value, label, value…
 	protected *widget.Label
 	noticeLbl *widget.Label
-	noticeRow *fyne.Container
+	noticeRow *fyne.Container // a warning
+	doneLbl   *widget.Label
+	doneRow   *fyne.Container // what an action did
 	errLbl    *widget.Label
 	verify    *ui.ActionButton
 	unlock    *ui.ActionButton
@@ -38,7 +41,7 @@ type accountPage struct {
 	evList    *fyne.Container
 	box       *fyne.Container
 
-	notice  shell.Text
+	notice  notice
 	errText shell.Text
 }
 
@@ -55,6 +58,8 @@ func newAccountPage(c *controller, acct api.HelpdeskAccount, fromRef *api.Helpde
 		evList:    container.NewVBox(),
 	}
 	p.noticeLbl, p.noticeRow = ui.NewNotice()
+	p.doneLbl = ui.NewWrapLabel()
+	p.doneRow = container.NewBorder(nil, nil, widget.NewIcon(theme.NewSuccessThemedResource(theme.ConfirmIcon())), nil, p.doneLbl)
 	p.verify = ui.NewActionButton(func() { c.show(newVerifyPage(c, p.acct)) })
 	p.unlock = ui.NewActionButton(func() { p.act(actionUnlock) })
 	p.pass = ui.NewPrimaryButton(func() { p.act(actionPass) })
@@ -64,7 +69,7 @@ func newAccountPage(c *controller, acct api.HelpdeskAccount, fromRef *api.Helpde
 		refBox.Hide()
 	}
 	p.box = container.NewVBox(
-		p.title, p.noticeRow, p.protected, p.facts, p.errLbl,
+		p.title, p.doneRow, p.noticeRow, p.protected, p.facts, p.errLbl,
 		container.NewHBox(p.again, layout.NewSpacer(), p.verify, p.unlock, p.pass),
 		widget.NewSeparator(), refBox, p.evTitle, p.evList,
 	)
@@ -101,11 +106,15 @@ func (p *accountPage) refresh() {
 	t := c.t
 	a := p.acct
 	p.title.SetText(t("hd.account.title", "Name", a.Name, "Staff", a.StaffNumber))
-	ui.SetText(p.noticeLbl, p.notice.In(c.tr))
-	if p.notice.Empty() {
-		p.noticeRow.Hide()
-	} else {
-		p.noticeRow.Show()
+	p.noticeRow.Hide()
+	p.doneRow.Hide()
+	if !p.notice.text.Empty() {
+		row, lbl := p.doneRow, p.doneLbl
+		if p.notice.warn {
+			row, lbl = p.noticeRow, p.noticeLbl
+		}
+		lbl.SetText(p.notice.text.In(c.tr))
+		row.Show()
 	}
 	if key, ok := protectedKeys[a.Protected]; ok {
 		ui.SetText(p.protected, t(key))
@@ -289,18 +298,19 @@ func runAction(c *controller, acct api.HelpdeskAccount, a action, note string, o
 			c.show(newPassPage(c, acct, pass))
 			return
 		}
-		c.openAccount(staff, nil, unlockText(unlocked), onError)
+		c.openAccount(staff, nil, unlockNotice(unlocked), onError)
 	})
 }
 
-// unlockText says what an unlock did.
-func unlockText(r api.UnlockResponse) shell.Text {
+// unlockNotice says what an unlock did: a warning when the directory
+// kept the account locked.
+func unlockNotice(r api.UnlockResponse) notice {
 	switch {
 	case r.StillLocked:
-		return shell.Msg("hd.unlock.still_locked", "Limits", r.LimitsLifted, "Flows", r.FlowsEnded)
+		return notice{shell.Msg("hd.unlock.still_locked", "Limits", r.LimitsLifted, "Flows", r.FlowsEnded), true}
 	case r.DirectoryUnlocked:
-		return shell.Msg("hd.unlock.done_directory", "Limits", r.LimitsLifted, "Flows", r.FlowsEnded)
+		return notice{text: shell.Msg("hd.unlock.done_directory", "Limits", r.LimitsLifted, "Flows", r.FlowsEnded)}
 	default:
-		return shell.Msg("hd.unlock.done", "Limits", r.LimitsLifted, "Flows", r.FlowsEnded)
+		return notice{text: shell.Msg("hd.unlock.done", "Limits", r.LimitsLifted, "Flows", r.FlowsEnded)}
 	}
 }

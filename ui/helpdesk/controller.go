@@ -213,9 +213,16 @@ func (c *controller) close() {
 	c.token = ""
 }
 
+// notice is what an action did, shown at the top of the account page:
+// done, or a warning.
+type notice struct {
+	text shell.Text
+	warn bool
+}
+
 // openAccount looks staff up and shows the account page; fromRef, when
 // set, are the events of the reference the operator searched for.
-func (c *controller) openAccount(staff string, fromRef *api.HelpdeskEvents, notice shell.Text, onError func(error)) {
+func (c *controller) openAccount(staff string, fromRef *api.HelpdeskEvents, n notice, onError func(error)) {
 	var acct api.HelpdeskAccount
 	c.call(func(ctx context.Context, token string) error {
 		var err error
@@ -227,7 +234,7 @@ func (c *controller) openAccount(staff string, fromRef *api.HelpdeskEvents, noti
 			return
 		}
 		p := newAccountPage(c, acct, fromRef)
-		p.notice = notice
+		p.notice = n
 		c.show(p)
 	})
 }

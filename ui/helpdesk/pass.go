@@ -53,7 +53,7 @@ func newPassPage(c *controller, acct api.HelpdeskAccount, r api.PassResponse) *p
 	frame.CornerRadius = theme.InputRadiusSize()
 	p.expiry.TextStyle.Bold = true
 	p.done = ui.NewPrimaryButton(func() {
-		c.openAccount(acct.StaffNumber, nil, noText, func(error) { c.show(newSearchPage(c, noText)) })
+		c.openAccount(acct.StaffNumber, nil, notice{}, func(error) { c.show(newSearchPage(c, noText)) })
 	})
 	p.box = container.NewVBox(
 		p.title,

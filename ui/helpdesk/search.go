@@ -126,7 +126,7 @@ func (p *searchPage) onSubmit() {
 			case err != nil:
 				fail(err)
 			case evs.Account != nil:
-				c.openAccount(evs.Account.StaffNumber, &evs, noText, fail)
+				c.openAccount(evs.Account.StaffNumber, &evs, notice{}, fail)
 			default:
 				p.showEvents(evs)
 			}
@@ -138,7 +138,7 @@ func (p *searchPage) onSubmit() {
 		p.refresh()
 		return
 	}
-	c.openAccount(q, nil, noText, fail)
+	c.openAccount(q, nil, notice{}, fail)
 }
 
 // showEvents lists the events of a reference that names no account.

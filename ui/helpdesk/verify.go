@@ -220,7 +220,7 @@ func (p *verifyPage) onCheck() {
 			c.win.Canvas().Focus(p.code)
 			return
 		}
-		c.openAccount(staff, nil, shell.Msg("hd.verify.done", "Time", c.clockTime(r.VerifiedUntil)), func(err error) {
+		c.openAccount(staff, nil, notice{text: shell.Msg("hd.verify.done", "Time", c.clockTime(r.VerifiedUntil))}, func(err error) {
 			p.errText = errorText(err)
 			p.refresh()
 		})
@@ -230,7 +230,7 @@ func (p *verifyPage) onCheck() {
 // onBack returns to the account, read again.
 func (p *verifyPage) onBack() {
 	c := p.c
-	c.openAccount(p.acct.StaffNumber, nil, noText, func(err error) {
+	c.openAccount(p.acct.StaffNumber, nil, notice{}, func(err error) {
 		p.errText = errorText(err)
 		p.refresh()
 	})
