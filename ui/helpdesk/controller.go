@@ -193,6 +193,10 @@ func (c *controller) dirty() bool {
 
 // idle signs out: the operator has left the desk.
 func (c *controller) idle(timeout time.Duration) {
+	if c.token == "" {
+		c.showSignIn(noText) // nobody signed in: only the fields are cleared
+		return
+	}
 	minutes := int(timeout.Round(time.Minute) / time.Minute)
 	c.signOut(shell.Plural("hd.notice.idle", max(minutes, 1)))
 }
