@@ -23,14 +23,14 @@ type accountPage struct {
 	acct    api.HelpdeskAccount
 	fromRef *api.HelpdeskEvents
 
-	title     *widget.Label
+	title     *ui.WrapLabel
 	facts     *fyne.Container // label, value, label, value…
-	protected *widget.Label
-	noticeLbl *widget.Label
+	protected *ui.WrapLabel
+	noticeLbl *ui.WrapLabel
 	noticeRow *fyne.Container // a warning
-	doneLbl   *widget.Label
+	doneLbl   *ui.WrapLabel
 	doneRow   *fyne.Container // what an action did
-	errLbl    *widget.Label
+	errLbl    *ui.WrapLabel
 	verify    *ui.ActionButton
 	unlock    *ui.ActionButton
 	pass      *ui.ActionButton

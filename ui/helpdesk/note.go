@@ -24,11 +24,11 @@ type notePage struct {
 	a    action
 	from *accountPage
 
-	title   *widget.Label
-	intro   *widget.Label
+	title   *ui.WrapLabel
+	intro   *ui.WrapLabel
 	label   *widget.Label
 	note    *widget.Entry
-	errLbl  *widget.Label
+	errLbl  *ui.WrapLabel
 	back    *ui.ActionButton
 	confirm *ui.ActionButton
 	box     *fyne.Container

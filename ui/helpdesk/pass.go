@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
 	"casreset/api"
 	"casreset/ui"
@@ -25,11 +24,11 @@ type passPage struct {
 	acct api.HelpdeskAccount
 	resp api.PassResponse
 
-	title  *widget.Label
+	title  *ui.WrapLabel
 	pass   *canvas.Text
-	expiry *widget.Label
-	tell   *widget.Label
-	notice *widget.Label
+	expiry *ui.WrapLabel
+	tell   *ui.WrapLabel
+	notice *ui.WrapLabel
 	done   *ui.ActionButton
 	box    *fyne.Container
 }

@@ -22,12 +22,12 @@ const referenceLength = 16
 // their error screen shows.
 type searchPage struct {
 	c         *controller
-	title     *widget.Label
-	intro     *widget.Label
+	title     *ui.WrapLabel
+	intro     *ui.WrapLabel
 	label     *widget.Label
 	query     *widget.Entry
-	errLbl    *widget.Label
-	notice    *widget.Label
+	errLbl    *ui.WrapLabel
+	notice    *ui.WrapLabel
 	noticeRow *fyne.Container
 	find      *ui.ActionButton
 	box       *fyne.Container

@@ -20,9 +20,9 @@ import (
 // the demonstration operator's, code included.
 type signInPage struct {
 	c         *controller
-	title     *widget.Label
-	intro     *widget.Label
-	notice    *widget.Label
+	title     *ui.WrapLabel
+	intro     *ui.WrapLabel
+	notice    *ui.WrapLabel
 	noticeRow *fyne.Container
 	userLbl   *widget.Label
 	user      *widget.Entry
@@ -30,8 +30,8 @@ type signInPage struct {
 	password  *ui.SecretEntry
 	totpLbl   *widget.Label
 	totp      *ui.SecretEntry
-	errLbl    *widget.Label
-	demo      *widget.Label
+	errLbl    *ui.WrapLabel
+	demo      *ui.WrapLabel
 	demoFill  *ui.ActionButton
 	demoBox   *fyne.Container
 	submit    *ui.ActionButton

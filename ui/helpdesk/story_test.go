@@ -217,7 +217,7 @@ func lockOut(t *testing.T, cl *client.Client, demo *embedded.Demo, staff string)
 			t.Fatal(err)
 		}
 		before := outboxLen(t, demo)
-		_, err = cl.SendCode(ctx, st.ResetToken, api.ChannelSMS)
+		_, err = cl.SendCode(ctx, st.ResetToken, api.SendCodeRequest{Channel: api.ChannelSMS})
 		var e *api.Error
 		if errors.As(err, &e) && e.Code == api.CodeRateLimited {
 			if e.Reference == "" {
@@ -336,6 +336,8 @@ func (s screen) texts() []string {
 	for _, o := range s.objects() {
 		switch v := o.(type) {
 		case *widget.Label:
+			out = append(out, v.Text)
+		case *ui.WrapLabel:
 			out = append(out, v.Text)
 		case *widget.Hyperlink:
 			out = append(out, v.Text)

@@ -20,17 +20,17 @@ type verifyPage struct {
 	c    *controller
 	acct api.HelpdeskAccount
 
-	title    *widget.Label
-	intro    *widget.Label
+	title    *ui.WrapLabel
+	intro    *ui.WrapLabel
 	options  []*ui.Choice
 	selected int
 	send     *ui.ActionButton
-	sent     *widget.Label
+	sent     *ui.WrapLabel
 	codeLbl  *widget.Label
 	code     *ui.SecretEntry
 	check    *ui.ActionButton
 	back     *ui.ActionButton
-	errLbl   *widget.Label
+	errLbl   *ui.WrapLabel
 	codeBox  *fyne.Container
 	box      *fyne.Container
 
