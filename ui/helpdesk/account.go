@@ -40,6 +40,7 @@ type accountPage struct {
 	evTitle   *widget.Label
 	evList    *fyne.Container
 	box       *fyne.Container
+	bar       fyne.CanvasObject
 
 	notice  notice
 	errText shell.Text
@@ -70,13 +71,14 @@ func newAccountPage(c *controller, acct api.HelpdeskAccount, fromRef *api.Helpde
 	}
 	p.box = container.NewVBox(
 		p.title, p.doneRow, p.noticeRow, p.protected, p.facts, p.errLbl,
-		container.NewHBox(p.again, layout.NewSpacer(), p.verify, p.unlock, p.pass),
 		widget.NewSeparator(), refBox, p.evTitle, p.evList,
 	)
+	p.bar = container.NewHBox(p.again, layout.NewSpacer(), p.verify, p.unlock, p.pass)
 	return p
 }
 
 func (p *accountPage) content() fyne.CanvasObject { return p.box }
+func (p *accountPage) actions() fyne.CanvasObject { return p.bar }
 func (p *accountPage) focus() fyne.Focusable      { return nil }
 
 func (p *accountPage) setBusy(busy bool) {

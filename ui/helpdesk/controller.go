@@ -16,6 +16,9 @@ import (
 type page interface {
 	// content is the page's layout, built once.
 	content() fyne.CanvasObject
+	// actions is the page's action bar, built once: it stays in sight
+	// below the content, however long that is.
+	actions() fyne.CanvasObject
 	// refresh sets every text from the page's state in the current
 	// language.
 	refresh()
@@ -116,7 +119,7 @@ func (c *controller) show(p page) {
 	p.setBusy(c.calls.Busy())
 	p.refresh()
 	c.bar.refresh()
-	c.shell.SetBody(p.content())
+	c.shell.SetBody(p.content(), p.actions())
 	if f := p.focus(); f != nil {
 		c.win.Canvas().Focus(f)
 	}

@@ -32,6 +32,7 @@ type notePage struct {
 	back    *ui.ActionButton
 	confirm *ui.ActionButton
 	box     *fyne.Container
+	bar     fyne.CanvasObject
 
 	errText shell.Text
 }
@@ -53,12 +54,13 @@ func newNotePage(c *controller, acct api.HelpdeskAccount, a action, from *accoun
 	}
 	p.back = ui.NewActionButton(func() { c.show(from) })
 	p.confirm = ui.NewPrimaryButton(p.onConfirm)
-	p.box = container.NewVBox(p.title, p.intro, p.label, p.note, p.errLbl,
-		container.NewHBox(p.back, layout.NewSpacer(), p.confirm))
+	p.box = container.NewVBox(p.title, p.intro, p.label, p.note, p.errLbl)
+	p.bar = container.NewHBox(p.back, layout.NewSpacer(), p.confirm)
 	return p
 }
 
 func (p *notePage) content() fyne.CanvasObject { return p.box }
+func (p *notePage) actions() fyne.CanvasObject { return p.bar }
 func (p *notePage) focus() fyne.Focusable      { return p.note }
 
 func (p *notePage) setBusy(busy bool) {

@@ -31,6 +31,7 @@ type passPage struct {
 	notice *ui.WrapLabel
 	done   *ui.ActionButton
 	box    *fyne.Container
+	bar    fyne.CanvasObject
 }
 
 func newPassPage(c *controller, acct api.HelpdeskAccount, r api.PassResponse) *passPage {
@@ -57,12 +58,14 @@ func newPassPage(c *controller, acct api.HelpdeskAccount, r api.PassResponse) *p
 	p.box = container.NewVBox(
 		p.title,
 		container.NewStack(frame, container.NewPadded(p.pass)),
-		p.expiry, p.tell, p.notice, shell.ButtonRow(p.done),
+		p.expiry, p.tell, p.notice,
 	)
+	p.bar = shell.ButtonRow(p.done)
 	return p
 }
 
 func (p *passPage) content() fyne.CanvasObject { return p.box }
+func (p *passPage) actions() fyne.CanvasObject { return p.bar }
 func (p *passPage) focus() fyne.Focusable      { return p.done }
 
 func (p *passPage) setBusy(busy bool) {

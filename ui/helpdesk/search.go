@@ -31,6 +31,7 @@ type searchPage struct {
 	noticeRow *fyne.Container
 	find      *ui.ActionButton
 	box       *fyne.Container
+	bar       fyne.CanvasObject
 
 	noticeText shell.Text
 	errText    shell.Text
@@ -54,11 +55,13 @@ func newSearchPage(c *controller, notice shell.Text) *searchPage {
 		}
 	}
 	p.query.OnSubmitted = func(string) { p.onSubmit() }
-	p.box = container.NewVBox(p.title, p.intro, p.noticeRow, p.label, p.query, p.errLbl, shell.ButtonRow(p.find), p.refList)
+	p.box = container.NewVBox(p.title, p.intro, p.noticeRow, p.label, p.query, p.errLbl, p.refList)
+	p.bar = shell.ButtonRow(p.find)
 	return p
 }
 
 func (p *searchPage) content() fyne.CanvasObject { return p.box }
+func (p *searchPage) actions() fyne.CanvasObject { return p.bar }
 func (p *searchPage) focus() fyne.Focusable      { return p.query }
 
 func (p *searchPage) setBusy(busy bool) {

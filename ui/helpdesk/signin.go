@@ -36,6 +36,7 @@ type signInPage struct {
 	demoBox   *fyne.Container
 	submit    *ui.ActionButton
 	box       *fyne.Container
+	bar       fyne.CanvasObject
 
 	noticeText shell.Text
 	errText    shell.Text
@@ -70,8 +71,9 @@ func newSignInPage(c *controller, notice shell.Text) *signInPage {
 	p.box = container.NewVBox(
 		p.title, p.intro, p.noticeRow,
 		p.userLbl, p.user, p.passLbl, p.password, p.totpLbl, p.totp,
-		p.errLbl, p.demoBox, shell.ButtonRow(p.submit),
+		p.errLbl, p.demoBox,
 	)
+	p.bar = shell.ButtonRow(p.submit)
 	return p
 }
 
@@ -82,6 +84,7 @@ func boldLabel() *widget.Label {
 }
 
 func (p *signInPage) content() fyne.CanvasObject { return p.box }
+func (p *signInPage) actions() fyne.CanvasObject { return p.bar }
 func (p *signInPage) focus() fyne.Focusable      { return p.user }
 
 func (p *signInPage) setBusy(busy bool) {

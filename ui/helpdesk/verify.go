@@ -33,6 +33,7 @@ type verifyPage struct {
 	errLbl   *ui.WrapLabel
 	codeBox  *fyne.Container
 	box      *fyne.Container
+	bar      fyne.CanvasObject
 
 	// The code sent, once it is.
 	sentTo  api.VerificationResponse
@@ -78,12 +79,13 @@ func newVerifyPage(c *controller, acct api.HelpdeskAccount) *verifyPage {
 	p.codeBox.Hide()
 	p.box = container.NewVBox(
 		p.title, p.intro, opts, shell.ButtonRow(p.send), p.codeBox, p.errLbl,
-		container.NewHBox(p.back, layoutSpacer(), p.check),
 	)
+	p.bar = container.NewHBox(p.back, layoutSpacer(), p.check)
 	return p
 }
 
 func (p *verifyPage) content() fyne.CanvasObject { return p.box }
+func (p *verifyPage) actions() fyne.CanvasObject { return p.bar }
 
 func (p *verifyPage) focus() fyne.Focusable {
 	if p.codeBox.Visible() {
