@@ -4,7 +4,8 @@
 # light and the dark theme, at the default 820x860 window and at 640x480,
 # to docs/screenshots/: SCREEN-LANG.png (light, 820x860), with -dark and
 # -640x480 added for the others. The screens are wizard.PreviewScreens (step 1
-# also with each message it can show) and demo-step3 (the demo banner),
+# also with each message it can show), demo-step3 (the demo banner) and
+# the help desk's pages (hd-…, helpdesk.PreviewNames),
 # each shown with sample data, so no service is needed; casreset shows
 # them one after the other in one run per theme (CASRESET_PREVIEW=all)
 # and this script saves each window. The Demo inbox's window is saved
@@ -35,7 +36,8 @@ trap cleanup EXIT
 echo "screenshots: building casreset"
 go build -o "$tmp/casreset" .
 
-# The screens casreset shows (wizard.PreviewScreens and demo-step3).
+# The screens casreset shows (wizard.PreviewScreens, demo-step3 and the
+# help desk's hd-…).
 mapfile -t screens < <(CASRESET_PREVIEW=screens "$tmp/casreset")
 [ ${#screens[@]} -gt 0 ] || { echo "screenshots: casreset lists no screen" >&2; exit 1; }
 
@@ -126,7 +128,7 @@ done
 {
   echo "# Screenshots"
   echo
-  echo "Every screen of the wizard, with sample data, in the light and the dark theme,"
+  echo "Every screen of the wizard and of the help desk, with sample data, in the light and the dark theme,"
   echo "at the default 820x860 window and at 640x480, as \`make screenshots\` saves them."
   for variant in "" -dark; do
     for size in "" -640x480; do
@@ -162,6 +164,10 @@ done
   echo "step1-no-sound are step 1 with each message it can show, Next in sight in each."
   echo "demo-step3 is step 3 in demo mode (no server configured): the banner and its"
   echo "button to the Demo inbox, which counts the message not seen yet. The Demo inbox"
-  echo "has a code sent by SMS and one by e-mail."
+  echo "has a code sent by SMS and one by e-mail. pass is step 2's other way on, with a"
+  echo "pass from IT Help. The hd- screens are the help desk (casreset --helpdesk):"
+  echo "sign-in, search, an account, verifying the caller, the in-person note for a caller"
+  echo "not verified and a one-time pass; hd-demo-signin is the sign-in in demo mode, with"
+  echo "the demonstration operator's password and code."
 } >"$out/README.md"
 echo "screenshots: done"
