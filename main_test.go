@@ -19,6 +19,7 @@ import (
 
 	"casreset/desktop/config"
 	"casreset/desktop/embedded"
+	"casreset/ui/helpdesk"
 	"casreset/ui/shell"
 	"casreset/ui/wizard"
 )
@@ -30,6 +31,7 @@ type launched struct {
 	cache string // the embedded service's cache directory
 
 	wizard   *wizard.Deps
+	desk     *helpdesk.Deps
 	problem  shell.StartProblem
 	details  string
 	language string
@@ -52,6 +54,9 @@ func launchWithPolicy(t *testing.T, flags config.Flags, locations []string, poli
 		ShowWizard: func(_ fyne.App, _ fyne.Window, d wizard.Deps) {
 			l.wizard = &d
 		},
+		ShowHelpdesk: func(_ fyne.App, _ fyne.Window, d helpdesk.Deps) {
+			l.desk = &d
+		},
 		ShowError: func(_ fyne.App, _ fyne.Window, language string, p shell.StartProblem, details string) {
 			l.failed, l.language, l.problem, l.details = true, language, p, details
 		},
@@ -59,6 +64,9 @@ func launchWithPolicy(t *testing.T, flags config.Flags, locations []string, poli
 	t.Cleanup(func() {
 		if l.wizard != nil && l.wizard.DemoInbox != nil {
 			l.wizard.DemoInbox.Close()
+		}
+		if l.desk != nil && l.desk.DemoInbox != nil {
+			l.desk.DemoInbox.Close()
 		}
 		l.stop()
 	})
@@ -237,9 +245,42 @@ func TestWizardSettingsFromConfiguration(t *testing.T) {
 	}
 }
 
+// TestHelpdeskRunsTheHelpDeskOverTheDemonstration: --helpdesk with no
+// server shows the help desk, not the wizard, over the embedded service,
+// with its Demo inbox and the demonstration operator, who can sign in.
+func TestHelpdeskRunsTheHelpDeskOverTheDemonstration(t *testing.T) {
+	l := launchForTest(t, config.Flags{Lang: "en", Helpdesk: true}, []string{filepath.Join(t.TempDir(), config.FileName)})
+	if l.failed || l.desk == nil || l.wizard != nil {
+		t.Fatalf("help desk %v, wizard %v: %s", l.desk != nil, l.wizard != nil, l.details)
+	}
+	d := l.desk
+	if !d.Settings.DemoMode || d.DemoInbox == nil || d.Demo == nil || d.Desk == nil {
+		t.Fatalf("demo mode %v, Demo inbox %v, demo operator %v, desk %v: want all", d.Settings.DemoMode, d.DemoInbox != nil, d.Demo != nil, d.Desk != nil)
+	}
+	name, password, code := d.Demo.DemoSignIn(time.Now())
+	s, err := d.Desk.HelpdeskSignIn(context.Background(), name, password, code)
+	if err != nil || s.Operator.Name != name {
+		t.Errorf("the demonstration operator's sign-in: %+v, %v", s, err)
+	}
+}
+
+// TestModeInTheFileRunsTheHelpDesk: mode = "helpdesk" with a server shows
+// the help desk over that server, without demonstration.
+func TestModeInTheFileRunsTheHelpDesk(t *testing.T) {
+	path := filepath.Join(t.TempDir(), config.FileName)
+	os.WriteFile(path, []byte("server = \"https://127.0.0.1:1\"\nmode = \"helpdesk\"\n"), 0o644)
+	l := launchForTest(t, config.Flags{Config: path}, nil)
+	if l.failed || l.desk == nil || l.wizard != nil {
+		t.Fatalf("help desk %v, wizard %v: %s", l.desk != nil, l.wizard != nil, l.details)
+	}
+	if l.desk.Settings.DemoMode || l.desk.Demo != nil || l.desk.DemoInbox != nil {
+		t.Error("the help desk over a configured server shows the demonstration")
+	}
+}
+
 func TestFlags(t *testing.T) {
-	f, err := parseFlags([]string{"--config", "a.toml", "--server", "https://x.example", "--ca", "ca.pem", "--pin", "p", "--lang", "en"}, io.Discard)
-	if err != nil || f != (config.Flags{Config: "a.toml", Server: "https://x.example", CA: "ca.pem", Pin: "p", Lang: "en"}) {
+	f, err := parseFlags([]string{"--config", "a.toml", "--server", "https://x.example", "--ca", "ca.pem", "--pin", "p", "--lang", "en", "--helpdesk"}, io.Discard)
+	if err != nil || f != (config.Flags{Config: "a.toml", Server: "https://x.example", CA: "ca.pem", Pin: "p", Lang: "en", Helpdesk: true}) {
 		t.Errorf("parseFlags = %+v, %v", f, err)
 	}
 	for _, args := range [][]string{{"--sever", "https://x"}, {"stray"}} {
