@@ -74,7 +74,7 @@ func newChrome(c *Shell) *chrome {
 	h.demo.Hide()
 
 	header := container.NewVBox(
-		container.NewBorder(nil, nil, nil, container.NewVBox(h.langs.hold), container.NewVBox(h.org, h.title)),
+		container.NewBorder(nil, nil, nil, container.NewVBox(h.langs.button), container.NewVBox(h.org, h.title)),
 		h.demo,
 	)
 	if extra := c.mode.Header(); extra != nil {

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"casreset/assets"
+	"casreset/assets/fonts"
 	"casreset/ui"
 )
 
@@ -14,30 +15,27 @@ import (
 // language table: with two languages, a button naming the other one that
 // switches to it; with more, a button naming the current one that opens a
 // menu of them all. Every language's name is drawn in its own font, so
-// that a reader finds theirs whatever the screen's language.
+// that a reader finds theirs whatever the screen's language, and measured
+// in it (ui.FaceButton), so that none is cut short.
 type languageSwitch struct {
 	langs    []assets.Language
 	choose   func(tag string)
 	themeFor func(tag string) fyne.Theme // nil: the app's theme
-	onOpen   func()                      // the menu opens; may be nil
 	canvas   func() fyne.Canvas
 	current  string
 
-	button *ui.ActionButton
-	hold   *fyne.Container // holds button, themed for the language it names
-	menu   *widget.PopUp   // the menu of languages, while it is open
-	items  map[string]*ui.ActionButton
+	button *ui.FaceButton
+	menu   *widget.PopUp // the menu of languages, while it is open
+	items  map[string]*ui.FaceButton
 }
 
 func newLanguageSwitch(langs []assets.Language, canvas func() fyne.Canvas, choose func(tag string)) *languageSwitch {
 	s := &languageSwitch{langs: langs, choose: choose, canvas: canvas}
-	s.button = ui.NewActionButton(s.tapped)
-	s.button.Importance = widget.LowImportance
+	s.button = ui.NewFaceButton(s.tapped)
 	if s.isMenu() {
 		s.button.SetIcon(theme.MenuDropDownIcon())
 		s.button.IconPlacement = widget.ButtonIconTrailingText
 	}
-	s.hold = container.NewStack(s.button)
 	return s
 }
 
@@ -61,17 +59,21 @@ func (s *languageSwitch) show(current string) {
 	if s.isMenu() {
 		named = assets.Match(current)
 	}
-	s.button.SetText(named.Name)
-	s.hold.Objects = []fyne.CanvasObject{s.themed(s.button, named.Tag)}
-	s.hold.Refresh()
+	s.button.SetText(named.Name, s.nameFace(named))
 }
 
-// themed draws obj in the font of the language tag.
-func (s *languageSwitch) themed(obj fyne.CanvasObject, tag string) fyne.CanvasObject {
-	if s.themeFor == nil || tag == s.current {
-		return obj
+// nameFace is the face l's name is drawn in, bold as a button's text: the
+// embedded face of its script, which has every character of the name
+// (assets/fonts cuts it so), whatever font the language's screens are in;
+// else the language's theme's (Fyne's own for English).
+func (s *languageSwitch) nameFace(l assets.Language) fyne.Resource {
+	if sub, ok := fonts.For(l); ok {
+		return subsetResources(sub)[1]
 	}
-	return container.NewThemeOverride(obj, s.themeFor(tag))
+	if s.themeFor == nil {
+		return nil
+	}
+	return s.themeFor(l.Tag).Font(fyne.TextStyle{Bold: true})
 }
 
 func (s *languageSwitch) tapped() {
@@ -84,24 +86,20 @@ func (s *languageSwitch) tapped() {
 
 // openMenu shows every language below the button, the current one ticked.
 func (s *languageSwitch) openMenu() {
-	s.items = map[string]*ui.ActionButton{}
+	s.items = map[string]*ui.FaceButton{}
 	var rows []fyne.CanvasObject
 	for _, l := range s.langs {
 		tag := l.Tag
-		b := ui.NewActionButton(func() { s.pick(tag) })
-		b.SetText(l.Name)
+		b := ui.NewFaceButton(func() { s.pick(tag) })
+		b.SetText(l.Name, s.nameFace(l))
 		b.Alignment = widget.ButtonAlignLeading
-		b.Importance = widget.LowImportance
 		if tag == s.current {
 			b.SetIcon(theme.ConfirmIcon())
 		} else {
 			b.SetIcon(theme.NewThemedResource(emptyIcon))
 		}
 		s.items[tag] = b
-		rows = append(rows, s.themed(b, tag))
-	}
-	if s.onOpen != nil {
-		s.onOpen()
+		rows = append(rows, b)
 	}
 	s.menu = widget.NewPopUp(container.NewVBox(rows...), s.canvas())
 	s.menu.ShowAtRelativePosition(fyne.NewPos(0, s.button.Size().Height), s.button)

@@ -221,9 +221,6 @@ func (c *Shell) Install(a fyne.App, fontsFirst bool) {
 		go th.loadFonts(lang, true, reapply)
 	}
 	c.chrome.langs.themeFor = func(tag string) fyne.Theme { return th.forLang(tag) }
-	// The bold faces of the other languages only for the menu, when it
-	// opens: a system font's are tens of megabytes each.
-	c.chrome.langs.onOpen = func() { go th.loadAllFonts(c.lang, true, reapply) }
 	// Set again once the app runs if a system font loaded by then: Fyne
 	// keeps the faces it measured with before. (Not otherwise: Fyne would
 	// parse every face again.)
@@ -235,10 +232,12 @@ func (c *Shell) Install(a fyne.App, fontsFirst bool) {
 		}
 		c.started()
 	})
+	// Only the language's own: the switch names the others in the
+	// embedded faces, and a system font's are tens of megabytes each.
 	if fontsFirst {
-		th.loadAllFonts(c.lang, true, func() {})
+		th.loadFonts(c.lang, true, func() {})
 	} else {
-		go th.loadAllFonts(c.lang, false, reapply)
+		go th.loadFonts(c.lang, true, reapply)
 	}
 }
 

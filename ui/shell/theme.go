@@ -59,19 +59,6 @@ func (t *appTheme) loadFonts(lang string, withBold bool, loaded func()) {
 	}
 }
 
-// loadAllFonts loads the faces of the language first, then the regular
-// face of every other language, in which the language switch names it
-// (the bold one too when othersBold: the menu of languages is in bold),
-// calling loaded after each language that has some.
-func (t *appTheme) loadAllFonts(first string, othersBold bool, loaded func()) {
-	t.loadFonts(first, true, loaded)
-	for _, l := range assets.Languages() {
-		if l.Tag != SupportedLang(first) {
-			t.loadFonts(l.Tag, othersBold, loaded)
-		}
-	}
-}
-
 // fontsLoaded counts the faces loaded in the background so far: when it
 // changes, the theme draws differently.
 func (t *appTheme) fontsLoaded() int64 { return t.fonts.loads.Load() }
