@@ -101,6 +101,7 @@ func (b *faceButton) CreateRenderer() fyne.WidgetRenderer {
 		text:       canvas.NewText("", color.Transparent),
 		icon:       canvas.NewImageFromResource(nil),
 	}
+	r.label = &fyne.Container{Objects: []fyne.CanvasObject{r.text}}
 	r.text.TextStyle.Bold = true
 	r.icon.FillMode = canvas.ImageFillContain
 	b.tapAnim = tapAnimation(r.tapBG, b)
@@ -115,13 +116,18 @@ type faceButtonRenderer struct {
 	b                 *faceButton
 	background, tapBG *canvas.Rectangle
 	text              *canvas.Text
-	icon              *canvas.Image
+	// label holds text at its origin, as a button's RichText does:
+	// Fyne's GL painter rounds a text's size to whole pixels by its
+	// position within its parent, so at the origin it is drawn pixel for
+	// pixel as a button's text (elsewhere half a pixel lower and blurred).
+	label *fyne.Container
+	icon  *canvas.Image
 }
 
 func (r *faceButtonRenderer) Destroy() {}
 
 func (r *faceButtonRenderer) Objects() []fyne.CanvasObject {
-	return []fyne.CanvasObject{r.background, r.tapBG, r.text, r.icon}
+	return []fyne.CanvasObject{r.background, r.tapBG, r.label, r.icon}
 }
 
 // contentSize is the size of the text and icon side by side.
@@ -170,7 +176,8 @@ func (r *faceButtonRenderer) Layout(size fyne.Size) {
 			iconX += text.Width + th.Size(theme.SizeNamePadding)
 		}
 	}
-	r.text.Move(fyne.NewPos(textX, pos.Y+(content.Height-text.Height)/2))
+	r.label.Move(fyne.NewPos(textX, pos.Y+(content.Height-text.Height)/2))
+	r.label.Resize(text)
 	r.text.Resize(text)
 	r.icon.Move(fyne.NewPos(iconX, pos.Y+(content.Height-icon.Height)/2))
 	r.icon.Resize(icon)
@@ -185,7 +192,7 @@ func (r *faceButtonRenderer) Refresh() {
 	r.text.FontSource = r.b.Face
 	r.text.TextSize = th.Size(theme.SizeNameText)
 	r.text.Color = th.Color(theme.ColorNameForeground, v)
-	r.text.Hidden = r.b.Text == ""
+	r.label.Hidden = r.b.Text == ""
 	r.icon.Resource = r.b.Icon
 	r.icon.Hidden = r.b.Icon == nil
 	r.background.FillColor = color.Transparent
