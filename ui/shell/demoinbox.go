@@ -54,6 +54,7 @@ type DemoInbox struct {
 	problem  *ui.WrapLabel
 	list     *fyne.Container // the cards, newest first
 	cards    []*inboxCard    // in the order written
+	built    bool            // the window has its content (build)
 	shown    bool
 	unread   int    // messages that arrived while the window was hidden
 	onUnread func() // the banner's button shows unread
@@ -64,7 +65,7 @@ type DemoInbox struct {
 }
 
 // NewDemoInbox returns the Demo inbox of outbox. Its window stays hidden
-// until Show.
+// until Show, and empty until the inbox is first used (build).
 func NewDemoInbox(a fyne.App, outbox Outbox, log *slog.Logger) *DemoInbox {
 	if log == nil {
 		log = slog.Default()
@@ -87,13 +88,26 @@ func NewDemoInbox(a fyne.App, outbox Outbox, log *slog.Logger) *DemoInbox {
 	// Closing the window only hides it, so that the banner's button can
 	// open it again with the messages so far.
 	d.win.SetCloseIntercept(d.hide)
+	d.win.Resize(fyne.NewSize(520, 640))
+	return d
+}
+
+// build gives the window its content and texts, the first time the inbox
+// is used (start), not when it is made: the inbox is made before the
+// wizard sets the app's theme, and a text measured before then would have
+// Fyne keep the faces of Fyne's own theme for every plain text of the
+// run (see UseTheme): Latin curly quotes measured narrow and drawn wide,
+// Chinese in a system font.
+func (d *DemoInbox) build() {
+	if d.built {
+		return
+	}
+	d.built = true
 	d.win.SetContent(container.NewPadded(container.NewBorder(
 		container.NewVBox(d.intro, d.problem, widget.NewSeparator()), nil, nil, nil,
 		container.NewVScroll(container.NewVBox(d.empty, d.list)),
 	)))
-	d.win.Resize(fyne.NewSize(520, 640))
 	d.refresh()
-	return d
 }
 
 // start begins polling; Show and the wizard (through follow) call it.
@@ -101,6 +115,7 @@ func (d *DemoInbox) start() {
 	if d.stop != nil || d.closed {
 		return
 	}
+	d.build()
 	d.stop = d.ticker.Every(inboxPoll, d.poll)
 	d.poll()
 }
@@ -142,7 +157,9 @@ func (d *DemoInbox) SetLanguage(lang string) {
 		return
 	}
 	d.tr.SetLang(lang)
-	d.refresh()
+	if d.built {
+		d.refresh()
+	}
 }
 
 // Close stops polling and closes the window for good.

@@ -164,3 +164,40 @@ func (m *manualTicker) fire() {
 		fn()
 	}
 }
+
+// fontSpy is Fyne's theme, counting the faces asked for: Fyne asks when
+// it first measures or draws text in a style.
+type fontSpy struct {
+	fyne.Theme
+	asked int
+}
+
+func (s *fontSpy) Font(st fyne.TextStyle) fyne.Resource {
+	s.asked++
+	return s.Theme.Font(st)
+}
+
+// TestDemoInboxMeasuresNoTextUntilUsed: the inbox is made before the
+// wizard sets the app's theme, and Fyne keeps the faces of the theme it
+// first measures text with until the app runs. Measured then, the zh-Hans
+// checklist's "（点击“确定”时检查）" was measured with Noto Sans's narrow
+// curly quotes and drawn with the Chinese font's wide ones, its end cut off.
+func TestDemoInboxMeasuresNoTextUntilUsed(t *testing.T) {
+	a := test.NewTempApp(t)
+	spy := &fontSpy{Theme: test.Theme()}
+	a.Settings().SetTheme(spy)
+	d := NewDemoInbox(a, noMessages{}, slog.New(slog.DiscardHandler))
+	d.ticker = &manualTicker{}
+	d.SetLanguage("zh-Hans")
+	if spy.asked != 0 {
+		t.Fatalf("making the inbox measured text (%d faces asked for) before it was used", spy.asked)
+	}
+	d.follow("zh-Hans")
+	if spy.asked == 0 {
+		t.Fatal("the inbox in use measured no text: the test sees nothing")
+	}
+	if d.intro.Text == "" {
+		t.Error("the inbox in use has no texts")
+	}
+	d.Close()
+}
