@@ -64,11 +64,18 @@ func spaced(chars string) string {
 	return strings.Join(strings.Split(chars, ""), " ")
 }
 
-// foundText names the character that breaks a rule. White space and other
-// characters that cannot be seen are named by what they are.
-func foundText(t *translator, found string) string {
+// foundText names the character found that breaks rule r; nothing when
+// none was found. White space and other characters that cannot be seen
+// are named by what they are, and white space not at all when the rule is
+// the one against it: its line says so already ("The password contains a
+// white space character", not again "(found: a white space)").
+func foundText(t *translator, rule api.Rule, found string) string {
 	r, _ := utf8.DecodeRuneInString(found)
 	switch {
+	case found == "":
+		return ""
+	case unicode.IsSpace(r) && rule.ID == api.RuleHasWhitespace:
+		return ""
 	case unicode.IsSpace(r):
 		return t.T("rule.found_space")
 	case !unicode.IsGraphic(r):

@@ -282,8 +282,8 @@ func (s *step4) refreshRules(pw string) {
 			continue
 		case state == checkFailed:
 			line = failLine(tr, ch.Rule)
-			if ch.Found != "" {
-				line += " " + foundText(tr, ch.Found)
+			if found := foundText(tr, ch.Rule, ch.Found); found != "" {
+				line += " " + found
 			}
 		case !ch.Checked:
 			line = tr.T("rule.on_update", "Rule", line)
