@@ -28,6 +28,7 @@ var languages = []Language{
 			Zones:       map[string]string{"HKT": "Hong Kong time"},
 			Group:       ",",
 			MinSec:      "%d:%02d",
+			Colon:       ": ",
 		},
 	},
 	{
@@ -54,6 +55,7 @@ var languages = []Language{
 			MinSec:      "%d分%02d秒",
 			Sec:         "%d秒",
 			Numerals:    chineseNumerals,
+			Colon:       "：",
 		},
 	},
 	{
@@ -78,6 +80,7 @@ var languages = []Language{
 			MinSec:      "%d分%02d秒",
 			Sec:         "%d秒",
 			Numerals:    chineseNumerals,
+			Colon:       "：",
 		},
 	},
 }
@@ -142,6 +145,10 @@ type Formats struct {
 	// Numerals are the small counts in words, from 0 ("〇", "一", "二"),
 	// as a counter writes them ("第四步"); nil: digits.
 	Numerals []string
+	// Colon follows a name that heads a line, as the organisation's
+	// heads an e-mail's subject: ": " in English, the full-width "："
+	// (no space) in Chinese.
+	Colon string
 }
 
 // Languages returns the table, the default language first.

@@ -43,6 +43,9 @@ func TestEveryLanguageIsComplete(t *testing.T) {
 			if f.DateTime == "" || f.SMSTime == "" || f.SMSDateTime == "" {
 				t.Errorf("%s lacks a time format", l.Tag)
 			}
+			if f.Colon == "" {
+				t.Errorf("%s lacks the colon after a name", l.Tag)
+			}
 		}
 	}
 	// Every file belongs to a language of the table.

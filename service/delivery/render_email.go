@@ -70,7 +70,7 @@ func renderEmail(kind string, v values, org Org, tag string) (subject, text, htm
 	}
 	d.Subject = strings.Join(subjects, " / ")
 	if name := org.nameIn(tag); name != "" {
-		d.Subject = name + ": " + d.Subject
+		d.Subject = name + assets.Match(tag).Formats.Colon + d.Subject
 	}
 
 	var tb, hb bytes.Buffer

@@ -32,14 +32,14 @@ func TestEmailCarriesEverythingInBothLanguages(t *testing.T) {
 			"changed at 15:32 on Friday 14 March 2025 (Hong Kong time)", "2025年3月14日（星期五）15:32（香港時間）更改",
 			"from the computer at address 203.0.113.7", "位址為 203.0.113.7",
 			"If this was not you, contact IT Help at once at ithelp@example.edu.hk or 2975 5600",
-			"請立即聯絡 IT Help（ithelp@example.edu.hk 或 2975 5600）",
+			"請立即聯絡資訊科技支援組（ithelp@example.edu.hk 或 2975 5600）",
 			"R7QK2M9XW4",
 		},
 	}
 	every := []string{
 		"HKU SPACE", "Dear Chan Tai Man,", "Chan Tai Man，你好：",
 		"IT Help: ithelp@example.edu.hk | 2975 5600 | Mon-Fri 09:00-18:00",
-		"IT Help：ithelp@example.edu.hk | 2975 5600 | Mon-Fri 09:00-18:00",
+		"資訊科技支援組：ithelp@example.edu.hk | 2975 5600 | Mon-Fri 09:00-18:00",
 		"Copyright © 2025 HKU SPACE. All rights reserved.",
 		"please do not reply", "請勿回覆",
 	}
@@ -243,15 +243,15 @@ func TestSMSKeepsWhatFits(t *testing.T) {
 		{"English code keeps a short name", "en", service.MessageCode, "HKU SPACE",
 			"HKU SPACE: Your password reset code is 493027. Valid until 15:42 HKT. Didn't ask for it? Ignore this and never share the code. IT Help: 2975 5600"},
 		{"Chinese code keeps a short name", "zh-HK", service.MessageCode, "HKU SPACE",
-			"【HKU SPACE】重設密碼驗證碼：493027，15:42前有效。如非本人要求請忽略，勿告知他人。IT Help：2975 5600"},
+			"【HKU SPACE】重設密碼驗證碼：493027，15:42前有效。如非本人要求請忽略，勿告知他人。資訊科技支援組：2975 5600"},
 		{"English code leaves out a name too long, never cutting it", "en", service.MessageCode, "The Open University of Hong Kong",
 			"Your password reset code is 493027. Valid until 15:42 HKT. Didn't ask for it? Ignore this and never share the code. IT Help: 2975 5600"},
 		{"English notice keeps the address", "en", service.MessageNotice, "HKU SPACE",
 			"HKU SPACE: Your password was changed on 14 Mar 15:32 HKT from 203.0.113.7. Not you? Contact IT Help now: 2975 5600, ref R7QK2M9XW4."},
 		{"Chinese notice keeps the address before the name", "zh-HK", service.MessageNotice, "HKU SPACE",
-			"密碼已於3月14日15:32更改（來自203.0.113.7）。如非本人請聯絡IT Help 2975 5600，編號R7QK2M9XW4"},
+			"密碼已於3月14日15:32更改（來自203.0.113.7）。如非本人請聯絡資訊科技支援組 2975 5600，編號R7QK2M9XW4"},
 		{"Chinese reminder", "zh-HK", service.MessageReminder, "HKU SPACE",
-			"【HKU SPACE】你的職員／教師編號是：12345678。如非本人要求請忽略。IT Help：2975 5600"},
+			"【HKU SPACE】你的職員／教師編號是：12345678。如非本人要求請忽略。資訊科技支援組：2975 5600"},
 		{"English reminder", "en", service.MessageReminder, "HKU SPACE",
 			"HKU SPACE: Your staff / teacher number is 12345678. Didn't ask for it? Ignore this message. IT Help: 2975 5600"},
 	}
@@ -406,7 +406,7 @@ func TestMessagesNameTheOrganisationInTheirLanguage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(zh.Subject, "香港大學專業進修學院: 你的密碼已更改 / ") {
+	if !strings.HasPrefix(zh.Subject, "香港大學專業進修學院：你的密碼已更改 / ") {
 		t.Errorf("subject for a Chinese reader: %q", zh.Subject)
 	}
 	if strings.Index(zh.Body, "你好") > strings.Index(zh.Body, "Dear") {

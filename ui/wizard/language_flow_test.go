@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"casreset/api"
+	"casreset/assets"
 	"casreset/desktop/embedded"
 	"casreset/ui/shell"
 )
@@ -112,7 +113,7 @@ func TestTheChangeNoticeIsInTheLanguageSwitchedToAfterTheCode(t *testing.T) {
 						t.Errorf("the notice by SMS reads %q, want it in %s (%q)", m.Body, tt.switchTo, tt.sms)
 					}
 				case api.ChannelEmail:
-					if !strings.HasPrefix(m.Subject, "HKU SPACE: "+tt.subject) {
+					if !strings.HasPrefix(m.Subject, "HKU SPACE"+assets.Match(tt.switchTo).Formats.Colon+tt.subject) {
 						t.Errorf("the notice by e-mail is headed %q, want %s first (%q)", m.Subject, tt.switchTo, tt.subject)
 					}
 				}
