@@ -2,6 +2,7 @@ package shell
 
 import (
 	"image/color"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -37,6 +38,7 @@ type chrome struct {
 	bar       *fyne.Container   // the screen's action bar, fixed below its content
 	center    *fyne.Container   // the content and the action bar
 	revealed  fyne.CanvasObject // the last message scrolled into sight
+	focused   fyne.Focusable    // what had the keyboard focus at the last look (followFocus)
 	activity  *widget.Activity
 	busyText  *widget.Label
 	copyright *ui.WrapLabel
@@ -152,16 +154,61 @@ func (h *chrome) setBody(page, bar fyne.CanvasObject) {
 // message is about), are in sight.
 func (h *chrome) reveal(o fyne.CanvasObject) {
 	h.revealed = o
+	h.scrollTo(o, false)
+}
+
+// focusPoll is how often the shell looks where the keyboard focus is.
+const focusPoll = 100 * time.Millisecond
+
+// followFocus scrolls the page so that what has just received the
+// keyboard focus is in sight, with the line above it (its label): Tab
+// moves the focus to the next field even when it is below the window's
+// edge, and Fyne neither scrolls to it nor tells when the focus moves, so
+// the shell looks every focusPoll. What is in sight already (a field just
+// clicked) does not move.
+func (h *chrome) followFocus() {
+	f := h.c.win.Canvas().Focused()
+	if f == h.focused {
+		return
+	}
+	h.focused = f
+	if o, ok := f.(fyne.CanvasObject); ok && holds(h.body, o) {
+		h.revealed = o // and again after the window changes size
+		h.scrollTo(o, true)
+	}
+}
+
+// holds reports whether o is c or among the objects of its containers.
+func holds(c, o fyne.CanvasObject) bool {
+	if c == o {
+		return true
+	}
+	if box, ok := c.(*fyne.Container); ok {
+		for _, child := range box.Objects {
+			if holds(child, o) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// scrollTo scrolls the page so that o and the line above it are in
+// sight; when hiddenOnly, only if o itself is not wholly in sight.
+func (h *chrome) scrollTo(o fyne.CanvasObject, hiddenOnly bool) {
 	d := fyne.CurrentApp().Driver()
 	content := h.scroll.Content
 	if content == nil || !o.Visible() {
 		return
 	}
 	top := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(content).Y
-	above := theme.TextSize() * 3 // the field above the message
+	above := theme.TextSize() * 3 // the field above a message, the label above a field
 	bottom := top + o.MinSize().Height
 	view := h.scroll.Size().Height
 	off := h.scroll.Offset.Y
+	if hiddenOnly && top >= off && bottom <= off+view {
+		return
+	}
 	switch {
 	case bottom > off+view:
 		off = min(bottom-view, top-above)

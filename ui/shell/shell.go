@@ -131,7 +131,7 @@ type Mode interface {
 type Deps struct {
 	Settings Settings
 	Clock    Clock        // nil: the system clock
-	Ticker   Ticker       // nil: a real one-second ticker
+	Ticker   Ticker       // nil: real ones (every second, and the focus's poll)
 	Log      *slog.Logger // nil: slog.Default()
 	// DemoInbox, in demo mode, is opened by a button in the demo banner,
 	// follows the shell's language and closes with it.
@@ -246,7 +246,11 @@ func (c *Shell) Mount() {
 	c.win.SetOnClosed(c.Close)
 	c.win.SetContent(c.root) // before start, which focuses the first field
 	c.lastActive = c.clock.Now()
-	c.stopTicker = c.deps.Ticker.Every(time.Second, c.tick)
+	// The focus's poll first: a test's ticker that keeps one function
+	// keeps the clock's.
+	stopFocus := c.deps.Ticker.Every(focusPoll, c.followFocus)
+	stopTick := c.deps.Ticker.Every(time.Second, c.tick)
+	c.stopTicker = func() { stopFocus(); stopTick() }
 	c.mode.Start()
 }
 
@@ -362,6 +366,13 @@ func (c *Shell) SetLanguage(l string) {
 
 // Touch records activity, for the idle timeout.
 func (c *Shell) Touch() { c.lastActive = c.clock.Now() }
+
+// followFocus scrolls to what has just received the keyboard focus.
+func (c *Shell) followFocus() {
+	if !c.closed {
+		c.chrome.followFocus()
+	}
+}
 
 // tick runs every second on the UI goroutine.
 func (c *Shell) tick() {

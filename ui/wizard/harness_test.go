@@ -386,28 +386,40 @@ func (e *env) audit(staff string) []service.AuditEvent {
 	return evs
 }
 
-// manualTicker is a Ticker that fires when told.
+// manualTicker is a Ticker that fires when told: every function it was
+// given (the shell's every second and its focus poll), in that order.
 type manualTicker struct {
-	mu sync.Mutex
-	fn func()
+	mu   sync.Mutex
+	next int
+	fns  map[int]func()
 }
 
 func (m *manualTicker) Every(_ time.Duration, fn func()) func() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.fn = fn
+	if m.fns == nil {
+		m.fns = map[int]func(){}
+	}
+	id := m.next
+	m.next++
+	m.fns[id] = fn
 	return func() {
 		m.mu.Lock()
 		defer m.mu.Unlock()
-		m.fn = nil
+		delete(m.fns, id)
 	}
 }
 
 func (m *manualTicker) fire() {
 	m.mu.Lock()
-	fn := m.fn
+	var fns []func()
+	for id := range m.next {
+		if fn, ok := m.fns[id]; ok {
+			fns = append(fns, fn)
+		}
+	}
 	m.mu.Unlock()
-	if fn != nil {
+	for _, fn := range fns {
 		fn()
 	}
 }

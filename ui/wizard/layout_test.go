@@ -438,3 +438,51 @@ func TestStrengthWordsAreNotCut(t *testing.T) {
 		}
 	}
 }
+
+// TestTabScrollsTheFieldIntoSight: at 640x480, Tab from the staff number
+// to the CAPTCHA answer, into step 3's code and into step 4's retyped
+// password reaches fields below the window's edge; each scrolls into
+// sight as it receives the focus.
+func TestTabScrollsTheFieldIntoSight(t *testing.T) {
+	e := newEnv(t)
+	e.win.Resize(windowSizes[1])
+	scroll := e.c.shell.Page()
+	tabTo := func(field fyne.Focusable) {
+		t.Helper()
+		c := e.win.Canvas()
+		for range 30 {
+			if c.Focused() == field {
+				break
+			}
+			c.FocusNext()
+			e.tick(0)
+		}
+		if c.Focused() != field {
+			t.Fatal("Tab does not reach the field")
+		}
+		o := field.(fyne.CanvasObject)
+		if at := top(o); at < top(scroll) || at+o.Size().Height > top(scroll)+scroll.Size().Height {
+			t.Errorf("the focused field is at %v..%v, the page shows %v..%v", at, at+o.Size().Height, top(scroll), top(scroll)+scroll.Size().Height)
+		}
+	}
+
+	s1 := screenAs[*step1](e)
+	e.win.Canvas().Focus(s1.staff)
+	e.tick(0)
+	if scroll.Offset.Y != 0 {
+		t.Errorf("the first field, in sight, scrolled the page to %v", scroll.Offset.Y)
+	}
+	tabTo(s1.captcha.answer)
+
+	s3 := e.toStep3(acctBoth.StaffNumber, api.ChannelSMS)
+	scroll.ScrollToTop()
+	e.win.Canvas().Unfocus()
+	tabTo(s3.code)
+
+	e.typeIn(s3.code, e.code())
+	e.enter()
+	s4 := screenAs[*step4](e)
+	scroll.ScrollToTop()
+	e.win.Canvas().Focus(s4.pw)
+	tabTo(s4.retype)
+}
