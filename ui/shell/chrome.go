@@ -26,23 +26,26 @@ var demoBanner = color.NRGBA{R: 0xff, G: 0xc1, B: 0x07, A: 0x55}
 // language switch, the demo banner, the mode's own header (the wizard's
 // step indicator), the busy indicator and the copyright line.
 type chrome struct {
-	c         *Shell
-	org       *widget.Label
-	title     *widget.Label
-	langs     *languageSwitch
-	demo      fyne.CanvasObject
-	demoText  *ui.WrapLabel
-	inboxBtn  *ui.ActionButton // opens Deps.DemoInbox; nil without one
-	body      *fyne.Container
-	scroll    *container.Scroll
-	bar       *fyne.Container   // the screen's action bar, fixed below its content
-	center    *fyne.Container   // the content and the action bar
-	revealed  fyne.CanvasObject // the last message scrolled into sight
-	focused   fyne.Focusable    // what had the keyboard focus at the last look (followFocus)
-	activity  *widget.Activity
-	busyText  *widget.Label
-	copyright *ui.WrapLabel
-	root      fyne.CanvasObject
+	c        *Shell
+	org      *widget.Label
+	title    *widget.Label
+	langs    *languageSwitch
+	demo     fyne.CanvasObject
+	demoText *ui.WrapLabel
+	inboxBtn *ui.ActionButton // opens Deps.DemoInbox; nil without one
+	// inboxWidest is never shown: the button with its widest text, which
+	// the button's slot is as wide as.
+	inboxWidest *ui.ActionButton
+	body        *fyne.Container
+	scroll      *container.Scroll
+	bar         *fyne.Container   // the screen's action bar, fixed below its content
+	center      *fyne.Container   // the content and the action bar
+	revealed    fyne.CanvasObject // the last message scrolled into sight
+	focused     fyne.Focusable    // what had the keyboard focus at the last look (followFocus)
+	activity    *widget.Activity
+	busyText    *widget.Label
+	copyright   *ui.WrapLabel
+	root        fyne.CanvasObject
 }
 
 func newChrome(c *Shell) *chrome {
@@ -71,7 +74,14 @@ func newChrome(c *Shell) *chrome {
 		h.inboxBtn = ui.NewActionButton(inbox.Show)
 		h.inboxBtn.Icon = theme.MailComposeIcon()
 		inbox.onUnread = h.refreshInboxButton
-		h.demo = container.NewStack(banner, container.NewBorder(nil, nil, nil, container.NewCenter(h.inboxBtn), h.demoText))
+		// The button's text grows with a count of new messages and
+		// shrinks when the inbox opens; in a slot as wide as its widest
+		// text, the banner's text keeps its width and so its lines, and
+		// nothing below the banner moves.
+		h.inboxWidest = ui.NewActionButton(nil)
+		h.inboxWidest.Icon = h.inboxBtn.Icon
+		slot := container.New(&widestLayout{widest: h.inboxWidest}, h.inboxBtn)
+		h.demo = container.NewStack(banner, container.NewBorder(nil, nil, nil, slot, h.demoText))
 	}
 	h.demo.Hide()
 
@@ -308,4 +318,17 @@ func (k *ContactCard) Refresh() {
 // ButtonRow puts buttons at the trailing edge, the primary one last.
 func ButtonRow(objs ...fyne.CanvasObject) *fyne.Container {
 	return container.NewHBox(append([]fyne.CanvasObject{layout.NewSpacer()}, objs...)...)
+}
+
+// widestLayout centres its object in a space at least as wide as widest
+// (an object shown nowhere, holding the widest content the object has).
+type widestLayout struct{ widest fyne.CanvasObject }
+
+func (l *widestLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	s := layout.NewCenterLayout().MinSize(objs)
+	return fyne.NewSize(max(s.Width, l.widest.MinSize().Width), s.Height)
+}
+
+func (l *widestLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	layout.NewCenterLayout().Layout(objs, size)
 }

@@ -386,4 +386,8 @@ func (h *chrome) refreshInboxButton() {
 		h.inboxBtn.Importance = widget.MediumImportance
 	}
 	h.inboxBtn.Refresh()
+	// The slot's width: the name with a count of new messages (two
+	// digits when there are that many) is the widest.
+	h.inboxWidest.SetText(h.c.tr.N("chrome.demo_inbox_new", max(n, 9)))
+	h.inboxWidest.Importance = widget.HighImportance
 }

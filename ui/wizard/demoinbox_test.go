@@ -322,3 +322,48 @@ func TestHelpListsTheDemoAccountsInDemoModeOnly(t *testing.T) {
 		t.Errorf("the help says the contract ended on 31 July 2021, the account says %s", want)
 	}
 }
+
+// TestTheBannerKeepsItsHeight: at 640x480 in Simplified Chinese, the
+// banner's button saying "演示收件箱：1条新消息" wrapped the banner's text
+// onto another line, and opening the inbox unwrapped it: the page moved
+// under the mouse each time. At no width of the window does it move.
+func TestTheBannerKeepsItsHeight(t *testing.T) {
+	e := newDemoEnv(t, func(s *shell.Settings) { s.Language = "zh-Hans" })
+	// The app's fonts, which draw the Chinese at its width.
+	settings := shell.DefaultSettings()
+	settings.Language = "zh-Hans"
+	shell.UseTheme(fyne.CurrentApp(), settings)
+	page := e.c.shell.Page()
+	pageTops := func() []float32 {
+		var tops []float32
+		for w := float32(480); w <= 820; w += 10 {
+			e.win.Resize(fyne.NewSize(w, 480))
+			tops = append(tops, top(page))
+		}
+		return tops
+	}
+
+	s1 := current[*step1](e)
+	e.typeIn(s1.staff, embedded.Accounts[0].StaffNumber)
+	e.typeIn(s1.captcha.answer, testCaptcha)
+	e.enter()
+	s2 := current[*step2](e)
+	e.tap(s2.options[0])
+	e.tap(s2.send)
+	current[*step3](e)
+	before := pageTops()
+	e.waitForMessages(1)
+	inboxBtn := e.c.shell.InboxButton()
+	if !strings.Contains(inboxBtn.Text, "1") {
+		t.Fatalf("the banner's button says %q with a message unseen", inboxBtn.Text)
+	}
+	unseen := pageTops()
+	e.tap(inboxBtn)
+	opened := pageTops()
+	for i := range before {
+		if unseen[i] != before[i] || opened[i] != before[i] {
+			t.Errorf("at %v px wide the page starts at %v, with a message unseen at %v, with the inbox open at %v",
+				480+10*i, before[i], unseen[i], opened[i])
+		}
+	}
+}
