@@ -88,10 +88,25 @@ shoot() {
 mkdir -p "$out"
 [ -n "${SCREENS:-}" ] || rm -f "$out"/*.png # screens that no longer exist go too
 
-# window_geometry TITLE prints the geometry of the window titled TITLE, as
+# The main window is titled in the language it shows, as the wizard or as
+# the help desk: app.title and hd.app.title of every translation.
+mapfile -t main_titles < <(sed -n 's/^ *"\(hd\.\)\{0,1\}app\.title": "\(.*\)",$/\2/p' assets/translations/*.json)
+[ ${#main_titles[@]} -gt 0 ] || { echo "screenshots: no app.title in assets/translations" >&2; exit 1; }
+
+# main_window_geometry prints the geometry of casreset's main window, as
 # import -crop takes it.
-window_geometry() {
-  xwininfo -name "$1" | awk '/Absolute upper-left X/ {x=$NF} /Absolute upper-left Y/ {y=$NF} /Width/ {w=$NF} /Height/ {h=$NF} END {print w "x" h "+" x "+" y}'
+main_window_geometry() {
+  local tree title win
+  tree=$(xwininfo -root -tree 2>/dev/null)
+  for title in "${main_titles[@]}"; do
+    win=$(awk -v t="\"$title\":" 'index($0, t) {print $1; exit}' <<<"$tree")
+    if [ -n "$win" ]; then
+      xwininfo -id "$win" | awk '/Absolute upper-left X/ {x=$NF} /Absolute upper-left Y/ {y=$NF} /Width/ {w=$NF} /Height/ {h=$NF} END {print w "x" h "+" x "+" y}'
+      return
+    fi
+  done
+  echo "screenshots: no window titled as casreset's main window (${main_titles[*]})" >&2
+  return 1
 }
 
 # Every screen in every language at both sizes, one run per theme: casreset
@@ -102,7 +117,8 @@ for variant in light dark; do
   shots=0
   while IFS=' ' read -r verb file <&"${APP[0]}"; do
     [ "$verb" = shoot ] || continue
-    import -window root -crop "$(window_geometry "CAS Password Reset")" +repage -strip "$file"
+    geometry=$(main_window_geometry)
+    import -window root -crop "$geometry" +repage -strip "$file"
     echo ok >&"${APP[1]}"
     shots=$((shots + 1))
   done
