@@ -2,16 +2,42 @@ package windows
 
 import (
 	"debug/pe"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"casreset/assets"
 )
 
-// windowTitle is the wizard's window title.
+// windowTitle is the wizard's window title in English.
 const windowTitle = "CAS Password Reset"
+
+// windowTitleIn is the wizard's window title in the language of tag: the
+// title follows the language the wizard shows.
+func windowTitleIn(t *testing.T, tag string) string {
+	t.Helper()
+	lang, ok := assets.Lookup(tag)
+	if !ok {
+		t.Fatalf("no language %q in the language table", tag)
+	}
+	data, err := lang.Translations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts map[string]string
+	if err := json.Unmarshal(data, &texts); err != nil {
+		t.Fatalf("the %s translations: %v", tag, err)
+	}
+	title := texts["app.title"]
+	if title == "" {
+		t.Fatalf("the %s translations have no app.title", tag)
+	}
+	return title
+}
 
 // TestAppUnderWine runs the wizard as released, with nothing configured:
 // it starts the demonstration, shows its window, clears what an earlier

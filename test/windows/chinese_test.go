@@ -33,14 +33,14 @@ func TestChineseHeaderUnderWine(t *testing.T) {
 
 	app := p.start(winPath(r.Exe), "--lang", "zh-HK", "--server", svc.URL, "--ca", winPath(ca))
 	svc.waitForRequest(t, "POST /v1/captchas 201", app)
-	window := waitForWindow(t, display, windowTitle, app, 3*time.Minute)
+	window := waitForWindow(t, display, windowTitleIn(t, "zh-HK"), app, 3*time.Minute)
 	waitForPicture(t, display, window, app, 3*time.Minute)
 	withService := settledShot(t, display, window, app)
 	app.kill()
 
 	app = p.start(winPath(r.Exe), "--lang", "zh-HK")
 	app.waitForLine(5*time.Minute, "INFO request", `route="POST /v1/captchas"`, "status=201")
-	window = waitForWindow(t, display, windowTitle, app, 3*time.Minute)
+	window = waitForWindow(t, display, windowTitleIn(t, "zh-HK"), app, 3*time.Minute)
 	waitForPicture(t, display, window, app, 3*time.Minute)
 	var demo image.Image
 	var banner int
