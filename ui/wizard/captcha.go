@@ -159,7 +159,11 @@ func (p *captchaPanel) load() {
 			if cp.Digits > 0 {
 				p.digits = cp.Digits
 			}
-			p.statusText = text{}
+			// The new image ends its own "loading" line only: a line
+			// about the audio, set meanwhile, stays.
+			if p.statusText.Key() == "captcha.loading" {
+				p.statusText = text{}
+			}
 			p.image.Resource = fyne.NewStaticResource("captcha.png", png)
 		}
 		p.image.Refresh()
