@@ -28,13 +28,13 @@ func windowTitleIn(t *testing.T, tag string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var texts map[string]string
+	var texts map[string]json.RawMessage // plural forms are objects
 	if err := json.Unmarshal(data, &texts); err != nil {
 		t.Fatalf("the %s translations: %v", tag, err)
 	}
-	title := texts["app.title"]
-	if title == "" {
-		t.Fatalf("the %s translations have no app.title", tag)
+	var title string
+	if err := json.Unmarshal(texts["app.title"], &title); err != nil || title == "" {
+		t.Fatalf("the %s translations have no app.title (%v)", tag, err)
 	}
 	return title
 }
