@@ -30,19 +30,19 @@ import (
 //
 // Events never hold a password, code, CAPTCHA answer or reset token.
 const (
-	EventResetStarted          = "authn_token_created"
-	EventCodeSent              = "sensitive_create"
-	EventCodeVerified          = "authn_login_success"
-	EventCodeRefused           = "authn_login_fail"
-	EventAttemptsExhausted     = "authn_login_fail_max"
-	EventPasswordChanged       = "authn_password_change"
-	EventPasswordChangeFailed  = "authn_password_change_fail"
-	EventReminderSent          = "sensitive_read"
-	EventRateLimited           = "excess_rate_limit_exceeded"
-	EventInputValidationFailed = "input_validation_fail"
-	EventAccessRefused         = "authz_fail"
-	EventSequenceFailed        = "sequence_fail"
-	EventAccountUnlocked       = "user_updated"
+	EventResetStarted          = api.EventAuthnTokenCreated
+	EventCodeSent              = api.EventSensitiveCreate
+	EventCodeVerified          = api.EventAuthnLoginSuccess
+	EventCodeRefused           = api.EventAuthnLoginFail
+	EventAttemptsExhausted     = api.EventAuthnLoginFailMax
+	EventPasswordChanged       = api.EventAuthnPasswordChange
+	EventPasswordChangeFailed  = api.EventAuthnPasswordChangeFail
+	EventReminderSent          = api.EventSensitiveRead
+	EventRateLimited           = api.EventExcessRateLimitExceeded
+	EventInputValidationFailed = api.EventInputValidationFail
+	EventAccessRefused         = api.EventAuthzFail
+	EventSequenceFailed        = api.EventSequenceFail
+	EventAccountUnlocked       = api.EventUserUpdated
 )
 
 // maxUserAgent bounds what the audit keeps of a client's User-Agent header.

@@ -51,7 +51,7 @@ const (
 // (OWASP authz_admin: an action of a privileged user); its detail says
 // which, and by whom. Refusals are audited as the flow's are (authz_fail,
 // input_validation_fail, …) with the operator in the detail.
-const EventHelpdesk = "authz_admin"
+const EventHelpdesk = api.EventAuthzAdmin
 
 // Message kinds of the help desk.
 const (

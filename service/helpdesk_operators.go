@@ -214,14 +214,14 @@ type TOTPEnrolment struct {
 // Events of the operators' administration and sign-in (OWASP logging
 // vocabulary). Detail names the operator ("operator alice (local): …").
 const (
-	EventOperatorAdded        = "user_created"
-	EventOperatorRemoved      = "user_deleted"
-	EventOperatorTOTPReset    = "user_updated"
-	EventOperatorSignedIn     = "session_created"
-	EventOperatorSignInFailed = "authn_login_fail"
+	EventOperatorAdded        = api.EventUserCreated
+	EventOperatorRemoved      = api.EventUserDeleted
+	EventOperatorTOTPReset    = api.EventUserUpdated
+	EventOperatorSignedIn     = api.EventSessionCreated
+	EventOperatorSignInFailed = api.EventAuthnLoginFail
 	// EventOperatorSignedOut is OWASP's session_expired with the reason
 	// "signed out".
-	EventOperatorSignedOut = "session_expired"
+	EventOperatorSignedOut = api.EventSessionExpired
 )
 
 // NewOperator is a local operator to add.
