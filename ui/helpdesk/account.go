@@ -237,10 +237,11 @@ func (p *accountPage) refresh() {
 	p.setBusy(c.calls.Busy())
 }
 
-// eventRow is one audit event: when, what, its reference and address,
-// and the service's detail.
+// eventRow is one audit event: when, what (in the operator's language),
+// its reference and address, and beneath, the service's detail as it
+// recorded it.
 func eventRow(c *controller, e api.HelpdeskEvent) fyne.CanvasObject {
-	parts := []string{c.when(e.Time), e.Event}
+	parts := []string{c.when(e.Time), eventName(c, e.Event)}
 	if e.Reference != "" {
 		parts = append(parts, c.t("hd.event.reference", "Reference", e.Reference))
 	}
@@ -250,10 +251,19 @@ func eventRow(c *controller, e api.HelpdeskEvent) fyne.CanvasObject {
 	l := ui.NewWrapLabel()
 	text := strings.Join(parts, " · ")
 	if e.Detail != "" {
-		text += "\n" + e.Detail
+		text += "\n" + c.t("hd.event.record", "Detail", e.Detail)
 	}
 	l.SetText(text)
 	return l
+}
+
+// eventName names an audit event type in the operator's language; a type
+// of a newer service that the app does not know shows as it is.
+func eventName(c *controller, event string) string {
+	if key, ok := eventKeys[event]; ok {
+		return c.t(key)
+	}
+	return event
 }
 
 // action is what the account page's Unlock and Issue pass do.

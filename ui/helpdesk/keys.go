@@ -27,6 +27,28 @@ var (
 		"local":     "hd.operator.kind.local",
 		"directory": "hd.operator.kind.directory",
 	}
+	// eventKeys name what happened, by the audit's event type. The
+	// service's detail stays in English, shown as its record beneath.
+	eventKeys = map[string]string{
+		api.EventAuthnTokenCreated:       "hd.event.type.authn_token_created",
+		api.EventSensitiveCreate:         "hd.event.type.sensitive_create",
+		api.EventAuthnLoginSuccess:       "hd.event.type.authn_login_success",
+		api.EventAuthnLoginFail:          "hd.event.type.authn_login_fail",
+		api.EventAuthnLoginFailMax:       "hd.event.type.authn_login_fail_max",
+		api.EventAuthnPasswordChange:     "hd.event.type.authn_password_change",
+		api.EventAuthnPasswordChangeFail: "hd.event.type.authn_password_change_fail",
+		api.EventSensitiveRead:           "hd.event.type.sensitive_read",
+		api.EventExcessRateLimitExceeded: "hd.event.type.excess_rate_limit_exceeded",
+		api.EventInputValidationFail:     "hd.event.type.input_validation_fail",
+		api.EventAuthzFail:               "hd.event.type.authz_fail",
+		api.EventSequenceFail:            "hd.event.type.sequence_fail",
+		api.EventUserCreated:             "hd.event.type.user_created",
+		api.EventUserUpdated:             "hd.event.type.user_updated",
+		api.EventUserDeleted:             "hd.event.type.user_deleted",
+		api.EventAuthzAdmin:              "hd.event.type.authz_admin",
+		api.EventSessionCreated:          "hd.event.type.session_created",
+		api.EventSessionExpired:          "hd.event.type.session_expired",
+	}
 	// actionKeys are the note page's title and button for each action.
 	actionKeys = map[action]struct{ title, confirm string }{
 		actionUnlock: {"hd.note.title.unlock", "hd.note.confirm.unlock"},

@@ -129,9 +129,9 @@ func (sampleDesk) HelpdeskAccount(context.Context, string, string) (api.Helpdesk
 			{Limit: api.LimitWrongCodesPerAccount, Count: 10, Max: 10, WindowSeconds: 86400, Reached: true, RetryAt: ptr(at(60 * 20))},
 		},
 		Events: []api.HelpdeskEvent{
-			{Time: at(-4), Event: "code_invalid", StaffNumber: sampleStaff, Reference: sampleReference, ClientAddr: "10.20.4.17", Detail: "wrong code; the account's limit is reached"},
-			{Time: at(-6), Event: "code_sent", StaffNumber: sampleStaff, Reference: "M2DQ8ZT4HV6NBKXA", ClientAddr: "10.20.4.17", Detail: "sms"},
-			{Time: at(-7), Event: "flow_started", StaffNumber: sampleStaff, Reference: "P9WJ3LRC7TYE5QGU", ClientAddr: "10.20.4.17"},
+			{Time: at(-4), Event: api.EventAuthnLoginFail, StaffNumber: sampleStaff, Reference: sampleReference, ClientAddr: "10.20.4.17", Detail: "code_invalid: wrong code; the account's limit is reached"},
+			{Time: at(-6), Event: api.EventSensitiveCreate, StaffNumber: sampleStaff, Reference: "M2DQ8ZT4HV6NBKXA", ClientAddr: "10.20.4.17", Detail: "sms"},
+			{Time: at(-7), Event: api.EventAuthnTokenCreated, StaffNumber: sampleStaff, Reference: "P9WJ3LRC7TYE5QGU", ClientAddr: "10.20.4.17"},
 		},
 	}, nil
 }

@@ -138,6 +138,7 @@ var sampleData = []any{
 	// The help desk's.
 	"Name", "CHAN Tai Man", "Password", "x", "Code", "123456", "Kind", "local operator", "Staff", "12345678",
 	"Used", 2, "Hours", 24, "Limits", 3, "Flows", 1, "End", "2027-08-31", "Last", "2029-02-28",
+	"Detail", "code_invalid: wrong code",
 }
 
 func TestEveryTextRendersInEveryLanguage(t *testing.T) {
