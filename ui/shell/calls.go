@@ -42,6 +42,9 @@ func NewCalls(s *Shell, post func(func()), onBusy func(bool)) *Calls {
 // Busy reports whether a Call is running.
 func (k *Calls) Busy() bool { return k.busy }
 
+// Closed reports whether Close was called.
+func (k *Calls) Closed() bool { return k.closed }
+
 // Reset cancels the calls in flight and drops their results.
 func (k *Calls) Reset() {
 	k.gen++

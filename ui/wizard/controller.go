@@ -12,10 +12,6 @@ import (
 	"casreset/ui/shell"
 )
 
-// callTimeout bounds any one call to the service, on top of the client's
-// own timeouts, so that a screen never stays busy for good.
-const callTimeout = 2 * time.Minute
-
 // screen is one page of the wizard. Its widgets live as long as the flow,
 // so that switching language re-renders the same fields with what was
 // typed in them.
@@ -69,24 +65,14 @@ type controller struct {
 	screens []screen // every screen of this flow, wiped when it ends
 
 	// The flow. A new flow (idle timeout, "reload", success) replaces all
-	// of it and bumps gen, so results of calls made for an older flow are
-	// dropped when they arrive.
-	gen      int
-	ctx      context.Context
-	cancel   context.CancelFunc
+	// of it and resets calls, so results of calls made for an older flow
+	// are dropped when they arrive.
+	calls    *shell.Calls
 	token    string
 	staff    string
 	channels []api.ChannelInfo
 	policy   api.Policy
 	step1    *step1
-
-	busy   bool
-	closed bool
-	// post runs a call's result on the UI goroutine: fyne.Do, or in tests a
-	// queue the test goroutine drains, so that tests run on one UI
-	// goroutine as the app does.
-	post     func(func())
-	inflight int // calls whose results have not been applied
 
 	// The keyring: whether there is one and what it holds.
 	memoryOK   bool
@@ -94,10 +80,7 @@ type controller struct {
 }
 
 func newController(w fyne.Window, d Deps) *controller {
-	c := &controller{win: w, deps: d, backend: d.Backend, log: d.Log, post: d.Post}
-	if c.post == nil {
-		c.post = fyne.Do
-	}
+	c := &controller{win: w, deps: d, backend: d.Backend, log: d.Log}
 	if c.log == nil {
 		c.log = slog.Default()
 	}
@@ -111,7 +94,15 @@ func newController(w fyne.Window, d Deps) *controller {
 	c.deps.Settings = c.shell.Settings() // with the defaults filled in
 	c.clock = c.shell.Clock()
 	c.tr = c.shell.Translator()
-	c.ctx, c.cancel = context.WithCancel(context.Background())
+	post := d.Post
+	if post == nil {
+		post = fyne.Do
+	}
+	c.calls = shell.NewCalls(c.shell, post, func(b bool) {
+		if c.current != nil {
+			c.current.setBusy(b)
+		}
+	})
 	return c
 }
 
@@ -130,9 +121,7 @@ func (c *controller) close() { c.shell.Close() }
 // endFlow forgets the flow: it cancels calls in flight, wipes the secrets
 // on every screen and drops the token.
 func (c *controller) endFlow() {
-	c.gen++
-	c.cancel()
-	c.ctx, c.cancel = context.WithCancel(context.Background())
+	c.calls.Reset() // also ends the busy state
 	for _, s := range c.screens {
 		if w, ok := s.(wiper); ok {
 			w.wipe()
@@ -140,7 +129,6 @@ func (c *controller) endFlow() {
 	}
 	c.screens = nil
 	c.token, c.staff, c.channels, c.policy = "", "", nil, api.Policy{}
-	c.setBusy(false)
 }
 
 // newFlow ends the current flow and starts again at step 1, fields empty
@@ -164,7 +152,7 @@ func (c *controller) show(s screen) {
 		c.screens = append(c.screens, s)
 	}
 	c.current = s
-	s.setBusy(c.busy)
+	s.setBusy(c.busy())
 	s.refresh()
 	c.shell.SetBody(s.content(), s.actions())
 	c.steps.refresh()
@@ -191,57 +179,21 @@ func (c *controller) dirty() bool {
 	return c.token != "" || c.current != c.step1 || c.step1.typed()
 }
 
-// setBusy shows the busy indicator and disables what would submit again.
-func (c *controller) setBusy(b bool) {
-	c.busy = b
-	c.shell.SetBusy(b)
-	if c.current != nil {
-		c.current.setBusy(b)
-	}
-}
+// busy reports whether a call that shows the busy state is running.
+func (c *controller) busy() bool { return c.calls.Busy() }
 
 // call runs work off the UI goroutine and then done on it. While it runs,
 // the window shows it is busy and no other call may start, so a double
 // click cannot submit twice. It reports whether the call started.
 func (c *controller) call(work func(ctx context.Context) error, done func(err error)) bool {
-	if c.busy || c.closed {
-		return false
-	}
-	c.touch()
-	c.setBusy(true)
-	c.spawn(work, func(err error) {
-		c.setBusy(false)
-		done(err)
-	})
-	return true
+	return c.calls.Call(work, done)
 }
 
 // background is call without the busy state, for what may overlap with
 // the person's work: loading a CAPTCHA, playing it, polling the delivery,
 // the keyring.
 func (c *controller) background(work func(ctx context.Context) error, done func(err error)) {
-	if c.closed {
-		return
-	}
-	c.spawn(work, done)
-}
-
-// spawn runs work on its own goroutine; work must not touch widgets.
-func (c *controller) spawn(work func(ctx context.Context) error, done func(err error)) {
-	gen, ctx := c.gen, c.ctx
-	c.inflight++
-	go func() {
-		ctx, cancel := context.WithTimeout(ctx, callTimeout)
-		err := work(ctx)
-		cancel()
-		c.post(func() {
-			c.inflight--
-			if gen != c.gen || c.closed {
-				return // the flow ended meanwhile
-			}
-			done(err)
-		})
-	}()
+	c.calls.Background(work, done)
 }
 
 // fail shows the error screen for err. The flow has ended: what was typed

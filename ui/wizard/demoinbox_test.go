@@ -76,7 +76,7 @@ func newDemoEnv(t *testing.T, configure ...func(*shell.Settings)) *demoEnv {
 	e.c = newController(e.win, Deps{
 		Backend: cl, Ticker: e.ticker, Audio: &fakePlayer{}, Settings: settings, Log: log, DemoInbox: e.inbox,
 	})
-	e.c.post = e.queue.post
+	e.c.calls.Post = e.queue.post
 	e.c.mount()
 	t.Cleanup(func() {
 		e.c.close()
@@ -90,7 +90,7 @@ func newDemoEnv(t *testing.T, configure ...func(*shell.Settings)) *demoEnv {
 // for one.
 func (e *demoEnv) settle() {
 	q := e.queue
-	for e.c.inflight > 0 || e.inbox.Reading() {
+	for e.c.calls.Inflight > 0 || e.inbox.Reading() {
 		q.mu.Lock()
 		for len(q.fns) == 0 {
 			q.cond.Wait()

@@ -752,7 +752,7 @@ func TestClosingTheWindowClearsEverything(t *testing.T) {
 	if s4.pw.Text != "" || s4.retype.Text != "" {
 		t.Error("the passwords are still in their fields")
 	}
-	if e.c.token != "" || !e.c.closed {
+	if e.c.token != "" || !e.c.calls.Closed() {
 		t.Error("the flow did not end")
 	}
 }
@@ -770,8 +770,8 @@ func TestNoDoubleSubmission(t *testing.T) {
 	test.Tap(s1.next)
 	test.Tap(s1.next)
 	s1.onSubmit() // Enter while busy
-	if !e.c.busy || !s1.next.Disabled() || !e.c.shell.BusyShown() {
-		t.Errorf("while waiting: busy %v, Next disabled %v, indicator shown %v", e.c.busy, s1.next.Disabled(), e.c.shell.BusyShown())
+	if !e.c.busy() || !s1.next.Disabled() || !e.c.shell.BusyShown() {
+		t.Errorf("while waiting: busy %v, Next disabled %v, indicator shown %v", e.c.busy(), s1.next.Disabled(), e.c.shell.BusyShown())
 	}
 	close(gate)
 	e.settle()
@@ -779,7 +779,7 @@ func TestNoDoubleSubmission(t *testing.T) {
 		t.Errorf("Start called %d times, want 1", starts)
 	}
 	screenAs[*step2](e)
-	if e.c.busy || e.c.shell.BusyShown() {
+	if e.c.busy() || e.c.shell.BusyShown() {
 		t.Error("still busy after the answer")
 	}
 }

@@ -98,12 +98,12 @@ func (p *forgotPage) refresh() {
 	p.back.SetText(t("button.back"))
 	p.send.SetText(t("forgot.send"))
 	p.captcha.render()
-	p.setBusy(c.busy)
+	p.setBusy(c.busy())
 }
 
 func (p *forgotPage) onSubmit() {
 	c := p.c
-	if c.busy || p.sent {
+	if c.busy() || p.sent {
 		return
 	}
 	p.fieldErrText = fieldText("contact", validate.Contact(p.contact.Text))

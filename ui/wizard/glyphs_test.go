@@ -41,7 +41,7 @@ func TestEveryScreenHasItsGlyphsInTheEmbeddedFonts(t *testing.T) {
 					Backend: newSampleBackend(), Clock: sampleClock{}, Ticker: &manualTicker{},
 					Audio: silentPlayer{}, Settings: s,
 				})
-				c.post = q.post
+				c.calls.Post = q.post
 				c.mount()
 				q.settle(c)
 				showSample(c, name)

@@ -141,7 +141,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	}
 	e.c = newController(e.win, deps)
 	e.queue = newUIQueue()
-	e.c.post = e.queue.post
+	e.c.calls.Post = e.queue.post
 	e.c.mount()
 	t.Cleanup(func() {
 		e.c.close()
@@ -181,7 +181,7 @@ func (q *uiQueue) post(fn func()) {
 }
 
 func (q *uiQueue) settle(c *controller) {
-	for c.inflight > 0 {
+	for c.calls.Inflight > 0 {
 		q.mu.Lock()
 		for len(q.fns) == 0 {
 			q.cond.Wait()

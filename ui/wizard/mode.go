@@ -36,5 +36,5 @@ func (m mode) Idle(timeout time.Duration) { m.c.idle(timeout) }
 // Close ends the flow and clears every field: the window is going away.
 func (m mode) Close() {
 	m.c.endFlow()
-	m.c.closed = true
+	m.c.calls.Close()
 }

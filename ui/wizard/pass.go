@@ -77,7 +77,7 @@ func (p *passPage) refresh() {
 // password policy for step 4.
 func (p *passPage) onSubmit() {
 	c := p.c
-	if c.busy {
+	if c.busy() {
 		return
 	}
 	pass, ok := api.NormalizePass(p.pass.Text)

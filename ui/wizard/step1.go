@@ -192,7 +192,7 @@ func (s *step1) onForget() {
 // onSubmit checks the fields and starts the flow.
 func (s *step1) onSubmit() {
 	c := s.c
-	if c.busy {
+	if c.busy() {
 		return
 	}
 	s.staffErrText = fieldText("staff", validate.StaffNumber(s.staff.Text))

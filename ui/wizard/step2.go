@@ -125,7 +125,7 @@ func (s *step2) refresh() {
 
 func (s *step2) onSubmit() {
 	c := s.c
-	if c.busy {
+	if c.busy() {
 		return
 	}
 	if s.selected < 0 {

@@ -206,7 +206,7 @@ func (s *step3) render(now time.Time) {
 	}
 
 	wait := int(s.resendAfter.Sub(now).Seconds() + 0.999)
-	canSend := !c.busy && wait <= 0 && s.sendsLeft > 0
+	canSend := !c.busy() && wait <= 0 && s.sendsLeft > 0
 	label := func(key string) string {
 		if wait > 0 && s.sendsLeft > 0 {
 			return t("button.wait", "Label", t(key), "Seconds", wait)
@@ -231,7 +231,7 @@ func (s *step3) render(now time.Time) {
 		s.switchBtn.Hide()
 	}
 	s.verify.SetText(t("button.next"))
-	enable(s.verify, !c.busy && !s.expired)
+	enable(s.verify, !c.busy() && !s.expired)
 }
 
 func enable(w fyne.Disableable, on bool) {
@@ -271,7 +271,7 @@ func (s *step3) resend(ch api.Channel) {
 // flow's password policy for step 4.
 func (s *step3) onSubmit() {
 	c := s.c
-	if c.busy {
+	if c.busy() {
 		return
 	}
 	if !s.verified {

@@ -242,7 +242,7 @@ func (s *step4) refresh() {
 	s.show.Refresh()
 	s.casNote.SetText(t("step4.cas_note", "Org", c.orgName()))
 	s.update.SetText(t("step4.update"))
-	enable(s.update, !c.busy && s.ready())
+	enable(s.update, !c.busy() && s.ready())
 }
 
 // refreshRules shows each rule of the policy: pending, ticked or crossed
@@ -310,7 +310,7 @@ func showItem(i *checkItem, on bool, st checkState, text string) {
 
 func (s *step4) onSubmit() {
 	c := s.c
-	if c.busy || !s.ready() {
+	if c.busy() || !s.ready() {
 		return
 	}
 	token, req := c.token, api.PasswordRequest{NewPassword: s.pw.Text, Language: c.shell.Lang()}
