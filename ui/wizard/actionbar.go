@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"casreset/ui/shell"
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 )
@@ -10,7 +11,7 @@ import (
 // beside them the message about what they did (nil for none).
 func actionBar(m *message, buttons ...fyne.CanvasObject) fyne.CanvasObject {
 	if m == nil {
-		return buttonRow(buttons...)
+		return shell.ButtonRow(buttons...)
 	}
 	return container.NewBorder(nil, nil, nil, container.NewHBox(buttons...), m.box)
 }

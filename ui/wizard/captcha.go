@@ -15,6 +15,7 @@ import (
 	"casreset/api"
 	"casreset/assets"
 	"casreset/internal/captchaimage"
+	"casreset/ui"
 	"casreset/ui/validate"
 )
 
@@ -36,16 +37,16 @@ type captchaPanel struct {
 	digits int // how many digits the answer has
 	label  *widget.Label
 	image  *canvas.Image
-	play   *actionButton
+	play   *ui.ActionButton
 	// Which language the audio speaks, when there is a choice: choices
 	// rather than a radio group, whose focus tint would hide which one is
 	// chosen (focusring.go).
 	audioLang    *fyne.Container
-	audioChoices []*choice // one per offered language, in order
-	refresh      *actionButton
+	audioChoices []*ui.Choice // one per offered language, in order
+	refresh      *ui.ActionButton
 	answer       *widget.Entry
-	hint         *wrapLabel
-	status       *wrapLabel
+	hint         *ui.WrapLabel
+	status       *ui.WrapLabel
 	errLbl       *message
 
 	spoken string // the audio language chosen
@@ -64,16 +65,16 @@ func newCaptchaPanel(c *controller, onSubmit func()) *captchaPanel {
 		label:  widget.NewLabel(""),
 		image:  canvas.NewImageFromResource(nil),
 		answer: widget.NewEntry(),
-		hint:   newWrapLabel(),
-		status: newWrapLabel(),
+		hint:   ui.NewWrapLabel(),
+		status: ui.NewWrapLabel(),
 		errLbl: newMessage(c),
 	}
 	p.label.TextStyle.Bold = true
 	p.image.FillMode = canvas.ImageFillContain
 	p.image.SetMinSize(captchaImageSize)
-	p.play = newActionButton(p.playAudio)
+	p.play = ui.NewActionButton(p.playAudio)
 	p.audioLang = container.NewHBox()
-	p.refresh = newActionButton(p.reload)
+	p.refresh = ui.NewActionButton(p.reload)
 	// No Validator: any digit would show as "valid" before the whole
 	// answer is typed. check() validates it on submit.
 	p.answer.OnChanged = func(string) {
@@ -273,7 +274,7 @@ func (p *captchaPanel) renderAudioLanguages() {
 	}
 	for len(p.audioChoices) < len(langs) {
 		i := len(p.audioChoices)
-		ch := newChoice(func() { p.chooseAudioLanguage(i) }, nil)
+		ch := ui.NewChoice(func() { p.chooseAudioLanguage(i) }, nil)
 		ch.OneLine()
 		p.audioChoices = append(p.audioChoices, ch)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"casreset/api"
 	"casreset/assets"
+	"casreset/ui"
 )
 
 // everyRule is a policy's requirements with every rule of the contract,
@@ -55,10 +56,10 @@ func TestEveryFailedRuleSaysTheProblem(t *testing.T) {
 		e.typeIn(s4.pw, "ab1")
 		e.typeIn(s4.retype, "xy")
 		short := ruleItem(t, s4, api.RuleTooShort)
-		if want := failed(ruleOf(s4.policy, api.RuleTooShort)); short.State() != checkFailed || short.Text() != want {
+		if want := failed(ruleOf(s4.policy, api.RuleTooShort)); short.State() != ui.CheckFailed || short.Text() != want {
 			t.Errorf("%s: a short password's line: %v %q, want crossed %q", l.Tag, short.State(), short.Text(), want)
 		}
-		if want := tr.T(failKey(api.RuleMismatch)); s4.match.State() != checkFailed || s4.match.Text() != want {
+		if want := tr.T(failKey(api.RuleMismatch)); s4.match.State() != ui.CheckFailed || s4.match.Text() != want {
 			t.Errorf("%s: re-typed differently: %v %q, want crossed %q", l.Tag, s4.match.State(), s4.match.Text(), want)
 		}
 		if matched := tr.T("rule.match"); s4.match.Text() == matched {
@@ -73,7 +74,7 @@ func TestEveryFailedRuleSaysTheProblem(t *testing.T) {
 		// Refused by the service for every rule at once.
 		e.typeIn(s4.pw, goodPassword)
 		e.typeIn(s4.retype, goodPassword)
-		if s4.match.State() != checkMet || s4.match.Text() != tr.T("rule.match") {
+		if s4.match.State() != ui.CheckMet || s4.match.Text() != tr.T("rule.match") {
 			t.Errorf("%s: the same password twice: %v %q", l.Tag, s4.match.State(), s4.match.Text())
 		}
 		b.refuse = api.RuleIDs()
@@ -82,7 +83,7 @@ func TestEveryFailedRuleSaysTheProblem(t *testing.T) {
 		for i, r := range s4.policy.Requirements {
 			item := s4.rules[i]
 			stated, _ := ruleLine(tr, r)
-			if want := failed(r); item.State() != checkFailed || item.Text() != want || item.Text() == stated {
+			if want := failed(r); item.State() != ui.CheckFailed || item.Text() != want || item.Text() == stated {
 				t.Errorf("%s: refused for %s: %v %q, want crossed %q", l.Tag, r.ID, item.State(), item.Text(), want)
 			}
 		}
@@ -106,7 +107,7 @@ func TestTheGenericLineSaysTheProblemWhenRefused(t *testing.T) {
 	b.refuse = []api.RuleID{"no_emoji"}
 	e.tap(s4.update)
 	item := ruleItem(t, s4, "no_emoji")
-	if want := "The password breaks another rule of the password policy"; item.State() != checkFailed || item.Text() != want {
+	if want := "The password breaks another rule of the password policy"; item.State() != ui.CheckFailed || item.Text() != want {
 		t.Errorf("the generic line refused: %v %q, want %q", item.State(), item.Text(), want)
 	}
 }
@@ -162,20 +163,20 @@ func TestRetypedBeginningSaysNoMatchOnceLeft(t *testing.T) {
 
 	e.typeIn(s4.pw, goodPassword)
 	e.typeIn(s4.retype, short)
-	if s4.match.State() != checkPending {
+	if s4.match.State() != ui.CheckPending {
 		t.Fatalf("while typing the beginning: match %v %q, want waiting", s4.match.State(), s4.match.Text())
 	}
 	e.win.Canvas().Focus(s4.pw) // Tab or a click elsewhere
-	if s4.match.State() != checkFailed || s4.match.Text() != mismatch {
+	if s4.match.State() != ui.CheckFailed || s4.match.Text() != mismatch {
 		t.Errorf("after leaving the field: match %v %q, want crossed %q", s4.match.State(), s4.match.Text(), mismatch)
 	}
 
 	e.typeIn(s4.retype, short[:3])
-	if s4.match.State() != checkPending {
+	if s4.match.State() != ui.CheckPending {
 		t.Errorf("typing again: match %v %q, want waiting", s4.match.State(), s4.match.Text())
 	}
 	e.enter()
-	if s4.match.State() != checkFailed || s4.match.Text() != mismatch || !s4.update.Disabled() {
+	if s4.match.State() != ui.CheckFailed || s4.match.Text() != mismatch || !s4.update.Disabled() {
 		t.Errorf("after Enter: match %v %q, Update disabled %v; want crossed %q and disabled",
 			s4.match.State(), s4.match.Text(), s4.update.Disabled(), mismatch)
 	}
@@ -185,7 +186,7 @@ func TestRetypedBeginningSaysNoMatchOnceLeft(t *testing.T) {
 
 	e.typeIn(s4.retype, goodPassword)
 	e.win.Canvas().Focus(s4.pw)
-	if s4.match.State() != checkMet || s4.update.Disabled() {
+	if s4.match.State() != ui.CheckMet || s4.update.Disabled() {
 		t.Errorf("the same password, field left: match %v, Update disabled %v", s4.match.State(), s4.update.Disabled())
 	}
 }

@@ -57,7 +57,7 @@ type controller struct {
 	backend Backend
 	clock   shell.Clock
 	log     *slog.Logger
-	tr      *translator
+	tr      *shell.Translator
 
 	shell   *shell.Shell
 	steps   *stepIndicator

@@ -301,7 +301,7 @@ func TestHelpListsTheDemoAccountsInDemoModeOnly(t *testing.T) {
 	s := shell.DefaultSettings()
 	for _, l := range assets.Languages() {
 		lang := l.Tag
-		tr := newTranslator(lang, slog.New(slog.DiscardHandler))
+		tr := shell.NewTranslator(lang, slog.New(slog.DiscardHandler))
 		plain := helpText(tr, s, api.Policy{})
 		s.DemoMode = true
 		demo := helpText(tr, s, api.Policy{})

@@ -5,6 +5,9 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"casreset/ui"
+	"casreset/ui/shell"
 )
 
 // failure is the error screen: the flow has ended; "reload" starts again
@@ -15,16 +18,16 @@ type failure struct {
 	at        int // the step where the flow stood
 	reason    text
 	ref       string
-	title     *wrapLabel
+	title     *ui.WrapLabel
 	icon      *widget.Icon
-	body      *wrapLabel
-	reasonLbl *wrapLabel
-	again     *wrapLabel
+	body      *ui.WrapLabel
+	reasonLbl *ui.WrapLabel
+	again     *ui.WrapLabel
 	refLbl    *widget.Label
 	refValue  *widget.Label
 	refRow    *fyne.Container
-	contact   *contactCard
-	reload    *actionButton
+	contact   *shell.ContactCard
+	reload    *ui.ActionButton
 	box       *fyne.Container
 	bar       fyne.CanvasObject
 }
@@ -34,14 +37,14 @@ func newFailure(c *controller, err error) *failure {
 		c:         c,
 		reason:    c.errorText(err),
 		ref:       reference(err),
-		title:     newHeading(),
+		title:     ui.NewHeading(),
 		icon:      widget.NewIcon(theme.NewErrorThemedResource(theme.ErrorIcon())),
-		body:      newWrapLabel(),
-		reasonLbl: newWrapLabel(),
-		again:     newWrapLabel(),
+		body:      ui.NewWrapLabel(),
+		reasonLbl: ui.NewWrapLabel(),
+		again:     ui.NewWrapLabel(),
 		refLbl:    widget.NewLabel(""),
 		refValue:  widget.NewLabel(reference(err)),
-		contact:   newContactCard(c.shell),
+		contact:   shell.NewContactCard(c.shell),
 	}
 	if c.current != nil {
 		f.at = c.current.step()
@@ -52,7 +55,7 @@ func newFailure(c *controller, err error) *failure {
 	f.refValue.TextStyle.Monospace = true
 	f.refValue.Selectable = true
 	f.refRow = container.NewHBox(f.refLbl, f.refValue)
-	f.reload = newPrimaryButton(func() { c.newFlow(text{}) })
+	f.reload = ui.NewPrimaryButton(func() { c.newFlow(text{}) })
 	f.box = container.NewVBox(
 		container.NewBorder(nil, nil, f.icon, nil, f.title),
 		f.body, f.reasonLbl, f.again, f.refRow, f.contact.Box(),
@@ -71,7 +74,7 @@ func (f *failure) refresh() {
 	t := f.c.t
 	f.title.SetText(t("error.title"))
 	f.body.SetText(t("error.body"))
-	setText(f.reasonLbl, f.reason.in(f.c.tr))
+	ui.SetText(f.reasonLbl, f.reason.in(f.c.tr))
 	f.again.SetText(t("error.again"))
 	f.refLbl.SetText(t("error.reference"))
 	if f.ref != "" {

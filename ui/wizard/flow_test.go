@@ -15,6 +15,7 @@ import (
 
 	"casreset/api"
 	"casreset/service"
+	"casreset/ui"
 	"casreset/ui/shell"
 )
 
@@ -387,41 +388,41 @@ func TestPasswordChecklistTicksAsYouType(t *testing.T) {
 	}
 	length, letter, digit := ruleItem(t, s4, api.RuleTooShort), ruleItem(t, s4, api.RuleNeedsLetter), ruleItem(t, s4, api.RuleNeedsDigit)
 	space, chars := ruleItem(t, s4, api.RuleHasWhitespace), ruleItem(t, s4, api.RuleForbiddenChar)
-	if length.State() != checkPending || letter.State() != checkPending || chars.State() != checkPending {
+	if length.State() != ui.CheckPending || letter.State() != ui.CheckPending || chars.State() != ui.CheckPending {
 		t.Error("rules are judged before anything is typed")
 	}
 	for _, id := range []api.RuleID{api.RuleReused, api.RuleTooCommon, api.RuleContainsIdentity} {
-		if st := ruleItem(t, s4, id).State(); st != checkInfo {
+		if st := ruleItem(t, s4, id).State(); st != ui.CheckInfo {
 			t.Errorf("%s, which the service checks, is in state %v", id, st)
 		}
 	}
 
 	tests := []struct {
 		pw                                  string
-		length, letter, digit, space, chars checkState
+		length, letter, digit, space, chars ui.CheckState
 		found                               string // at the end of the line of the broken character rule
-		advice                              checkState
+		advice                              ui.CheckState
 	}{
-		{"abc", checkFailed, checkMet, checkFailed, checkMet, checkMet, "", checkInfo},
-		{"abcdefghij", checkMet, checkMet, checkFailed, checkMet, checkMet, "", checkInfo},
-		{"1234567890", checkMet, checkFailed, checkMet, checkMet, checkMet, "", checkInfo},
-		{"abcdefghi1", checkMet, checkMet, checkMet, checkMet, checkMet, "", checkInfo},
+		{"abc", ui.CheckFailed, ui.CheckMet, ui.CheckFailed, ui.CheckMet, ui.CheckMet, "", ui.CheckInfo},
+		{"abcdefghij", ui.CheckMet, ui.CheckMet, ui.CheckFailed, ui.CheckMet, ui.CheckMet, "", ui.CheckInfo},
+		{"1234567890", ui.CheckMet, ui.CheckFailed, ui.CheckMet, ui.CheckMet, ui.CheckMet, "", ui.CheckInfo},
+		{"abcdefghi1", ui.CheckMet, ui.CheckMet, ui.CheckMet, ui.CheckMet, ui.CheckMet, "", ui.CheckInfo},
 		// The line says white space already: not again as what was found.
-		{"abcde fgh12", checkMet, checkMet, checkMet, checkFailed, checkMet, "", checkInfo},
-		{"abcdefgh1$", checkMet, checkMet, checkMet, checkMet, checkFailed, "(found: $)", checkInfo},
-		{"abcd`efgh1", checkMet, checkMet, checkMet, checkMet, checkFailed, "(found: `)", checkInfo},
-		{`abcd\efgh1`, checkMet, checkMet, checkMet, checkMet, checkFailed, `(found: \)`, checkInfo},
-		{"Abcdefghijk123", checkMet, checkMet, checkMet, checkMet, checkMet, "", checkMet},
+		{"abcde fgh12", ui.CheckMet, ui.CheckMet, ui.CheckMet, ui.CheckFailed, ui.CheckMet, "", ui.CheckInfo},
+		{"abcdefgh1$", ui.CheckMet, ui.CheckMet, ui.CheckMet, ui.CheckMet, ui.CheckFailed, "(found: $)", ui.CheckInfo},
+		{"abcd`efgh1", ui.CheckMet, ui.CheckMet, ui.CheckMet, ui.CheckMet, ui.CheckFailed, "(found: `)", ui.CheckInfo},
+		{`abcd\efgh1`, ui.CheckMet, ui.CheckMet, ui.CheckMet, ui.CheckMet, ui.CheckFailed, `(found: \)`, ui.CheckInfo},
+		{"Abcdefghijk123", ui.CheckMet, ui.CheckMet, ui.CheckMet, ui.CheckMet, ui.CheckMet, "", ui.CheckMet},
 	}
 	for _, tt := range tests {
 		e.typeIn(s4.pw, tt.pw)
-		got := []checkState{length.State(), letter.State(), digit.State(), space.State(), chars.State()}
-		if want := []checkState{tt.length, tt.letter, tt.digit, tt.space, tt.chars}; !slices.Equal(got, want) {
+		got := []ui.CheckState{length.State(), letter.State(), digit.State(), space.State(), chars.State()}
+		if want := []ui.CheckState{tt.length, tt.letter, tt.digit, tt.space, tt.chars}; !slices.Equal(got, want) {
 			t.Errorf("%q: length, letter, digit, white space, characters %v, want %v", tt.pw, got, want)
 		}
-		for _, item := range []*checkItem{space, chars} {
+		for _, item := range []*ui.CheckItem{space, chars} {
 			found := ""
-			if item.State() == checkFailed {
+			if item.State() == ui.CheckFailed {
 				found = tt.found
 			}
 			if hasFound := strings.Contains(item.Text(), "(found"); hasFound != (found != "") ||
@@ -432,7 +433,7 @@ func TestPasswordChecklistTicksAsYouType(t *testing.T) {
 		if s4.advice.State() != tt.advice {
 			t.Errorf("%q: advice %v, want %v", tt.pw, s4.advice.State(), tt.advice)
 		}
-		ok := !slices.Contains(got, checkFailed)
+		ok := !slices.Contains(got, ui.CheckFailed)
 		e.typeIn(s4.retype, tt.pw)
 		if s4.update.Disabled() == ok {
 			t.Errorf("%q: Update disabled = %v with every rule met = %v", tt.pw, s4.update.Disabled(), ok)
@@ -441,15 +442,15 @@ func TestPasswordChecklistTicksAsYouType(t *testing.T) {
 
 	e.typeIn(s4.pw, goodPassword)
 	e.typeIn(s4.retype, goodPassword[:5])
-	if s4.match.State() != checkPending || !s4.update.Disabled() {
+	if s4.match.State() != ui.CheckPending || !s4.update.Disabled() {
 		t.Errorf("half re-typed: match %v, Update disabled %v", s4.match.State(), s4.update.Disabled())
 	}
 	e.typeIn(s4.retype, goodPassword[:5]+"x")
-	if s4.match.State() != checkFailed || !s4.update.Disabled() {
+	if s4.match.State() != ui.CheckFailed || !s4.update.Disabled() {
 		t.Errorf("a different re-typed password: match %v, Update disabled %v", s4.match.State(), s4.update.Disabled())
 	}
 	e.typeIn(s4.retype, goodPassword)
-	if s4.match.State() != checkMet || s4.update.Disabled() {
+	if s4.match.State() != ui.CheckMet || s4.update.Disabled() {
 		t.Errorf("the same re-typed password: match %v, Update disabled %v", s4.match.State(), s4.update.Disabled())
 	}
 	weak := validateStrength(t, s4, "abcdefghi1")
@@ -488,7 +489,7 @@ func TestServerRefusalsShowBesideThePassword(t *testing.T) {
 			if !strings.Contains(s4.serverErr.Text, tt.want) || !s4.serverErr.Visible() {
 				t.Errorf("message = %q (visible %v), want %q", s4.serverErr.Text, s4.serverErr.Visible(), tt.want)
 			}
-			if st := ruleItem(t, s4, tt.rule).State(); st != checkFailed {
+			if st := ruleItem(t, s4, tt.rule).State(); st != ui.CheckFailed {
 				t.Errorf("the rule is not marked as broken: %v", st)
 			}
 			// Typing clears the refusal (its line stays, blank, so that the
@@ -524,7 +525,7 @@ func TestReusedPasswordIsRefused(t *testing.T) {
 	if s4.serverErr.Text != want {
 		t.Errorf("message = %q, want %q", s4.serverErr.Text, want)
 	}
-	if ruleItem(t, s4, api.RuleReused).State() != checkFailed {
+	if ruleItem(t, s4, api.RuleReused).State() != ui.CheckFailed {
 		t.Error("the history rule is not marked as broken")
 	}
 }
@@ -1084,7 +1085,7 @@ func TestNoMoreSendsOffersToStartAgain(t *testing.T) {
 // and the chosen one's.
 func audioChoices(p *captchaPanel) (names []string, selected string) {
 	for _, o := range p.audioLang.Objects {
-		ch := o.(*choice)
+		ch := o.(*ui.Choice)
 		names = append(names, ch.Text())
 		if ch.Selected() {
 			selected = ch.Text()

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"casreset/api"
+	"casreset/ui"
 	"casreset/ui/validate"
 )
 
@@ -17,15 +18,15 @@ import (
 type forgotPage struct {
 	c        *controller
 	from     screen
-	title    *wrapLabel
-	intro    *wrapLabel
+	title    *ui.WrapLabel
+	intro    *ui.WrapLabel
 	label    *widget.Label
 	contact  *widget.Entry
 	fieldErr *message
 	captcha  *captchaPanel
 	result   *message
-	back     *actionButton
-	send     *actionButton
+	back     *ui.ActionButton
+	send     *ui.ActionButton
 	box      *fyne.Container
 	bar      fyne.CanvasObject
 
@@ -38,15 +39,15 @@ func newForgotPage(c *controller, from screen) *forgotPage {
 	p := &forgotPage{
 		c:        c,
 		from:     from,
-		title:    newHeading(),
-		intro:    newWrapLabel(),
+		title:    ui.NewHeading(),
+		intro:    ui.NewWrapLabel(),
 		label:    widget.NewLabel(""),
 		contact:  widget.NewEntry(),
 		fieldErr: newMessage(c),
 		result:   newMessage(c),
 	}
 	p.label.TextStyle.Bold = true
-	p.contact.Validator = quietWhenEmpty(validate.Contact)
+	p.contact.Validator = ui.QuietWhenEmpty(validate.Contact)
 	p.contact.OnChanged = func(string) {
 		c.touch()
 		if !p.fieldErrText.empty() {
@@ -56,8 +57,8 @@ func newForgotPage(c *controller, from screen) *forgotPage {
 	}
 	p.contact.OnSubmitted = func(string) { p.onSubmit() }
 	p.captcha = newCaptchaPanel(c, p.onSubmit)
-	p.back = newActionButton(func() { c.goBack(from) })
-	p.send = newPrimaryButton(p.onSubmit)
+	p.back = ui.NewActionButton(func() { c.goBack(from) })
+	p.send = ui.NewPrimaryButton(p.onSubmit)
 	p.box = container.NewVBox(
 		p.title, p.intro,
 		p.label, p.contact, p.fieldErr.box,

@@ -12,6 +12,7 @@ import (
 
 	"casreset/api"
 	"casreset/assets"
+	"casreset/ui"
 	"casreset/ui/shell"
 )
 
@@ -24,22 +25,22 @@ type helpPage struct {
 	from    screen
 	policy  api.Policy // the flow's, or else the service's once it came
 	text    *widget.RichText
-	contact *contactCard
-	backTop *actionButton
-	back    *actionButton
+	contact *shell.ContactCard
+	backTop *ui.ActionButton
+	back    *ui.ActionButton
 	box     *fyne.Container
 	bar     fyne.CanvasObject
 }
 
 func newHelpPage(c *controller, from screen) *helpPage {
-	h := &helpPage{c: c, from: from, policy: c.policy, text: widget.NewRichText(), contact: newContactCard(c.shell)}
+	h := &helpPage{c: c, from: from, policy: c.policy, text: widget.NewRichText(), contact: shell.NewContactCard(c.shell)}
 	h.text.Wrapping = fyne.TextWrapWord
 	back := func() { c.goBack(from) }
-	h.backTop = newActionButton(back)
+	h.backTop = ui.NewActionButton(back)
 	h.backTop.Icon = theme.NavigateBackIcon()
 	h.backTop.Importance = widget.LowImportance
-	h.back = newPrimaryButton(back)
-	for _, b := range []*actionButton{h.backTop, h.back} {
+	h.back = ui.NewPrimaryButton(back)
+	for _, b := range []*ui.ActionButton{h.backTop, h.back} {
 		b.OnEscape = back
 	}
 	h.box = container.NewVBox(container.NewHBox(h.backTop), h.text, h.contact.Box())
@@ -96,7 +97,7 @@ func (h *helpPage) refresh() {
 // s and from the rules of p as the checklist names them; it tells of the
 // "remember my staff number" box only when step 1 shows it (remember:
 // there is a keyring).
-func helpTextFor(tr *translator, s shell.Settings, p api.Policy, remember bool) string {
+func helpTextFor(tr *shell.Translator, s shell.Settings, p api.Policy, remember bool) string {
 	src, err := assets.Match(tr.Lang()).Help()
 	if err != nil {
 		src, _ = assets.Default().Help()

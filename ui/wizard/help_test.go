@@ -6,6 +6,6 @@ import (
 )
 
 // helpText is the help page as it reads on a computer with a keyring.
-func helpText(tr *translator, s shell.Settings, p api.Policy) string {
+func helpText(tr *shell.Translator, s shell.Settings, p api.Policy) string {
 	return helpTextFor(tr, s, p, true)
 }

@@ -143,7 +143,7 @@ var sampleData = []any{
 
 func TestEveryTextRendersInEveryLanguage(t *testing.T) {
 	en := loadMessages(t, langEnglish)
-	tr := newTranslator(langEnglish, slog.New(slog.DiscardHandler))
+	tr := shell.NewTranslator(langEnglish, slog.New(slog.DiscardHandler))
 	for _, l := range assets.Languages() {
 		lang := l.Tag
 		tr.SetLang(lang)
@@ -269,7 +269,7 @@ func sourceCode(t *testing.T) string {
 }
 
 func TestEveryErrorCodeHasItsOwnMessage(t *testing.T) {
-	tr := newTranslator(langEnglish, slog.New(slog.DiscardHandler))
+	tr := shell.NewTranslator(langEnglish, slog.New(slog.DiscardHandler))
 	seen := map[string]api.Code{}
 	for _, code := range api.Codes() {
 		key, ok := errorKeys[code]
@@ -287,7 +287,7 @@ func TestEveryErrorCodeHasItsOwnMessage(t *testing.T) {
 			seen[lang+m] = code
 		}
 	}
-	c := &controller{tr: newTranslator(langEnglish, slog.New(slog.DiscardHandler))}
+	c := &controller{tr: shell.NewTranslator(langEnglish, slog.New(slog.DiscardHandler))}
 	left := 2
 	tests := map[string]*api.Error{
 		"You can try 2 more times.":          {Code: api.CodeCodeInvalid, AttemptsLeft: &left},
@@ -305,7 +305,7 @@ func TestEveryErrorCodeHasItsOwnMessage(t *testing.T) {
 }
 
 func TestNumbersAreWrittenInTheLanguage(t *testing.T) {
-	tr := newTranslator(langEnglish, slog.New(slog.DiscardHandler))
+	tr := shell.NewTranslator(langEnglish, slog.New(slog.DiscardHandler))
 	if got := tr.N("err.rate_limited_seconds", 1200); got != "Too many attempts have been made. Please try again in 1,200 seconds." {
 		t.Errorf("a count: %q", got)
 	}
@@ -321,12 +321,12 @@ func TestHelpTextInEveryLanguage(t *testing.T) {
 	s := shell.DefaultSettings()
 	for _, l := range assets.Languages() {
 		lang := l.Tag
-		md := helpText(newTranslator(lang, slog.New(slog.DiscardHandler)), s, api.Policy{})
+		md := helpText(shell.NewTranslator(lang, slog.New(slog.DiscardHandler)), s, api.Policy{})
 		if strings.Contains(md, "{{") || !strings.Contains(md, "5") {
 			t.Errorf("%s help is not filled in: %q", lang, md[:80])
 		}
 	}
-	if !strings.Contains(helpText(newTranslator(langChinese, slog.New(slog.DiscardHandler)), s, api.Policy{}), "第四步：更新密碼") {
+	if !strings.Contains(helpText(shell.NewTranslator(langChinese, slog.New(slog.DiscardHandler)), s, api.Policy{}), "第四步：更新密碼") {
 		t.Error("the Chinese help is not in Chinese")
 	}
 }

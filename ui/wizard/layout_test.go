@@ -364,7 +364,7 @@ func TestMessageBelowTheFoldScrollsIntoSight(t *testing.T) {
 	e.win.Resize(windowSizes[1])
 	s1 := screenAs[*step1](e)
 	e.step1(acctBoth.StaffNumber, e.wrongCaptcha(s1.captcha))
-	msg := s1.captcha.errLbl.wrapLabel
+	msg := s1.captcha.errLbl.WrapLabel
 	if msg.Text == "" {
 		t.Fatal("no message for a wrong CAPTCHA")
 	}
@@ -406,10 +406,10 @@ func TestFormMessageShowsBesideNext(t *testing.T) {
 	if s1.formErr.Text == "" {
 		t.Fatal("no message for a rate-limited start")
 	}
-	if !inSight(e, s1.formErr.wrapLabel) || !inSight(e, s1.next) {
-		t.Errorf("the message (in sight %v) or Next (%v) is out of sight", inSight(e, s1.formErr.wrapLabel), inSight(e, s1.next))
+	if !inSight(e, s1.formErr.WrapLabel) || !inSight(e, s1.next) {
+		t.Errorf("the message (in sight %v) or Next (%v) is out of sight", inSight(e, s1.formErr.WrapLabel), inSight(e, s1.next))
 	}
-	if mid := top(s1.formErr.wrapLabel) + s1.formErr.Size().Height/2; mid < top(s1.next) || mid > top(s1.next)+s1.next.Size().Height {
+	if mid := top(s1.formErr.WrapLabel) + s1.formErr.Size().Height/2; mid < top(s1.next) || mid > top(s1.next)+s1.next.Size().Height {
 		t.Errorf("the message is not beside Next: its middle at %v, Next at %v..%v", mid, top(s1.next), top(s1.next)+s1.next.Size().Height)
 	}
 	if off := e.c.shell.Page().Offset.Y; off != 0 {

@@ -3,6 +3,9 @@ package wizard
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+
+	"casreset/ui"
+	"casreset/ui/shell"
 )
 
 // contactKeys are the messages that send the person to IT Help: each
@@ -21,16 +24,16 @@ var contactKeys = map[string]bool{
 // do not jump under the mouse when it appears or goes; a message that
 // tells the person to contact IT Help brings the contact card with it.
 type message struct {
-	*wrapLabel
+	*ui.WrapLabel
 	c    *controller
-	card *contactCard
+	card *shell.ContactCard
 	box  *fyne.Container
 }
 
 func newMessage(c *controller) *message {
-	m := &message{wrapLabel: newErrorLabel(), c: c, card: newContactCard(c.shell)}
+	m := &message{WrapLabel: ui.NewErrorLabel(), c: c, card: shell.NewContactCard(c.shell)}
 	m.card.Box().Hide()
-	m.box = container.NewVBox(m.wrapLabel, m.card.Box())
+	m.box = container.NewVBox(m.WrapLabel, m.card.Box())
 	return m
 }
 

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"casreset/api"
+	"casreset/ui"
 )
 
 // passPage is step 2's other way on: the person types the one-time pass
@@ -16,13 +17,13 @@ import (
 type passPage struct {
 	c      *controller
 	from   *step2
-	title  *wrapLabel
-	intro  *wrapLabel
+	title  *ui.WrapLabel
+	intro  *ui.WrapLabel
 	label  *widget.Label
-	pass   *secretEntry
+	pass   *ui.SecretEntry
 	errLbl *message
-	back   *actionButton
-	next   *actionButton
+	back   *ui.ActionButton
+	next   *ui.ActionButton
 	box    *fyne.Container
 	bar    fyne.CanvasObject
 
@@ -32,8 +33,8 @@ type passPage struct {
 func newPassPage(c *controller, from *step2) *passPage {
 	p := &passPage{
 		c: c, from: from,
-		title: newHeading(), intro: newWrapLabel(), label: widget.NewLabel(""),
-		pass: newSecretEntry(false), errLbl: newMessage(c),
+		title: ui.NewHeading(), intro: ui.NewWrapLabel(), label: widget.NewLabel(""),
+		pass: ui.NewSecretEntry(false), errLbl: newMessage(c),
 	}
 	p.label.TextStyle.Bold = true
 	p.pass.OnChanged = func(string) {
@@ -44,8 +45,8 @@ func newPassPage(c *controller, from *step2) *passPage {
 		}
 	}
 	p.pass.OnSubmitted = func(string) { p.onSubmit() }
-	p.back = newActionButton(func() { c.goBack(from) })
-	p.next = newPrimaryButton(p.onSubmit)
+	p.back = ui.NewActionButton(func() { c.goBack(from) })
+	p.next = ui.NewPrimaryButton(p.onSubmit)
 	p.box = container.NewVBox(p.title, p.intro, p.label, p.pass, p.errLbl.box)
 	p.bar = actionBar(nil, p.back, p.next)
 	return p

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"casreset/api"
+	"casreset/ui/shell"
 )
 
 // The password rules are the service's data: step 4's checklist and the
@@ -26,7 +27,7 @@ func refusedKey(id api.RuleID) string { return "refused." + string(id) }
 
 // ruleLine is r in the current language, or false when no translation
 // names it.
-func ruleLine(t *translator, r api.Rule) (string, bool) {
+func ruleLine(t *shell.Translator, r api.Rule) (string, bool) {
 	key := ruleKey(r.ID)
 	if !t.Has(key) {
 		return "", false
@@ -36,7 +37,7 @@ func ruleLine(t *translator, r api.Rule) (string, bool) {
 
 // failLine is the problem of a password that breaks r, in the current
 // language; r's own line when no translation words it as a problem.
-func failLine(t *translator, r api.Rule) string {
+func failLine(t *shell.Translator, r api.Rule) string {
 	if key := failKey(r.ID); t.Has(key) {
 		return t.N(key, r.Count, "Min", r.Min, "Max", r.Max, "Chars", spaced(r.Chars))
 	}
@@ -45,7 +46,7 @@ func failLine(t *translator, r api.Rule) string {
 }
 
 // ruleLines are the rules of p as the help page lists them.
-func ruleLines(t *translator, p api.Policy) []string {
+func ruleLines(t *shell.Translator, p api.Policy) []string {
 	var lines []string
 	other := false
 	for _, r := range p.Requirements {
@@ -69,7 +70,7 @@ func spaced(chars string) string {
 // are named by what they are, and white space not at all when the rule is
 // the one against it: its line says so already ("The password contains a
 // white space character", not again "(found: a white space)").
-func foundText(t *translator, rule api.Rule, found string) string {
+func foundText(t *shell.Translator, rule api.Rule, found string) string {
 	r, _ := utf8.DecodeRuneInString(found)
 	switch {
 	case found == "":

@@ -11,6 +11,7 @@ import (
 
 	"casreset/api"
 	"casreset/service"
+	"casreset/ui"
 	"casreset/ui/shell"
 )
 
@@ -26,7 +27,7 @@ func checklist(s *step4) []string {
 }
 
 // ruleItem is the checklist line of rule id.
-func ruleItem(t *testing.T, s *step4, id api.RuleID) *checkItem {
+func ruleItem(t *testing.T, s *step4, id api.RuleID) *ui.CheckItem {
 	t.Helper()
 	for i, r := range s.policy.Requirements {
 		if r.ID == id {
@@ -96,13 +97,13 @@ func TestANewRuleNeedsOnlyItsTranslations(t *testing.T) {
 	item := ruleItem(t, s4, api.RuleContainsAccountName)
 	e.typeIn(s4.pw, goodPassword)
 	e.typeIn(s4.retype, goodPassword)
-	if item.State() != checkInfo || s4.update.Disabled() {
+	if item.State() != ui.CheckInfo || s4.update.Disabled() {
 		t.Errorf("the rule the wizard cannot check: state %v, Update disabled %v", item.State(), s4.update.Disabled())
 	}
 
 	b.refuse = []api.RuleID{api.RuleContainsAccountName}
 	e.tap(s4.update)
-	if item.State() != checkFailed || !strings.HasPrefix(s4.serverErr.Text, "The password must not contain your account name") {
+	if item.State() != ui.CheckFailed || !strings.HasPrefix(s4.serverErr.Text, "The password must not contain your account name") {
 		t.Errorf("refused for it: state %v, message %q", item.State(), s4.serverErr.Text)
 	}
 
@@ -141,7 +142,7 @@ func TestRulesOfANewerServiceShowAsOneGenericLine(t *testing.T) {
 	}
 	b.refuse = []api.RuleID{"no_keyboard_walks"}
 	e.tap(s4.update)
-	if ruleItem(t, s4, "no_emoji").State() != checkFailed {
+	if ruleItem(t, s4, "no_emoji").State() != ui.CheckFailed {
 		t.Error("the generic line is not crossed after a refusal for one of its rules")
 	}
 	if want := "The new password does not meet the rules shown. Please choose another."; s4.serverErr.Text != want {
@@ -201,7 +202,7 @@ func TestHelpListsThePolicysRules(t *testing.T) {
 // TestHelpWithoutAPolicyLeavesTheRulesToTheChecklist: when the policy
 // cannot be fetched, the help page lists no rules rather than wrong ones.
 func TestHelpWithoutAPolicyLeavesTheRulesToTheChecklist(t *testing.T) {
-	tr := newTranslator(langEnglish, slog.New(slog.DiscardHandler))
+	tr := shell.NewTranslator(langEnglish, slog.New(slog.DiscardHandler))
 	md := helpText(tr, shell.DefaultSettings(), api.Policy{})
 	if strings.Contains(md, "must meet these rules") || strings.Contains(md, "We recommend") || strings.Contains(md, "{{") {
 		t.Errorf("help without a policy:\n%s", md)

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"casreset/api"
+	"casreset/ui"
 	"casreset/ui/validate"
 )
 
@@ -15,23 +16,23 @@ import (
 type step1 struct {
 	c          *controller
 	notice     text // why the flow started again (idle timeout)
-	intro      *wrapLabel
+	intro      *ui.WrapLabel
 	helpLink   *widget.Hyperlink
-	noticeLbl  *wrapLabel
+	noticeLbl  *ui.WrapLabel
 	noticeRow  *fyne.Container
-	title      *wrapLabel
+	title      *ui.WrapLabel
 	staffLabel *widget.Label
 	staff      *widget.Entry
 	staffErr   *message
-	staffHint  *wrapLabel
-	remember   *checkBox
-	forget     *actionButton
-	memoryLbl  *wrapLabel
+	staffHint  *ui.WrapLabel
+	remember   *ui.CheckBox
+	forget     *ui.ActionButton
+	memoryLbl  *ui.WrapLabel
 	forgotLink *widget.Hyperlink
-	reminder   *wrapLabel
+	reminder   *ui.WrapLabel
 	captcha    *captchaPanel
 	formErr    *message
-	next       *actionButton
+	next       *ui.ActionButton
 	box        *fyne.Container
 	bar        fyne.CanvasObject
 
@@ -43,21 +44,21 @@ type step1 struct {
 func newStep1(c *controller) *step1 {
 	s := &step1{
 		c:          c,
-		intro:      newWrapLabel(),
-		helpLink:   newLink(c.showHelp),
-		title:      newHeading(),
+		intro:      ui.NewWrapLabel(),
+		helpLink:   ui.NewLink(c.showHelp),
+		title:      ui.NewHeading(),
 		staffLabel: widget.NewLabel(""),
 		staff:      widget.NewEntry(),
 		staffErr:   newMessage(c),
-		staffHint:  newWrapLabel(),
-		memoryLbl:  newWrapLabel(),
-		forgotLink: newLink(c.showForgot),
-		reminder:   newWrapLabel(),
+		staffHint:  ui.NewWrapLabel(),
+		memoryLbl:  ui.NewWrapLabel(),
+		forgotLink: ui.NewLink(c.showForgot),
+		reminder:   ui.NewWrapLabel(),
 		formErr:    newMessage(c),
 	}
-	s.noticeLbl, s.noticeRow = newNotice()
+	s.noticeLbl, s.noticeRow = ui.NewNotice()
 	s.staffLabel.TextStyle.Bold = true
-	s.staff.Validator = quietWhenEmpty(validate.StaffNumber)
+	s.staff.Validator = ui.QuietWhenEmpty(validate.StaffNumber)
 	s.staff.OnChanged = func(string) {
 		c.touch()
 		if !s.staffErrText.empty() || !s.formErrText.empty() {
@@ -66,11 +67,11 @@ func newStep1(c *controller) *step1 {
 		}
 	}
 	s.staff.OnSubmitted = func(string) { s.onSubmit() }
-	s.remember = newCheckBox(func(bool) { c.touch() })
-	s.forget = newActionButton(s.onForget)
+	s.remember = ui.NewCheckBox(func(bool) { c.touch() })
+	s.forget = ui.NewActionButton(s.onForget)
 	s.forget.Importance = widget.LowImportance
 	s.captcha = newCaptchaPanel(c, s.onSubmit)
-	s.next = newPrimaryButton(s.onSubmit)
+	s.next = ui.NewPrimaryButton(s.onSubmit)
 
 	s.box = container.NewVBox(
 		s.noticeRow,
@@ -165,7 +166,7 @@ func (s *step1) refresh() {
 	} else {
 		s.forget.Hide()
 	}
-	setText(s.memoryLbl, s.memoryText.in(c.tr))
+	ui.SetText(s.memoryLbl, s.memoryText.in(c.tr))
 	s.forgotLink.SetText(t("step1.forgot"))
 	s.reminder.SetText(t("step1.reminder", "Months", 18))
 	s.formErr.set(s.formErrText)

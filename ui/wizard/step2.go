@@ -8,22 +8,24 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"casreset/api"
+	"casreset/ui"
+	"casreset/ui/shell"
 )
 
 // step2 offers the channels the account has, masked, and sends the code.
 type step2 struct {
 	c        *controller
-	title    *wrapLabel
-	intro    *wrapLabel
-	options  []*choice
+	title    *ui.WrapLabel
+	intro    *ui.WrapLabel
+	options  []*ui.Choice
 	channels []api.ChannelInfo
 	selected int // index into channels; -1 for none
-	sim      *wrapLabel
+	sim      *ui.WrapLabel
 	simRow   *fyne.Container
-	notYours *wrapLabel
-	contact  *contactCard
+	notYours *ui.WrapLabel
+	contact  *shell.ContactCard
 	errLbl   *message
-	send     *actionButton
+	send     *ui.ActionButton
 	havePass *widget.Hyperlink
 	box      *fyne.Container
 	bar      fyne.CanvasObject
@@ -34,20 +36,20 @@ type step2 struct {
 func newStep2(c *controller) *step2 {
 	s := &step2{
 		c:        c,
-		title:    newHeading(),
-		intro:    newWrapLabel(),
+		title:    ui.NewHeading(),
+		intro:    ui.NewWrapLabel(),
 		channels: offered(c.channels),
 		selected: -1,
-		notYours: newWrapLabel(),
-		contact:  newContactCard(c.shell),
+		notYours: ui.NewWrapLabel(),
+		contact:  shell.NewContactCard(c.shell),
 		errLbl:   newMessage(c),
 	}
-	s.sim, s.simRow = newNotice()
-	s.send = newPrimaryButton(s.onSubmit)
-	s.havePass = newLink(func() { c.show(newPassPage(c, s)) })
+	s.sim, s.simRow = ui.NewNotice()
+	s.send = ui.NewPrimaryButton(s.onSubmit)
+	s.havePass = ui.NewLink(func() { c.show(newPassPage(c, s)) })
 	opts := container.NewVBox()
 	for i := range s.channels {
-		o := newChoice(func() { s.pick(i) }, s.onSubmit)
+		o := ui.NewChoice(func() { s.pick(i) }, s.onSubmit)
 		s.options = append(s.options, o)
 		opts.Add(o)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"casreset/api"
 	"casreset/assets"
+	"casreset/ui"
 	"casreset/ui/validate"
 )
 
@@ -36,18 +37,18 @@ type step3 struct {
 	lastPoll    time.Time
 	polling     bool
 
-	title      *wrapLabel
-	sent       *wrapLabel
-	reloadHint *wrapLabel
-	deliveryLb *wrapLabel
+	title      *ui.WrapLabel
+	sent       *ui.WrapLabel
+	reloadHint *ui.WrapLabel
+	deliveryLb *ui.WrapLabel
 	codeLabel  *widget.Label
-	code       *secretEntry
+	code       *ui.SecretEntry
 	codeErr    *message
-	countdown  *wrapLabel
-	switchBtn  *actionButton
-	reload     *actionButton
-	restart    *actionButton
-	verify     *actionButton
+	countdown  *ui.WrapLabel
+	switchBtn  *ui.ActionButton
+	reload     *ui.ActionButton
+	restart    *ui.ActionButton
+	verify     *ui.ActionButton
 	box        *fyne.Container
 	bar        fyne.CanvasObject
 
@@ -60,17 +61,17 @@ type step3 struct {
 func newStep3(c *controller, r api.SendCodeResponse) *step3 {
 	s := &step3{
 		c:          c,
-		title:      newHeading(),
-		sent:       newWrapLabel(),
-		reloadHint: newWrapLabel(),
-		deliveryLb: newWrapLabel(),
+		title:      ui.NewHeading(),
+		sent:       ui.NewWrapLabel(),
+		reloadHint: ui.NewWrapLabel(),
+		deliveryLb: ui.NewWrapLabel(),
 		codeLabel:  widget.NewLabel(""),
-		code:       newSecretEntry(false),
+		code:       ui.NewSecretEntry(false),
 		codeErr:    newMessage(c),
-		countdown:  newWrapLabel(),
+		countdown:  ui.NewWrapLabel(),
 	}
 	s.codeLabel.TextStyle.Bold = true
-	s.code.Validator = quietWhenEmpty(validate.Code)
+	s.code.Validator = ui.QuietWhenEmpty(validate.Code)
 	s.code.OnChanged = func(string) {
 		c.touch()
 		if !s.codeErrText.empty() {
@@ -79,12 +80,12 @@ func newStep3(c *controller, r api.SendCodeResponse) *step3 {
 		}
 	}
 	s.code.OnSubmitted = func(string) { s.onSubmit() }
-	s.switchBtn = newActionButton(s.onSwitch)
-	s.reload = newActionButton(s.onReload)
+	s.switchBtn = ui.NewActionButton(s.onSwitch)
+	s.reload = ui.NewActionButton(s.onReload)
 	// Once no more codes may be sent and this one has expired, the only
 	// way on is a new flow.
-	s.restart = newActionButton(func() { c.newFlow(text{}) })
-	s.verify = newPrimaryButton(s.onSubmit)
+	s.restart = ui.NewActionButton(func() { c.newFlow(text{}) })
+	s.verify = ui.NewPrimaryButton(s.onSubmit)
 	s.sent.TextStyle.Bold = false
 	s.box = container.NewVBox(
 		s.title, s.sent, s.deliveryLb, s.reloadHint,

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"casreset/api"
+	"casreset/ui"
 	"casreset/ui/validate"
 )
 
@@ -21,23 +22,23 @@ type step4 struct {
 	c      *controller
 	policy api.Policy
 
-	title       *wrapLabel
+	title       *ui.WrapLabel
 	newLabel    *widget.Label
-	pw          *secretEntry
+	pw          *ui.SecretEntry
 	serverErr   *message
-	rules       []*checkItem // one per rule of the policy, in its order
-	advice      *checkItem
+	rules       []*ui.CheckItem // one per rule of the policy, in its order
+	advice      *ui.CheckItem
 	strength    *widget.ProgressBar
 	strengthLbl *widget.Label // what the bar means, beside it
 	strengthRow *fyne.Container
 	strengthBox *fyne.Container // lays the bar out again when it shows
 	moreInfo    *widget.Hyperlink
 	retypeLabel *widget.Label
-	retype      *secretEntry
-	match       *checkItem
-	show        *checkBox
-	casNote     *wrapLabel
-	update      *actionButton
+	retype      *ui.SecretEntry
+	match       *ui.CheckItem
+	show        *ui.CheckBox
+	casNote     *ui.WrapLabel
+	update      *ui.ActionButton
 	box         *fyne.Container
 	bar         fyne.CanvasObject
 
@@ -54,26 +55,26 @@ func newStep4(c *controller) *step4 {
 	s := &step4{
 		c:           c,
 		policy:      c.policy,
-		title:       newHeading(),
+		title:       ui.NewHeading(),
 		newLabel:    widget.NewLabel(""),
-		pw:          newSecretEntry(true),
+		pw:          ui.NewSecretEntry(true),
 		serverErr:   newMessage(c),
-		advice:      newCheckItem(),
+		advice:      ui.NewCheckItem(),
 		strength:    widget.NewProgressBar(),
 		strengthLbl: widget.NewLabel(""),
 		moreInfo:    widget.NewHyperlink("", nil),
 		retypeLabel: widget.NewLabel(""),
-		retype:      newSecretEntry(true),
-		match:       newCheckItem(),
-		casNote:     newWrapLabel(),
+		retype:      ui.NewSecretEntry(true),
+		match:       ui.NewCheckItem(),
+		casNote:     ui.NewWrapLabel(),
 	}
 	for range s.policy.Requirements {
-		s.rules = append(s.rules, newCheckItem())
+		s.rules = append(s.rules, ui.NewCheckItem())
 	}
 	changed := func(string) { c.touch(); s.refused = nil; s.serverErrText = text{}; s.refresh() }
 	// The show/hide box below replaces the entries' own eye icons, so that
 	// one switch, reachable with Tab, shows or hides both fields.
-	for _, e := range []*secretEntry{s.pw, s.retype} {
+	for _, e := range []*ui.SecretEntry{s.pw, s.retype} {
 		e.ActionItem = canvas.NewRectangle(color.Transparent)
 		e.OnChanged = changed
 		e.OnSubmitted = func(string) { s.onSubmit() }
@@ -81,12 +82,12 @@ func newStep4(c *controller) *step4 {
 	s.retype.OnChanged = func(re string) { s.retypeLeft = false; changed(re) }
 	s.retype.OnFocusLost = func() { s.leftRetype() }
 	s.retype.OnSubmitted = func(string) { s.leftRetype(); s.onSubmit() }
-	s.pw.Validator = quietWhenEmpty(validate.Password(s.policy))
+	s.pw.Validator = ui.QuietWhenEmpty(validate.Password(s.policy))
 	// The re-typed field has no Validator: it would turn red at the first
 	// character. The "match" line of the checklist says it instead.
 	s.newLabel.TextStyle.Bold = true
 	s.retypeLabel.TextStyle.Bold = true
-	s.show = newCheckBox(s.onShow)
+	s.show = ui.NewCheckBox(s.onShow)
 	s.strength.Max = 4
 	// The words go beside the bar, not on it: on the bar they would be
 	// drawn half on its colour and half on its faded track, below 4.5:1
@@ -95,7 +96,7 @@ func newStep4(c *controller) *step4 {
 	s.strengthLbl.Hide()
 	s.moreInfo.OnTapped = c.showHelp
 	s.casNote.TextStyle.Bold = true
-	s.update = newPrimaryButton(s.onSubmit)
+	s.update = ui.NewPrimaryButton(s.onSubmit)
 	// A grid cell keeps its size while the bar is hidden, so that the
 	// first character typed moves nothing below it.
 	s.strengthBox = container.NewGridWrap(fyne.NewSize(320, s.strength.MinSize().Height), s.strength)
@@ -107,10 +108,10 @@ func newStep4(c *controller) *step4 {
 		s.pw, s.serverErr.box,
 		// The recommendation ends the list, as on the seed's page, where
 		// it is one of the numbered lines.
-		compactList(slices.Concat(s.rules, []*checkItem{s.advice})...),
+		ui.CompactList(slices.Concat(s.rules, []*ui.CheckItem{s.advice})...),
 		s.strengthRow,
 		s.retypeLabel, s.retype,
-		compactList(s.match),
+		ui.CompactList(s.match),
 		s.casNote,
 	)
 	// More Info comes after the fields, so that Tab goes from the new
@@ -145,7 +146,7 @@ func (s *step4) wipe() {
 
 func (s *step4) onShow(on bool) {
 	s.c.touch()
-	for _, e := range []*secretEntry{s.pw, s.retype} {
+	for _, e := range []*ui.SecretEntry{s.pw, s.retype} {
 		e.Password = !on
 		e.Refresh()
 	}
@@ -211,11 +212,11 @@ func (s *step4) refresh() {
 
 	a := p.Advice
 	adviceOn := a.MinLength > 0 || a.NeedsUpper || a.NeedsLower || a.NeedsDigit
-	adviceState := checkPending
+	adviceState := ui.CheckPending
 	if pw != "" {
-		adviceState = checkInfo
+		adviceState = ui.CheckInfo
 		if validate.AdviceMet(a, pw) {
-			adviceState = checkMet
+			adviceState = ui.CheckMet
 		}
 	}
 	showItem(s.advice, adviceOn, adviceState, t("rule.advice", "Min", a.MinLength))
@@ -223,18 +224,18 @@ func (s *step4) refresh() {
 	s.moreInfo.SetText(t("step4.more_info"))
 
 	s.retypeLabel.SetText(t("step4.retype.label"))
-	matchState := checkPending
+	matchState := ui.CheckPending
 	switch re := s.retype.Text; {
 	case re == "":
 	case re == pw:
-		matchState = checkMet
+		matchState = ui.CheckMet
 	case len(re) < len(pw) && strings.HasPrefix(pw, re) && !s.retypeLeft:
 		// Still typing, and right so far.
 	default:
-		matchState = checkFailed
+		matchState = ui.CheckFailed
 	}
 	matchLine := t("rule.match")
-	if matchState == checkFailed {
+	if matchState == ui.CheckFailed {
 		matchLine = t(failKey(api.RuleMismatch))
 	}
 	s.match.Set(matchState, matchLine)
@@ -252,22 +253,22 @@ func (s *step4) refresh() {
 // no translation names share one line.
 func (s *step4) refreshRules(pw string) {
 	tr := s.c.tr
-	var other *checkItem
-	otherState := checkInfo
+	var other *ui.CheckItem
+	otherState := ui.CheckInfo
 	for i, ch := range validate.PasswordChecks(s.policy, pw) {
 		item := s.rules[i]
-		var state checkState
+		var state ui.CheckState
 		switch {
 		case slices.Contains(s.refused, ch.Rule.ID):
-			state = checkFailed
+			state = ui.CheckFailed
 		case !ch.Checked:
-			state = checkInfo
+			state = ui.CheckInfo
 		case pw == "":
-			state = checkPending
+			state = ui.CheckPending
 		case ch.OK:
-			state = checkMet
+			state = ui.CheckMet
 		default:
-			state = checkFailed
+			state = ui.CheckFailed
 		}
 		line, known := ruleLine(tr, ch.Rule)
 		switch {
@@ -276,11 +277,11 @@ func (s *step4) refreshRules(pw string) {
 				other = item
 			}
 			showItem(item, item == other, state, "")
-			if state == checkFailed {
-				otherState = checkFailed
+			if state == ui.CheckFailed {
+				otherState = ui.CheckFailed
 			}
 			continue
-		case state == checkFailed:
+		case state == ui.CheckFailed:
 			line = failLine(tr, ch.Rule)
 			if found := foundText(tr, ch.Rule, ch.Found); found != "" {
 				line += " " + found
@@ -292,14 +293,14 @@ func (s *step4) refreshRules(pw string) {
 	}
 	switch {
 	case other == nil:
-	case otherState == checkFailed:
+	case otherState == ui.CheckFailed:
 		other.Set(otherState, tr.T(failKey("other")))
 	default:
 		other.Set(otherState, tr.T("rule.on_update", "Rule", tr.T("rule.other")))
 	}
 }
 
-func showItem(i *checkItem, on bool, st checkState, text string) {
+func showItem(i *ui.CheckItem, on bool, st ui.CheckState, text string) {
 	i.Set(st, text)
 	if on {
 		i.Show()

@@ -5,6 +5,9 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"casreset/ui"
+	"casreset/ui/shell"
 )
 
 // success says the password was changed, and that it is for CAS; when
@@ -12,13 +15,13 @@ import (
 type success struct {
 	c           *controller
 	stillLocked bool
-	title       *wrapLabel
+	title       *ui.WrapLabel
 	icon        *widget.Icon
-	done        *wrapLabel
-	locked      *wrapLabel
-	contact     *contactCard // how to reach IT Help, who unlock the account
-	casNote     *wrapLabel
-	finish      *actionButton
+	done        *ui.WrapLabel
+	locked      *ui.WrapLabel
+	contact     *shell.ContactCard // how to reach IT Help, who unlock the account
+	casNote     *ui.WrapLabel
+	finish      *ui.ActionButton
 	box         *fyne.Container
 	bar         fyne.CanvasObject
 }
@@ -27,12 +30,12 @@ func newSuccess(c *controller, stillLocked bool) *success {
 	s := &success{
 		c:           c,
 		stillLocked: stillLocked,
-		title:       newHeading(),
+		title:       ui.NewHeading(),
 		icon:        widget.NewIcon(theme.NewSuccessThemedResource(theme.ConfirmIcon())),
-		done:        newWrapLabel(),
-		locked:      newWrapLabel(),
-		casNote:     newWrapLabel(),
-		contact:     newContactCard(c.shell),
+		done:        ui.NewWrapLabel(),
+		locked:      ui.NewWrapLabel(),
+		casNote:     ui.NewWrapLabel(),
+		contact:     shell.NewContactCard(c.shell),
 	}
 	s.locked.Importance = widget.WarningImportance
 	if !stillLocked {
@@ -40,7 +43,7 @@ func newSuccess(c *controller, stillLocked bool) *success {
 		s.contact.Box().Hide()
 	}
 	s.done.TextStyle.Bold = true
-	s.finish = newPrimaryButton(func() { c.newFlow(text{}) })
+	s.finish = ui.NewPrimaryButton(func() { c.newFlow(text{}) })
 	s.box = container.NewVBox(
 		s.title,
 		container.NewBorder(nil, nil, s.icon, nil, s.done),

@@ -21,7 +21,7 @@ func plural(key string, count int, data ...any) text {
 func (m text) empty() bool { return m.Empty() }
 
 // in renders m in t's language; the empty text renders as "".
-func (m text) in(t *translator) string {
+func (m text) in(t *shell.Translator) string {
 	if m.Empty() {
 		return ""
 	}
