@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 	"casreset/service/delivery"
 	"casreset/service/server"
 	"casreset/ui/shell"
+	"casreset/ui/uitest"
 )
 
 // env is the help desk in a test window over the real embedded service
@@ -31,7 +31,7 @@ type env struct {
 	demo   *embedded.Demo
 	client *client.Client
 	clock  *service.ManualClock
-	ticker *manualTicker
+	ticker *uitest.Ticker
 	win    fyne.Window
 	c      *controller
 	queue  chan func()
@@ -54,7 +54,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, demo: demo, client: cl, clock: service.NewManualClock(time.Now()), ticker: &manualTicker{}, queue: make(chan func(), 256)}
+	e := &env{t: t, demo: demo, client: cl, clock: service.NewManualClock(time.Now()), ticker: &uitest.Ticker{}, queue: make(chan func(), 256)}
 	s := shell.DefaultSettings()
 	s.Language = "en"
 	s.IdleTimeout = 5 * time.Minute
@@ -109,27 +109,6 @@ func (e *env) open(staff string) *accountPage {
 	return a
 }
 
-type manualTicker struct {
-	mu  sync.Mutex
-	fns []func()
-}
-
-func (m *manualTicker) Every(_ time.Duration, fn func()) func() {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.fns = append(m.fns, fn)
-	return func() {}
-}
-
-func (m *manualTicker) fire() {
-	m.mu.Lock()
-	fns := append([]func(){}, m.fns...)
-	m.mu.Unlock()
-	for _, fn := range fns {
-		fn()
-	}
-}
-
 func TestTheIdleTimeoutSignsOutHereAndOnTheService(t *testing.T) {
 	e := newEnv(t)
 	e.signIn()
@@ -137,7 +116,7 @@ func TestTheIdleTimeoutSignsOutHereAndOnTheService(t *testing.T) {
 	e.open(embedded.Accounts[0].StaffNumber)
 
 	e.clock.Advance(5 * time.Minute)
-	e.ticker.fire()
+	e.ticker.Fire()
 	e.settle()
 	p, ok := e.c.current.(*signInPage)
 	if !ok {

@@ -3,7 +3,6 @@ package shell
 import (
 	"errors"
 	"log/slog"
-	"sync"
 	"testing"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"casreset/api"
+	"casreset/ui/uitest"
 )
 
 // t0 is when the test's clock stands: a Monday morning in Hong Kong.
@@ -24,21 +24,12 @@ func TestDemoInboxShowsEachMessageAsWritten(t *testing.T) {
 	var readErr error
 	d := NewDemoInbox(a, noMessages{}, slog.New(slog.DiscardHandler))
 	d.read = func() ([]api.OutboxMessage, error) { return outbox, readErr }
-	q, poll := newUIQueue(), &manualTicker{}
-	d.post, d.ticker = q.post, poll
+	q, poll := uitest.NewQueue(), &uitest.Ticker{}
+	d.post, d.ticker = q.Post, poll
 	d.now = func() time.Time { return t0 }
 	step := func() {
-		poll.fire()
-		for d.inflight > 0 {
-			q.mu.Lock()
-			for len(q.fns) == 0 {
-				q.cond.Wait()
-			}
-			fn := q.fns[0]
-			q.fns = q.fns[1:]
-			q.mu.Unlock()
-			fn()
-		}
+		poll.Fire()
+		q.RunWhile(func() bool { return d.inflight > 0 })
 	}
 	d.follow(langEnglish)
 	step()
@@ -101,7 +92,7 @@ func TestDemoInboxShowsEachMessageAsWritten(t *testing.T) {
 	}
 
 	d.Close()
-	if poll.fn != nil {
+	if poll.Held() != 0 {
 		t.Error("the inbox still polls after Close")
 	}
 }
@@ -117,52 +108,6 @@ func containsObject(c *fyne.Container, o fyne.CanvasObject) bool {
 		}
 	}
 	return false
-}
-
-// uiQueue holds the results of reads until the test goroutine applies them.
-type uiQueue struct {
-	mu   sync.Mutex
-	cond *sync.Cond
-	fns  []func()
-}
-
-func newUIQueue() *uiQueue {
-	q := &uiQueue{}
-	q.cond = sync.NewCond(&q.mu)
-	return q
-}
-
-func (q *uiQueue) post(fn func()) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.fns = append(q.fns, fn)
-	q.cond.Broadcast()
-}
-
-// manualTicker is a Ticker that fires when told.
-type manualTicker struct {
-	mu sync.Mutex
-	fn func()
-}
-
-func (m *manualTicker) Every(_ time.Duration, fn func()) func() {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.fn = fn
-	return func() {
-		m.mu.Lock()
-		defer m.mu.Unlock()
-		m.fn = nil
-	}
-}
-
-func (m *manualTicker) fire() {
-	m.mu.Lock()
-	fn := m.fn
-	m.mu.Unlock()
-	if fn != nil {
-		fn()
-	}
 }
 
 // fontSpy is Fyne's theme, counting the faces asked for: Fyne asks when
@@ -187,7 +132,7 @@ func TestDemoInboxMeasuresNoTextUntilUsed(t *testing.T) {
 	spy := &fontSpy{Theme: test.Theme()}
 	a.Settings().SetTheme(spy)
 	d := NewDemoInbox(a, noMessages{}, slog.New(slog.DiscardHandler))
-	d.ticker = &manualTicker{}
+	d.ticker = &uitest.Ticker{}
 	d.SetLanguage("zh-Hans")
 	if spy.asked != 0 {
 		t.Fatalf("making the inbox measured text (%d faces asked for) before it was used", spy.asked)

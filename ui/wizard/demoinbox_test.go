@@ -20,6 +20,7 @@ import (
 	"casreset/service/delivery"
 	"casreset/service/server"
 	"casreset/ui/shell"
+	"casreset/ui/uitest"
 )
 
 // demoEnv is the app as `make run` starts it: the wizard in demo mode
@@ -31,9 +32,9 @@ type demoEnv struct {
 	win    fyne.Window
 	c      *controller
 	inbox  *shell.DemoInbox
-	ticker *manualTicker // the wizard's
-	poll   *manualTicker // the inbox's
-	queue  *uiQueue
+	ticker *uitest.Ticker // the wizard's
+	poll   *uitest.Ticker // the inbox's
+	queue  *uitest.Queue
 }
 
 func newDemoEnv(t *testing.T, configure ...func(*shell.Settings)) *demoEnv {
@@ -61,9 +62,9 @@ func newDemoEnv(t *testing.T, configure ...func(*shell.Settings)) *demoEnv {
 		t.Fatal(err)
 	}
 
-	e := &demoEnv{t: t, demo: demo, ticker: &manualTicker{}, poll: &manualTicker{}, queue: newUIQueue()}
+	e := &demoEnv{t: t, demo: demo, ticker: &uitest.Ticker{}, poll: &uitest.Ticker{}, queue: uitest.NewQueue()}
 	e.inbox = shell.NewDemoInbox(a, demo, log)
-	e.inbox.RunOn(e.queue.post, e.poll, func() time.Time { return t0 })
+	e.inbox.RunOn(e.queue.Post, e.poll, func() time.Time { return t0 })
 
 	settings := shell.DefaultSettings()
 	settings.Language = langEnglish
@@ -76,7 +77,7 @@ func newDemoEnv(t *testing.T, configure ...func(*shell.Settings)) *demoEnv {
 	e.c = newController(e.win, Deps{
 		Backend: cl, Ticker: e.ticker, Audio: &fakePlayer{}, Settings: settings, Log: log, DemoInbox: e.inbox,
 	})
-	e.c.calls.Post = e.queue.post
+	e.c.calls.Post = e.queue.Post
 	e.c.mount()
 	t.Cleanup(func() {
 		e.c.close()
@@ -89,17 +90,7 @@ func newDemoEnv(t *testing.T, configure ...func(*shell.Settings)) *demoEnv {
 // settle applies results until neither the wizard nor the inbox waits
 // for one.
 func (e *demoEnv) settle() {
-	q := e.queue
-	for e.c.calls.Inflight > 0 || e.inbox.Reading() {
-		q.mu.Lock()
-		for len(q.fns) == 0 {
-			q.cond.Wait()
-		}
-		fn := q.fns[0]
-		q.fns = q.fns[1:]
-		q.mu.Unlock()
-		fn()
-	}
+	e.queue.RunWhile(func() bool { return e.c.calls.Inflight > 0 || e.inbox.Reading() })
 }
 
 // waitForMessages lets the inbox poll until it shows n messages. The
@@ -113,7 +104,7 @@ func (e *demoEnv) waitForMessages(n int) {
 			e.t.Fatalf("the Demo inbox shows %d message(s) after 10 s, want %d", len(e.inbox.Cards()), n)
 		}
 		time.Sleep(10 * time.Millisecond)
-		e.poll.fire()
+		e.poll.Fire()
 		e.settle()
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"casreset/assets"
 	"casreset/assets/fonts"
 	"casreset/ui/shell"
+	"casreset/ui/uitest"
 )
 
 // TestEveryScreenHasItsGlyphsInTheEmbeddedFonts shows every screen in
@@ -36,16 +37,16 @@ func TestEveryScreenHasItsGlyphsInTheEmbeddedFonts(t *testing.T) {
 				th := a.Settings().Theme()
 				w := test.NewTempWindow(t, widget.NewLabel(""))
 				w.Resize(fyne.NewSize(820, 860))
-				q := newUIQueue()
+				q := uitest.NewQueue()
 				c := newController(w, Deps{
-					Backend: newSampleBackend(), Clock: sampleClock{}, Ticker: &manualTicker{},
+					Backend: newSampleBackend(), Clock: sampleClock{}, Ticker: &uitest.Ticker{},
 					Audio: silentPlayer{}, Settings: s,
 				})
-				c.calls.Post = q.post
+				c.calls.Post = q.Post
 				c.mount()
-				q.settle(c)
+				settleCalls(q, c)
 				showSample(c, name)
-				q.settle(c)
+				settleCalls(q, c)
 				objects := test.LaidOutObjects(w.Canvas().Content())
 				for _, o := range w.Canvas().Overlays().List() {
 					objects = append(objects, test.LaidOutObjects(o)...)
@@ -68,7 +69,7 @@ func TestEveryScreenHasItsGlyphsInTheEmbeddedFonts(t *testing.T) {
 					}
 				}
 				c.close()
-				q.settle(c)
+				settleCalls(q, c)
 			})
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"casreset/assets"
 	"casreset/ui/shell"
+	"casreset/ui/uitest"
 )
 
 // TestEveryScreenRendersAsRecorded compares each screen, in every
@@ -33,19 +34,19 @@ func TestEveryScreenRendersAsRecorded(t *testing.T) {
 				s.Language = lang
 				s.HelpPhone = "2345 6789"
 				s.HelpHours = "09:00-18:00"
-				q := newUIQueue()
+				q := uitest.NewQueue()
 				c := newController(w, Deps{
-					Backend: newSampleBackend(), Clock: sampleClock{}, Ticker: &manualTicker{},
+					Backend: newSampleBackend(), Clock: sampleClock{}, Ticker: &uitest.Ticker{},
 					Audio: silentPlayer{}, Settings: s,
 				})
-				c.calls.Post = q.post
+				c.calls.Post = q.Post
 				c.mount()
-				q.settle(c)
+				settleCalls(q, c)
 				showSample(c, name)
-				q.settle(c)
+				settleCalls(q, c)
 				test.AssertRendersToMarkup(t, name+"_"+lang+".xml", w.Canvas())
 				c.close()
-				q.settle(c)
+				settleCalls(q, c)
 			})
 		}
 	}

@@ -23,6 +23,7 @@ import (
 	"casreset/service/httpapi"
 	"casreset/service/tlsgen"
 	"casreset/ui/shell"
+	"casreset/ui/uitest"
 )
 
 // Accounts every test service starts with.
@@ -49,14 +50,14 @@ type env struct {
 	store  service.Store
 	clock  *service.ManualClock
 	svc    *service.Service
-	ticker *manualTicker
+	ticker *uitest.Ticker
 	audio  *fakePlayer
 	memory *fakeMemory
 	win    fyne.Window
 	c      *controller
 
 	winClosed bool
-	queue     *uiQueue
+	queue     *uitest.Queue
 }
 
 // closeWindow closes the window as the person would.
@@ -101,7 +102,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		o(&ec)
 	}
 
-	e := &env{t: t, store: storetest.SQLite(t), clock: service.NewManualClock(t0), ticker: &manualTicker{}, audio: &fakePlayer{}}
+	e := &env{t: t, store: storetest.SQLite(t), clock: service.NewManualClock(t0), ticker: &uitest.Ticker{}, audio: &fakePlayer{}}
 	log := slog.New(slog.DiscardHandler)
 	svc, err := service.New(ec.cfg, e.store, nil, e.clock, log)
 	if err != nil {
@@ -140,8 +141,8 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		deps.Staff = ec.memory
 	}
 	e.c = newController(e.win, deps)
-	e.queue = newUIQueue()
-	e.c.calls.Post = e.queue.post
+	e.queue = uitest.NewQueue()
+	e.c.calls.Post = e.queue.Post
 	e.c.mount()
 	t.Cleanup(func() {
 		e.c.close()
@@ -158,45 +159,18 @@ func (e *env) addAccounts(accounts ...service.Account) {
 
 // settle waits until every call the wizard made has been applied, applying
 // the results here on the test goroutine, the tests' UI goroutine.
-func (e *env) settle() { e.queue.settle(e.c) }
+func (e *env) settle() { settleCalls(e.queue, e.c) }
 
-// uiQueue holds the results of calls until the test goroutine applies them.
-type uiQueue struct {
-	mu   sync.Mutex
-	cond *sync.Cond
-	fns  []func()
-}
-
-func newUIQueue() *uiQueue {
-	q := &uiQueue{}
-	q.cond = sync.NewCond(&q.mu)
-	return q
-}
-
-func (q *uiQueue) post(fn func()) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.fns = append(q.fns, fn)
-	q.cond.Broadcast()
-}
-
-func (q *uiQueue) settle(c *controller) {
-	for c.calls.Inflight > 0 {
-		q.mu.Lock()
-		for len(q.fns) == 0 {
-			q.cond.Wait()
-		}
-		fn := q.fns[0]
-		q.fns = q.fns[1:]
-		q.mu.Unlock()
-		fn()
-	}
+// settleCalls runs the results of c's calls on the test goroutine, the
+// tests' UI goroutine, until none is in flight.
+func settleCalls(q *uitest.Queue, c *controller) {
+	q.RunWhile(func() bool { return c.calls.Inflight > 0 })
 }
 
 // tick moves both clocks by d and lets the wizard's ticker fire.
 func (e *env) tick(d time.Duration) {
 	e.clock.Advance(d)
-	e.ticker.fire()
+	e.ticker.Fire()
 	e.settle()
 }
 
@@ -384,44 +358,6 @@ func (e *env) audit(staff string) []service.AuditEvent {
 		e.t.Fatal(err)
 	}
 	return evs
-}
-
-// manualTicker is a Ticker that fires when told: every function it was
-// given (the shell's every second and its focus poll), in that order.
-type manualTicker struct {
-	mu   sync.Mutex
-	next int
-	fns  map[int]func()
-}
-
-func (m *manualTicker) Every(_ time.Duration, fn func()) func() {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.fns == nil {
-		m.fns = map[int]func(){}
-	}
-	id := m.next
-	m.next++
-	m.fns[id] = fn
-	return func() {
-		m.mu.Lock()
-		defer m.mu.Unlock()
-		delete(m.fns, id)
-	}
-}
-
-func (m *manualTicker) fire() {
-	m.mu.Lock()
-	var fns []func()
-	for id := range m.next {
-		if fn, ok := m.fns[id]; ok {
-			fns = append(fns, fn)
-		}
-	}
-	m.mu.Unlock()
-	for _, fn := range fns {
-		fn()
-	}
 }
 
 // fakePlayer records what it was asked to play, or fails with err.
